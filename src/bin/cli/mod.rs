@@ -1,0 +1,174 @@
+//! Subcommands of `preflight`. Exit codes: 0 every file passes (warnings
+//! allowed), 1 a rule fails, 2 unreadable input or bad usage.
+
+use std::io::Write;
+use std::path::Path;
+
+use preflight::probe::{self, MediaInfo};
+use preflight::{Error, Lang};
+
+pub struct Opts {
+    pub json: bool,
+    pub lang: Lang,
+    pub profile: Option<String>,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    pub files: Vec<String>,
+}
+
+fn parse_opts(args: &[String]) -> Result<Opts, Error> {
+    let mut o = Opts {
+        json: false,
+        lang: Lang::Zh,
+        profile: None,
+        category: None,
+        channel: None,
+        files: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next().cloned().ok_or_else(|| usage(&format!("{name} 需要一个值 / {name} needs a value")))
+        };
+        match a.as_str() {
+            "--json" => o.json = true,
+            "--lang" => {
+                let v = value("--lang")?;
+                o.lang = Lang::parse(&v).ok_or_else(|| usage("--lang 只能是 zh 或 en / --lang is zh or en"))?;
+            }
+            "--profile" => o.profile = Some(value("--profile")?),
+            "--category" => o.category = Some(value("--category")?),
+            "--channel" => o.channel = Some(value("--channel")?),
+            s if s.starts_with("--") => return Err(usage(&format!("未知选项 {s} / unknown option {s}"))),
+            s => o.files.push(s.to_string()),
+        }
+    }
+    Ok(o)
+}
+
+pub fn usage(detail: &str) -> Error {
+    Error::new(
+        "usage",
+        format!("用法错误：{detail}。运行 `preflight help` 查看用法。"),
+        format!("Usage error: {detail}. Run `preflight help` for usage."),
+    )
+}
+
+const HELP: &str = "preflight — 视频投稿预检 / contest video preflight
+
+  preflight probe FILE... [--json]
+  preflight check FILE... --profile ID [--category C] [--channel C] [--json] [--lang en]
+  preflight profiles [--json]
+  preflight profile ID [--json]
+
+Exit codes: 0 pass (warnings allowed), 1 a rule fails, 2 unreadable input or bad usage.
+";
+
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let Some((cmd, rest)) = args.split_first() else {
+        let _ = write!(out, "{HELP}");
+        return 2;
+    };
+    let result = match cmd.as_str() {
+        "probe" => parse_opts(rest).and_then(|o| cmd_probe(&o, out)),
+        "help" | "--help" | "-h" => {
+            let _ = write!(out, "{HELP}");
+            Ok(0)
+        }
+        other => Err(usage(&format!("未知命令 {other} / unknown command {other}"))),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "错误 [{}]：{}\nerror [{}]: {}", e.code, e.message_zh, e.code, e.message_en);
+            2
+        }
+    }
+}
+
+/// Probe many files in parallel, keeping their order.
+fn probe_all(files: &[String]) -> Vec<Result<MediaInfo, Error>> {
+    let mut results: Vec<Option<Result<MediaInfo, Error>>> = vec![None; files.len()];
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        for (slot, names) in results.chunks_mut(chunk).zip(files.chunks(chunk)) {
+            s.spawn(move || {
+                for (r, f) in slot.iter_mut().zip(names) {
+                    *r = Some(probe::probe_file(Path::new(f)).map(|mut m| {
+                        m.file = f.clone();
+                        m
+                    }));
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::io("not probed"))))
+        .collect()
+}
+
+fn cmd_probe(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    if o.files.is_empty() {
+        return Err(usage("缺少文件 / no file given"));
+    }
+    let results = probe_all(&o.files);
+    let mut code = 0;
+    let mut values = Vec::new();
+    for (f, r) in o.files.iter().zip(&results) {
+        match r {
+            Ok(m) => values.push(serde_json::to_value(m).unwrap_or_default()),
+            Err(e) => {
+                code = 2;
+                values.push(serde_json::json!({"file": f, "error": e}));
+            }
+        }
+    }
+    if o.json {
+        let v = if values.len() == 1 { values.remove(0) } else { serde_json::Value::Array(values) };
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        for (f, r) in o.files.iter().zip(&results) {
+            let _ = writeln!(out, "{}", crate::cli::human_probe(f, r, o.lang));
+        }
+    }
+    Ok(code)
+}
+
+pub fn human_probe(f: &str, r: &Result<MediaInfo, Error>, lang: Lang) -> String {
+    let m = match r {
+        Ok(m) => m,
+        Err(e) => return format!("{f}\n  {}", e.message(lang)),
+    };
+    let zh = lang == Lang::Zh;
+    let mut s = format!("{f}\n");
+    let mut row = |k_zh: &str, k_en: &str, v: String| {
+        s.push_str(&format!("  {:<10} {}\n", if zh { k_zh } else { k_en }, v));
+    };
+    row("容器", "container", format!("{} {}", m.container, m.brands.join(",")));
+    row("时长", "duration", m.duration_s.map(|d| format!("{d:.3} s")).unwrap_or("?".into()));
+    row("大小", "size", format!("{} B ({:.1} MB / {:.1} MiB)", m.size_bytes, m.size_bytes as f64 / 1e6, m.size_bytes as f64 / 1048576.0));
+    if let Some(v) = &m.video {
+        row("视频", "video", format!(
+            "{} {}×{} → {}×{} rot {}° SAR {} {} fps {} kbps",
+            v.codec, v.width, v.height, v.display_width, v.display_height, v.rotation, v.pixel_aspect,
+            v.frame_rate.map(|r| format!("{r:.3}")).unwrap_or("?".into()),
+            v.bitrate_bps.map(|b| (b / 1000).to_string()).unwrap_or("?".into())
+        ));
+    }
+    if let Some(a) = &m.audio {
+        row("音频", "audio", format!(
+            "{} {} ch {} Hz {} kbps",
+            a.codec,
+            a.channels.map(|c| c.to_string()).unwrap_or("?".into()),
+            a.sample_rate.map(|c| c.to_string()).unwrap_or("?".into()),
+            a.bitrate_bps.map(|b| (b / 1000).to_string()).unwrap_or("?".into())
+        ));
+    }
+    if let Some(fs) = m.faststart {
+        row("快速启动", "faststart", fs.to_string());
+    }
+    row("读取", "read", format!("{} B in {} reads", m.bytes_read, m.reads));
+    s.trim_end().to_string()
+}

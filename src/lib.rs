@@ -1,0 +1,30 @@
+//! Preflight (视频投稿预检): check a contest video on your own device against the
+//! contest's published rules, fill its form, and bundle everything in one zip.
+//!
+//! This crate is the sans-IO core shared by the browser app, the CLI and the
+//! embed API. See ARCHITECTURE.md for the map.
+
+pub mod error;
+pub mod probe;
+pub mod profile;
+
+pub use error::Error;
+
+/// The language of messages and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "zh" | "zh-CN" | "cn" => Some(Lang::Zh),
+            "en" | "en-US" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}

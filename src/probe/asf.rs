@@ -1,0 +1,122 @@
+//! ASF (WMV/WMA) header object: file properties and stream properties.
+
+use super::riff::audio_codec;
+use super::{AudioInfo, MediaInfo, VideoInfo};
+use crate::error::Error;
+
+const FILE_PROPS: [u8; 16] = guid(0x8CABDCA1, 0xA947, 0x11CF, [0x8E, 0xE4, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65]);
+const STREAM_PROPS: [u8; 16] = guid(0xB7DC0791, 0xA9B7, 0x11CF, [0x8E, 0xE6, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65]);
+const VIDEO_MEDIA: [u8; 16] = guid(0xBC19EFC0, 0x5B4D, 0x11CF, [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B]);
+const AUDIO_MEDIA: [u8; 16] = guid(0xF8699E40, 0x5B4D, 0x11CF, [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B]);
+
+/// A GUID as ASF stores it: the first three fields little-endian.
+const fn guid(a: u32, b: u16, c: u16, d: [u8; 8]) -> [u8; 16] {
+    let a = a.to_le_bytes();
+    let b = b.to_le_bytes();
+    let c = c.to_le_bytes();
+    [
+        a[0], a[1], a[2], a[3], b[0], b[1], c[0], c[1], d[0], d[1], d[2], d[3], d[4], d[5], d[6],
+        d[7],
+    ]
+}
+
+fn le(b: &[u8], i: usize, n: usize) -> Option<u64> {
+    let s = b.get(i..i.checked_add(n)?)?;
+    Some(s.iter().rev().fold(0u64, |a, &c| (a << 8) | u64::from(c)))
+}
+
+/// Size of the header object, from its first 24 bytes.
+pub fn header_len(b: &[u8]) -> u64 {
+    le(b, 16, 8).unwrap_or(0).max(30)
+}
+
+pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
+    let hsize = usize::try_from(header_len(b)).unwrap_or(usize::MAX).min(b.len());
+    let mut pos = 30usize;
+    let mut info = MediaInfo {
+        container: "asf".into(),
+        size_bytes: size,
+        ..Default::default()
+    };
+    let mut seen_props = false;
+    while pos.checked_add(24).is_some_and(|e| e <= hsize) {
+        let id = &b[pos..pos + 16];
+        let osize = le(b, pos + 16, 8).and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
+        if osize < 24 {
+            break;
+        }
+        let end = pos.saturating_add(osize).min(hsize);
+        let body = &b[pos + 24..end];
+        if id == FILE_PROPS {
+            seen_props = true;
+            // file id(16) size(8) created(8) packets(8) play(8) send(8) preroll(8)
+            let created = le(body, 24, 8).unwrap_or(0);
+            let play = le(body, 40, 8).unwrap_or(0);
+            let preroll_ms = le(body, 56, 8).unwrap_or(0);
+            let d = play as f64 / 1e7 - preroll_ms as f64 / 1000.0;
+            info.duration_s = (d > 0.0).then_some(d);
+            // 100-ns units since 1601-01-01.
+            if created > 0 {
+                let unix = (created / 10_000_000) as i64 - 11_644_473_600;
+                if (631_152_000..=4_102_444_800).contains(&unix) {
+                    info.creation_time = Some(super::time::iso_from_unix(unix));
+                }
+            }
+        } else if id == STREAM_PROPS {
+            let kind = body.get(0..16).unwrap_or(&[]);
+            let ts_len = le(body, 40, 4).and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
+            let ts = body.get(54..54usize.saturating_add(ts_len)).unwrap_or(&[]);
+            if kind == VIDEO_MEDIA && info.video.is_none() {
+                let w = le(ts, 0, 4).unwrap_or(0) as u32;
+                let h = le(ts, 4, 4).unwrap_or(0) as u32;
+                // flags(1) format size(2) then BITMAPINFOHEADER: compression at 16.
+                let comp = ts.get(11 + 16..11 + 20).unwrap_or(&[]);
+                let codec = match comp {
+                    b"WMV1" => "wmv1",
+                    b"WMV2" => "wmv2",
+                    b"WMV3" => "wmv3",
+                    b"WVC1" | b"WMVA" => "vc1",
+                    b"MP4S" | b"M4S2" => "mpeg4",
+                    b"MP43" => "msmpeg4v3",
+                    b"H264" => "h264",
+                    _ => "unknown",
+                };
+                info.video = Some(VideoInfo {
+                    codec: codec.into(),
+                    width: w,
+                    height: h,
+                    display_width: w,
+                    display_height: h,
+                    rotation: 0,
+                    pixel_aspect: "1:1".into(),
+                    ..Default::default()
+                });
+            } else if kind == AUDIO_MEDIA && info.audio.is_none() {
+                let tag = le(ts, 0, 2).unwrap_or(0) as u16;
+                let avg = le(ts, 8, 4).unwrap_or(0);
+                info.audio = Some(AudioInfo {
+                    codec: audio_codec(tag),
+                    channels: le(ts, 2, 2).map(|c| c as u32).filter(|&c| c > 0),
+                    sample_rate: le(ts, 4, 4).map(|c| c as u32).filter(|&c| c > 0),
+                    bitrate_bps: (avg > 0).then(|| avg * 8),
+                    duration_s: None,
+                });
+            }
+        }
+        pos = pos.saturating_add(osize);
+    }
+    if !seen_props {
+        return Err(Error::corrupt("ASF header without file properties"));
+    }
+    if let Some(d) = info.duration_s.filter(|d| *d > 0.0) {
+        let audio = info.audio.as_ref().and_then(|a| a.bitrate_bps).unwrap_or(0);
+        if let Some(v) = info.video.as_mut() {
+            v.bitrate_bps = Some(((size as f64 * 8.0 / d) as u64).saturating_sub(audio));
+            v.duration_s = Some(d);
+        }
+        if let Some(a) = info.audio.as_mut() {
+            a.duration_s = Some(d);
+        }
+    }
+    Ok(info)
+}

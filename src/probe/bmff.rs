@@ -1,0 +1,396 @@
+//! The top-level walker over ISO-BMFF boxes, and the small parsers no crate
+//! offers (top-level order, GPS in `udta`/`meta`). Every size is checked.
+
+use std::collections::BTreeMap;
+
+use super::iso::{self, MoovFacts};
+use super::{MediaInfo, MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV};
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Header {
+    pub kind: [u8; 4],
+    /// Whole box, header included.
+    pub size: u64,
+    pub header_len: u64,
+}
+
+pub enum HeaderRead {
+    Header(Header),
+    NeedMore,
+    Bad(&'static str),
+}
+
+fn be32(b: &[u8], i: usize) -> Option<u32> {
+    let s = b.get(i..i.checked_add(4)?)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn be64(b: &[u8], i: usize) -> Option<u64> {
+    let s = b.get(i..i.checked_add(8)?)?;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(s);
+    Some(u64::from_be_bytes(a))
+}
+
+/// Read a box header at the start of `buf` (file offset `pos`).
+pub fn read_header(buf: &[u8], pos: u64, file_size: u64) -> HeaderRead {
+    let (Some(size32), Some(kind)) = (be32(buf, 0), buf.get(4..8)) else {
+        return HeaderRead::NeedMore;
+    };
+    let kind = [kind[0], kind[1], kind[2], kind[3]];
+    let (size, header_len) = match size32 {
+        0 => (file_size.saturating_sub(pos), 8),
+        1 => match be64(buf, 8) {
+            Some(s) => (s, 16),
+            None => return HeaderRead::NeedMore,
+        },
+        s => (u64::from(s), 8),
+    };
+    if size < header_len {
+        return HeaderRead::Bad("box size smaller than its header");
+    }
+    HeaderRead::Header(Header {
+        kind,
+        size,
+        header_len,
+    })
+}
+
+/// Iterate the child boxes of a box body: (type, body, whole box).
+/// Stops quietly at the first malformed header.
+pub fn children(buf: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8], &[u8])> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let rest = buf.get(pos..)?;
+        let size32 = be32(rest, 0)?;
+        let kind = rest.get(4..8)?;
+        let kind = [kind[0], kind[1], kind[2], kind[3]];
+        let (size, hl) = match size32 {
+            0 => (rest.len() as u64, 8usize),
+            1 => (be64(rest, 8)?, 16usize),
+            s => (u64::from(s), 8usize),
+        };
+        let size = usize::try_from(size).ok()?;
+        if size < hl || size > rest.len() {
+            return None;
+        }
+        pos = pos.checked_add(size)?;
+        Some((kind, &rest[hl..size], &rest[..size]))
+    })
+}
+
+pub enum Action {
+    Skip,
+    Read { cap: u64 },
+    Stop(Result<MediaInfo, Error>),
+}
+
+#[derive(Debug, Default)]
+pub struct Walker {
+    brands: Vec<String>,
+    major: Option<[u8; 4]>,
+    top: Vec<String>,
+    top_count: usize,
+    seen_mdat: bool,
+    faststart: Option<bool>,
+    moov: Option<MoovFacts>,
+    fragmented: bool,
+    /// Sum of fragment sample durations per track id, in the track's timescale.
+    frag_ticks: BTreeMap<u32, u64>,
+    /// Sum of fragment sample bytes per track id.
+    frag_bytes_per_track: BTreeMap<u32, u64>,
+    frag_samples: BTreeMap<u32, u64>,
+    frag_bytes: u64,
+    gave_up: bool,
+    notes: Vec<String>,
+}
+
+impl Walker {
+    /// True when nothing further in the file can change the answer.
+    pub fn done(&self) -> bool {
+        match &self.moov {
+            Some(m) => !m.has_mvex || self.gave_up,
+            None => false,
+        }
+    }
+
+    pub fn give_up_fragments(&mut self) {
+        if !self.gave_up {
+            self.gave_up = true;
+            self.notes
+                .push("too many fragments: duration summed from the first ones only".into());
+        }
+    }
+
+    pub fn on_header(&mut self, h: &Header, pos: u64, file_size: u64) -> Action {
+        self.top_count += 1;
+        if self.top.len() < 64 {
+            self.top.push(fourcc(&h.kind));
+        }
+        let fits = pos.checked_add(h.size).is_some_and(|end| end <= file_size);
+        match &h.kind {
+            b"ftyp" => Action::Read { cap: 64 * 1024 },
+            b"moov" => {
+                if self.moov.is_some() {
+                    self.notes.push("second moov box ignored".into());
+                    return Action::Skip;
+                }
+                if !fits {
+                    return Action::Stop(Err(Error::truncated("moov box cut short")));
+                }
+                Action::Read { cap: MAX_MOOV }
+            }
+            b"mdat" => {
+                self.seen_mdat = true;
+                if !fits {
+                    self.notes
+                        .push("mdat runs past the end of the file: the file is cut short".into());
+                }
+                Action::Skip
+            }
+            b"moof" => {
+                self.fragmented = true;
+                let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex);
+                if !wanted || self.gave_up || !fits {
+                    return Action::Skip;
+                }
+                if self.frag_bytes.saturating_add(h.size) > MAX_FRAGMENT_BYTES {
+                    self.give_up_fragments();
+                    return Action::Skip;
+                }
+                self.frag_bytes = self.frag_bytes.saturating_add(h.size);
+                Action::Read { cap: MAX_MOOF }
+            }
+            _ => Action::Skip,
+        }
+    }
+
+    /// A whole box the walker asked for.
+    pub fn take_box(&mut self, kind: [u8; 4], _pos: u64, data: &[u8]) -> Result<(), Error> {
+        match &kind {
+            b"ftyp" => {
+                let body = data.get(8..).unwrap_or(&[]);
+                if let Some(m) = body.get(0..4) {
+                    self.major = Some([m[0], m[1], m[2], m[3]]);
+                    self.brands.push(fourcc(m));
+                }
+                for c in body.get(8..).unwrap_or(&[]).chunks_exact(4).take(64) {
+                    let b = fourcc(c);
+                    if !self.brands.contains(&b) {
+                        self.brands.push(b);
+                    }
+                }
+            }
+            b"moov" => {
+                self.faststart = Some(!self.seen_mdat);
+                let m = iso::parse_moov(data)?;
+                self.moov = Some(m);
+            }
+            b"moof" => {
+                if let Some(m) = &self.moov {
+                    for (track, ticks, bytes, n) in iso::moof_durations(data, m) {
+                        let t = self.frag_ticks.entry(track).or_insert(0);
+                        *t = t.saturating_add(ticks);
+                        let b = self.frag_bytes_per_track.entry(track).or_insert(0);
+                        *b = b.saturating_add(bytes);
+                        let c = self.frag_samples.entry(track).or_insert(0);
+                        *c = c.saturating_add(n);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A header cut off by the end of the file at `pos`.
+    pub fn truncated_tail(&mut self, pos: u64, size: u64) -> Result<MediaInfo, Error> {
+        self.notes
+            .push(format!("{} stray bytes at the end of the file", size.saturating_sub(pos)));
+        self.finish(size)
+    }
+
+    /// A malformed box header at `pos`.
+    pub fn bad_tail(&mut self, pos: u64, why: &'static str) -> Result<MediaInfo, Error> {
+        if self.moov.is_none() {
+            return Err(Error::corrupt(&format!("{why} at byte {pos}")));
+        }
+        self.notes.push(format!("{why} at byte {pos}: walk stopped"));
+        self.finish(pos)
+    }
+
+    pub fn finish(&mut self, size: u64) -> Result<MediaInfo, Error> {
+        let Some(moov) = self.moov.take() else {
+            if self.top.iter().any(|t| t == "moof") {
+                return Err(Error::truncated("fragmented file without its moov header"));
+            }
+            return Err(Error::new(
+                "no_moov",
+                "找不到视频的索引（moov）：文件可能没有录制/导出完，或被截断。请在剪辑软件中重新导出为 MP4 (H.264)。",
+                "The video's index (moov) is missing: recording or export did not finish, or the file is cut short. Export it again from your editor as MP4 (H.264).",
+            ));
+        };
+        let container = match self.major.as_ref() {
+            Some(b"qt  ") => "mov",
+            Some(m) if m.starts_with(b"3g") => "3gp",
+            Some(_) => "mp4",
+            None => "mov",
+        };
+        let frags = iso::Fragments {
+            ticks: &self.frag_ticks,
+            bytes: &self.frag_bytes_per_track,
+            samples: &self.frag_samples,
+            complete: !self.gave_up,
+        };
+        let mut info = iso::media_info(&moov, &frags, size);
+        info.container = container.to_string();
+        info.brands = std::mem::take(&mut self.brands);
+        info.faststart = self.faststart;
+        info.fragmented = self.fragmented || moov.has_mvex;
+        info.top_level = std::mem::take(&mut self.top);
+        info.notes.append(&mut self.notes);
+        Ok(info)
+    }
+}
+
+pub fn fourcc(b: &[u8]) -> String {
+    b.iter()
+        .map(|&c| if (0x20..0x7f).contains(&c) { c as char } else if c == 0xA9 { '©' } else { '?' })
+        .collect()
+}
+
+/// GPS from a `udta` body: `©xyz` (ISO 6709 text) or 3GPP `loci`.
+pub fn udta_location(udta: &[u8]) -> Option<super::Location> {
+    for (kind, body, _) in children(udta) {
+        if kind == [0xA9, b'x', b'y', b'z'] {
+            // u16 length, u16 language, text
+            let len = usize::from(u16::from_be_bytes([*body.first()?, *body.get(1)?]));
+            let text = body.get(4..4usize.checked_add(len)?.min(body.len()))?;
+            if let Some(l) = parse_iso6709(&String::from_utf8_lossy(text), "udta/©xyz") {
+                return Some(l);
+            }
+        }
+        if &kind == b"loci" {
+            if let Some(l) = parse_loci(body) {
+                return Some(l);
+            }
+        }
+        if &kind == b"meta" {
+            if let Some(l) = meta_location(body) {
+                return Some(l);
+            }
+        }
+    }
+    None
+}
+
+fn parse_loci(body: &[u8]) -> Option<super::Location> {
+    // version/flags (4), pad+language (2), name (NUL-terminated), role (1),
+    // longitude, latitude, altitude as signed 16.16.
+    let rest = body.get(6..)?;
+    let name_end = if rest.starts_with(&[0xFE, 0xFF]) || rest.starts_with(&[0xFF, 0xFE]) {
+        let mut i = 2;
+        loop {
+            let pair = rest.get(i..i + 2)?;
+            if pair == [0, 0] {
+                break i + 2;
+            }
+            i += 2;
+        }
+    } else {
+        rest.iter().position(|&c| c == 0)? + 1
+    };
+    let p = name_end.checked_add(1)?; // role
+    let fixed = |i: usize| -> Option<f64> {
+        let v = be32(rest, i)? as i32;
+        Some(f64::from(v) / 65536.0)
+    };
+    let longitude = fixed(p)?;
+    let latitude = fixed(p + 4)?;
+    let altitude = fixed(p + 8);
+    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+        return None;
+    }
+    Some(super::Location {
+        latitude,
+        longitude,
+        altitude,
+        source: "udta/loci".into(),
+    })
+}
+
+/// Apple's `meta` with `keys` + `ilst`: com.apple.quicktime.location.ISO6709.
+pub fn meta_location(meta: &[u8]) -> Option<super::Location> {
+    // QuickTime `meta` is a plain box; ISO `meta` is a full box (4 more bytes).
+    let body = if meta.get(4..8) == Some(b"hdlr") {
+        meta
+    } else {
+        meta.get(4..)?
+    };
+    let mut key_index = None;
+    let mut ilst = None;
+    for (kind, b, _) in children(body) {
+        if &kind == b"keys" {
+            let count = be32(b, 4)?;
+            let mut pos = 8usize;
+            for i in 1..=count.min(4096) {
+                let size = usize::try_from(be32(b, pos)?).ok()?;
+                if size < 8 {
+                    break;
+                }
+                let name = b.get(pos + 8..pos.checked_add(size)?)?;
+                if name == b"com.apple.quicktime.location.ISO6709" {
+                    key_index = Some(i);
+                }
+                pos = pos.checked_add(size)?;
+            }
+        }
+        if &kind == b"ilst" {
+            ilst = Some(b);
+        }
+    }
+    let (idx, ilst) = (key_index?, ilst?);
+    for (kind, item, _) in children(ilst) {
+        if u32::from_be_bytes(kind) == idx {
+            for (k, data, _) in children(item) {
+                if &k == b"data" {
+                    let text = String::from_utf8_lossy(data.get(8..)?);
+                    return parse_iso6709(&text, "meta/keys");
+                }
+            }
+        }
+    }
+    None
+}
+
+/// "+37.3318-122.0312+020.000/" → latitude, longitude, altitude.
+pub fn parse_iso6709(s: &str, source: &str) -> Option<super::Location> {
+    let s = s.trim().trim_end_matches('/');
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if (c == '+' || c == '-') && !cur.is_empty() {
+            parts.push(std::mem::take(&mut cur));
+        }
+        if !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-') {
+            break;
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    let latitude: f64 = parts.first()?.parse().ok()?;
+    let longitude: f64 = parts.get(1)?.parse().ok()?;
+    let altitude = parts.get(2).and_then(|a| a.parse().ok());
+    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+        return None;
+    }
+    Some(super::Location {
+        latitude,
+        longitude,
+        altitude,
+        source: source.into(),
+    })
+}

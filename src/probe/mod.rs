@@ -1,0 +1,439 @@
+//! The sans-IO probe.
+//!
+//! [`Probe`] is a state machine: [`Probe::poll`] says which byte range it needs
+//! next, the edge reads it (a `Blob.slice` in the browser's worker, a positioned
+//! read natively) and hands it to [`Probe::feed`], until `poll` returns the
+//! facts. It walks the top-level boxes of an ISO-BMFF file reading only their
+//! headers, never reads `mdat`, reads `moov` whole under a cap, and for AVI and
+//! ASF reads only their header lists. The parsing is all here, shared by the CLI,
+//! the browser and the embed API.
+
+mod asf;
+mod bmff;
+mod h264;
+mod iso;
+mod riff;
+pub mod sniff;
+mod time;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// How much a header look-up reads at once: enough for `ftyp` + an `mdat`
+/// header, or for an AVI `hdrl`, in one read.
+pub const LOOKAHEAD: u64 = 16 * 1024;
+/// The largest `moov` read into memory.
+pub const MAX_MOOV: u64 = 64 * 1024 * 1024;
+/// The largest AVI/ASF header read.
+pub const MAX_HEADER: u64 = 4 * 1024 * 1024;
+/// Largest `moof` read (one fragment's index).
+pub const MAX_MOOF: u64 = 16 * 1024 * 1024;
+/// Past this many reads the probe gives up summing fragments (and says so).
+pub const MAX_READS: u32 = 5_000;
+/// Past this many bytes of `moof` the probe gives up summing fragments.
+pub const MAX_FRAGMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A byte range the probe needs next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    pub offset: u64,
+    pub len: u64,
+}
+
+#[derive(Debug)]
+pub enum Poll {
+    Need(Need),
+    Done(Result<MediaInfo, Error>),
+}
+
+/// What the probe found: the JSON contract of `preflight probe --json`
+/// (keys may be added, never renamed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MediaInfo {
+    /// File name as the edge knows it (not a path in the browser).
+    pub file: String,
+    pub size_bytes: u64,
+    /// "mp4", "mov", "3gp", "avi", "asf"; for other files, what they are.
+    pub container: String,
+    /// ISO-BMFF major and compatible brands.
+    pub brands: Vec<String>,
+    pub duration_s: Option<f64>,
+    /// `moov` before `mdat` (ISO-BMFF only).
+    pub faststart: Option<bool>,
+    pub fragmented: bool,
+    pub bytes_read: u64,
+    pub reads: u32,
+    /// UTC, ISO 8601 ("2024-03-05T08:09:10Z").
+    pub creation_time: Option<String>,
+    pub location: Option<Location>,
+    pub video: Option<VideoInfo>,
+    pub audio: Option<AudioInfo>,
+    /// Top-level box order (ISO-BMFF), at most 64 entries.
+    pub top_level: Vec<String>,
+    /// Things the probe noticed but could work around, in English.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct VideoInfo {
+    /// ffprobe's codec name: h264, hevc, av1, vp9, mpeg4, wmv2, …
+    pub codec: String,
+    /// Coded size as stored.
+    pub width: u32,
+    pub height: u32,
+    /// Size as shown: coded × pixel aspect, swapped for 90/270.
+    pub display_width: u32,
+    pub display_height: u32,
+    /// Clockwise degrees: 0, 90, 180, 270.
+    pub rotation: u32,
+    /// "h:v", reduced ("1:1", "4:3").
+    pub pixel_aspect: String,
+    pub frame_rate: Option<f64>,
+    pub bitrate_bps: Option<u64>,
+    pub duration_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AudioInfo {
+    pub codec: String,
+    pub channels: Option<u32>,
+    pub sample_rate: Option<u32>,
+    pub bitrate_bps: Option<u64>,
+    pub duration_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub altitude: Option<f64>,
+    /// Where it was found: "udta/©xyz", "udta/loci", "meta/keys".
+    pub source: String,
+}
+
+impl MediaInfo {
+    /// Display orientation from the display size.
+    pub fn is_portrait(&self) -> Option<bool> {
+        self.video
+            .as_ref()
+            .map(|v| v.display_height > v.display_width)
+    }
+}
+
+#[derive(Debug)]
+enum Stage {
+    /// Nothing read yet.
+    Start,
+    /// ISO-BMFF: walking top-level boxes; next header at `pos`.
+    Walk { pos: u64 },
+    /// ISO-BMFF: reading a whole box (`moov` or `moof`) at `pos`.
+    ReadBox { pos: u64, len: u64, kind: [u8; 4] },
+    /// AVI or ASF: reading the header list.
+    ReadHeader { len: u64 },
+    Finished,
+}
+
+/// The probe state machine. See the module docs.
+#[derive(Debug)]
+pub struct Probe {
+    size: u64,
+    stage: Stage,
+    /// The last bytes fed, and where they start in the file.
+    window: Vec<u8>,
+    window_off: u64,
+    pending: Option<Need>,
+    result: Option<Result<MediaInfo, Error>>,
+    iso: bmff::Walker,
+    bytes_read: u64,
+    reads: u32,
+}
+
+impl Probe {
+    /// A probe for a file of `size` bytes.
+    pub fn new(size: u64) -> Self {
+        let mut p = Probe {
+            size,
+            stage: Stage::Start,
+            window: Vec::new(),
+            window_off: 0,
+            pending: None,
+            result: None,
+            iso: bmff::Walker::default(),
+            bytes_read: 0,
+            reads: 0,
+        };
+        if size == 0 {
+            p.finish(Err(Error::empty_file()));
+        } else {
+            p.request(0, LOOKAHEAD);
+        }
+        p
+    }
+
+    /// What the probe wants now. Calling it again without `feed` returns the same.
+    pub fn poll(&mut self) -> Poll {
+        if let Some(r) = &self.result {
+            return Poll::Done(r.clone());
+        }
+        match self.pending {
+            Some(n) => Poll::Need(n),
+            // Unreachable by construction; answer rather than panic.
+            None => Poll::Done(Err(Error::corrupt("probe stalled"))),
+        }
+    }
+
+    /// Answer the pending [`Need`]. Fewer bytes than asked means end of file.
+    pub fn feed(&mut self, data: &[u8]) {
+        let Some(need) = self.pending.take() else {
+            return;
+        };
+        let take = data.len().min(usize::try_from(need.len).unwrap_or(usize::MAX));
+        self.window.clear();
+        self.window.extend_from_slice(&data[..take]);
+        self.window_off = need.offset;
+        self.bytes_read = self.bytes_read.saturating_add(take as u64);
+        self.reads = self.reads.saturating_add(1);
+        self.step();
+    }
+
+    fn request(&mut self, offset: u64, len: u64) {
+        let len = len.min(self.size.saturating_sub(offset));
+        if self.reads >= MAX_READS {
+            self.iso.give_up_fragments();
+            let r = self.iso.finish(self.size);
+            self.finish(r);
+            return;
+        }
+        self.pending = Some(Need { offset, len });
+    }
+
+    fn finish(&mut self, r: Result<MediaInfo, Error>) {
+        let r = r.map(|mut m| {
+            m.size_bytes = self.size;
+            m.bytes_read = self.bytes_read;
+            m.reads = self.reads;
+            m
+        });
+        self.result = Some(r);
+        self.pending = None;
+        self.stage = Stage::Finished;
+        self.window = Vec::new();
+    }
+
+    /// The bytes of the window from file offset `off`, if it holds them.
+    fn window_at(&self, off: u64) -> Option<&[u8]> {
+        let start = off.checked_sub(self.window_off)?;
+        let start = usize::try_from(start).ok()?;
+        self.window.get(start..)
+    }
+
+    fn step(&mut self) {
+        match std::mem::replace(&mut self.stage, Stage::Finished) {
+            Stage::Start => self.start(),
+            Stage::Walk { pos } => self.walk(pos),
+            Stage::ReadBox { pos, len, kind } => {
+                if (self.window.len() as u64) < len || self.window_off != pos {
+                    let what = String::from_utf8_lossy(&kind).into_owned();
+                    self.finish(Err(Error::truncated(&format!("{what} box cut short"))));
+                    return;
+                }
+                let data = std::mem::take(&mut self.window);
+                self.window_off = pos.saturating_add(len);
+                if let Err(e) = self.iso.take_box(kind, pos, &data) {
+                    self.finish(Err(e));
+                    return;
+                }
+                self.walk(pos.saturating_add(len));
+            }
+            Stage::ReadHeader { .. } => {
+                let data = std::mem::take(&mut self.window);
+                let r = match sniff::sniff(&data) {
+                    sniff::Kind::Avi => riff::parse_avi(&data, self.size),
+                    sniff::Kind::Asf => asf::parse_asf(&data, self.size),
+                    _ => Err(Error::corrupt("header")),
+                };
+                self.finish(r);
+            }
+            Stage::Finished => {}
+        }
+    }
+
+    fn start(&mut self) {
+        let kind = sniff::sniff(&self.window);
+        match kind {
+            sniff::Kind::IsoBmff => self.walk(0),
+            sniff::Kind::Avi => {
+                let want = riff::header_len(&self.window).min(MAX_HEADER);
+                self.read_header(want);
+            }
+            sniff::Kind::Asf => {
+                let want = asf::header_len(&self.window);
+                if want > MAX_HEADER {
+                    self.finish(Err(Error::too_large("ASF header", MAX_HEADER)));
+                    return;
+                }
+                self.read_header(want);
+            }
+            other => self.finish(Err(other.error())),
+        }
+    }
+
+    fn read_header(&mut self, want: u64) {
+        if want <= self.window.len() as u64 {
+            let data = std::mem::take(&mut self.window);
+            self.window = data;
+            self.stage = Stage::ReadHeader { len: want };
+            // Already have it: answer ourselves without another read.
+            let data = std::mem::take(&mut self.window);
+            let r = match sniff::sniff(&data) {
+                sniff::Kind::Avi => riff::parse_avi(&data, self.size),
+                _ => asf::parse_asf(&data, self.size),
+            };
+            self.finish(r);
+        } else {
+            self.stage = Stage::ReadHeader { len: want };
+            self.request(0, want);
+        }
+    }
+
+    /// Walk top-level boxes from `pos` using the window, asking for more when needed.
+    fn walk(&mut self, mut pos: u64) {
+        loop {
+            if pos >= self.size || self.iso.done() {
+                let r = self.iso.finish(self.size);
+                self.finish(r);
+                return;
+            }
+            let Some(buf) = self.window_at(pos) else {
+                self.stage = Stage::Walk { pos };
+                self.request(pos, LOOKAHEAD);
+                return;
+            };
+            let header = match bmff::read_header(buf, pos, self.size) {
+                bmff::HeaderRead::Header(h) => h,
+                bmff::HeaderRead::NeedMore => {
+                    if self.window_off == pos {
+                        // The window starts here and still lacks a header: the file ends.
+                        let r = self.iso.truncated_tail(pos, self.size);
+                        self.finish(r);
+                        return;
+                    }
+                    self.stage = Stage::Walk { pos };
+                    self.request(pos, LOOKAHEAD);
+                    return;
+                }
+                bmff::HeaderRead::Bad(e) => {
+                    let r = self.iso.bad_tail(pos, e);
+                    self.finish(r);
+                    return;
+                }
+            };
+            let action = self.iso.on_header(&header, pos, self.size);
+            match action {
+                bmff::Action::Skip => {}
+                bmff::Action::Stop(r) => {
+                    self.finish(r);
+                    return;
+                }
+                bmff::Action::Read { cap } => {
+                    if header.size > cap {
+                        let what = String::from_utf8_lossy(&header.kind).into_owned();
+                        self.finish(Err(Error::too_large(&format!("{what} box"), cap)));
+                        return;
+                    }
+                    let have = self.window_at(pos).map(|b| b.len() as u64).unwrap_or(0);
+                    if have >= header.size {
+                        let len = header.size as usize;
+                        let data = self.window_at(pos).map(|b| b[..len].to_vec());
+                        if let Some(data) = data {
+                            if let Err(e) = self.iso.take_box(header.kind, pos, &data) {
+                                self.finish(Err(e));
+                                return;
+                            }
+                        }
+                    } else {
+                        self.stage = Stage::ReadBox {
+                            pos,
+                            len: header.size,
+                            kind: header.kind,
+                        };
+                        self.request(pos, header.size);
+                        return;
+                    }
+                }
+            }
+            pos = match pos.checked_add(header.size) {
+                Some(p) => p,
+                None => {
+                    let r = self.iso.finish(self.size);
+                    self.finish(r);
+                    return;
+                }
+            };
+        }
+    }
+}
+
+/// Probe a source that can read at offsets: `read_at(offset, buf)` fills `buf`
+/// (fewer bytes only at end of file). Used by the CLI and by tests.
+pub fn probe_with<F>(size: u64, mut read_at: F) -> Result<MediaInfo, Error>
+where
+    F: FnMut(u64, &mut [u8]) -> Result<usize, Error>,
+{
+    let mut probe = Probe::new(size);
+    let mut buf = Vec::new();
+    loop {
+        match probe.poll() {
+            Poll::Done(r) => return r,
+            Poll::Need(n) => {
+                let len = usize::try_from(n.len)
+                    .map_err(|_| Error::too_large("read", usize::MAX as u64))?;
+                buf.resize(len, 0);
+                let got = read_at(n.offset, &mut buf)?;
+                probe.feed(&buf[..got.min(len)]);
+            }
+        }
+    }
+}
+
+/// Probe bytes in memory.
+pub fn probe_bytes(data: &[u8]) -> Result<MediaInfo, Error> {
+    probe_with(data.len() as u64, |off, buf| {
+        let start = usize::try_from(off).unwrap_or(usize::MAX).min(data.len());
+        let end = start.saturating_add(buf.len()).min(data.len());
+        let n = end - start;
+        buf[..n].copy_from_slice(&data[start..end]);
+        Ok(n)
+    })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Probe a file on disk with positioned reads.
+pub fn probe_file(path: &std::path::Path) -> Result<MediaInfo, Error> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(&e.to_string()))?;
+    let size = f
+        .metadata()
+        .map_err(|e| Error::io(&e.to_string()))?
+        .len();
+    let mut info = probe_with(size, |off, buf| {
+        f.seek(SeekFrom::Start(off))
+            .map_err(|e| Error::io(&e.to_string()))?;
+        let mut n = 0;
+        while n < buf.len() {
+            match f.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(&e.to_string())),
+            }
+        }
+        Ok(n)
+    })?;
+    info.file = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(info)
+}

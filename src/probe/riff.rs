@@ -1,0 +1,186 @@
+//! AVI (RIFF) headers: the `hdrl` list is enough for duration, size and codecs.
+
+use super::bmff::fourcc;
+use super::{AudioInfo, MediaInfo, VideoInfo};
+use crate::error::Error;
+
+fn le32(b: &[u8], i: usize) -> Option<u32> {
+    let s = b.get(i..i.checked_add(4)?)?;
+    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn le16(b: &[u8], i: usize) -> Option<u16> {
+    let s = b.get(i..i.checked_add(2)?)?;
+    Some(u16::from_le_bytes([s[0], s[1]]))
+}
+
+/// Chunks of a RIFF list body: (id, body).
+fn chunks(b: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let id = b.get(pos..pos.checked_add(4)?)?;
+        let id = [id[0], id[1], id[2], id[3]];
+        let size = usize::try_from(le32(b, pos + 4)?).ok()?;
+        let start = pos.checked_add(8)?;
+        let end = start.checked_add(size)?;
+        let body = b.get(start..end.min(b.len()))?;
+        pos = end.checked_add(size & 1)?;
+        Some((id, body))
+    })
+}
+
+/// How many bytes from the start hold the `hdrl` list.
+pub fn header_len(b: &[u8]) -> u64 {
+    // RIFF(4) size(4) AVI (4) then LIST(4) size(4) hdrl(4)…
+    if b.get(12..16) == Some(b"LIST") {
+        if let Some(s) = le32(b, 16) {
+            return 20u64.saturating_add(u64::from(s));
+        }
+    }
+    64 * 1024
+}
+
+fn video_codec(handler: &[u8]) -> String {
+    let up: Vec<u8> = handler.iter().map(|c| c.to_ascii_uppercase()).collect();
+    match &up[..] {
+        b"FMP4" | b"XVID" | b"DIVX" | b"DX50" | b"MP4V" | b"M4S2" => "mpeg4",
+        b"H264" | b"AVC1" | b"X264" => "h264",
+        b"HEVC" | b"H265" | b"HVC1" => "hevc",
+        b"MJPG" => "mjpeg",
+        b"DIV3" | b"MP43" => "msmpeg4v3",
+        b"MP42" => "msmpeg4v2",
+        b"WMV1" => "wmv1",
+        b"WMV2" => "wmv2",
+        b"WMV3" => "wmv3",
+        b"AV01" => "av1",
+        b"VP80" => "vp8",
+        b"VP90" => "vp9",
+        b"DVSD" => "dvvideo",
+        b"\0\0\0\0" => "rawvideo",
+        _ => return fourcc(handler).trim().to_lowercase(),
+    }
+    .into()
+}
+
+pub fn audio_codec(tag: u16) -> String {
+    match tag {
+        0x0001 => "pcm_s16le",
+        0x0003 => "pcm_f32le",
+        0x0006 => "pcm_alaw",
+        0x0007 => "pcm_mulaw",
+        0x0011 => "adpcm_ima_wav",
+        0x0050 => "mp2",
+        0x0055 => "mp3",
+        0x00FF | 0x1610 | 0x706D => "aac",
+        0x0160 => "wmav1",
+        0x0161 => "wmav2",
+        0x0162 => "wmapro",
+        0x0163 => "wmalossless",
+        0x2000 => "ac3",
+        0x2001 => "dts",
+        0xF1AC => "flac",
+        _ => return format!("0x{tag:04x}"),
+    }
+    .into()
+}
+
+pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
+    let riff_body = b.get(12..).ok_or_else(|| Error::truncated("AVI header"))?;
+    let hdrl = chunks(riff_body)
+        .find(|(id, body)| id == b"LIST" && body.get(0..4) == Some(b"hdrl"))
+        .map(|(_, body)| &body[4..])
+        .ok_or_else(|| Error::corrupt("AVI without hdrl"))?;
+    let mut info = MediaInfo {
+        container: "avi".into(),
+        size_bytes: size,
+        ..Default::default()
+    };
+    let mut us_per_frame = 0u32;
+    let mut total_frames = 0u32;
+    let (mut w, mut h) = (0u32, 0u32);
+    for (id, body) in chunks(hdrl) {
+        if &id == b"avih" {
+            us_per_frame = le32(body, 0).unwrap_or(0);
+            total_frames = le32(body, 16).unwrap_or(0);
+            w = le32(body, 32).unwrap_or(0);
+            h = le32(body, 36).unwrap_or(0);
+        }
+        if &id == b"LIST" && body.get(0..4) == Some(b"odml") {
+            for (id2, b2) in chunks(&body[4..]) {
+                if &id2 == b"dmlh" {
+                    total_frames = total_frames.max(le32(b2, 0).unwrap_or(0));
+                }
+            }
+        }
+    }
+    for (id, body) in chunks(hdrl) {
+        if &id != b"LIST" || body.get(0..4) != Some(b"strl") {
+            continue;
+        }
+        let mut strh: Option<&[u8]> = None;
+        let mut strf: Option<&[u8]> = None;
+        for (id2, b2) in chunks(&body[4..]) {
+            match &id2 {
+                b"strh" => strh = Some(b2),
+                b"strf" => strf = Some(b2),
+                _ => {}
+            }
+        }
+        let (Some(strh), Some(strf)) = (strh, strf) else {
+            continue;
+        };
+        let kind = strh.get(0..4).unwrap_or(&[]);
+        let scale = le32(strh, 20).unwrap_or(0);
+        let rate = le32(strh, 24).unwrap_or(0);
+        let length = le32(strh, 32).unwrap_or(0);
+        let dur = (scale > 0 && rate > 0)
+            .then(|| f64::from(length) * f64::from(scale) / f64::from(rate));
+        if kind == b"vids" && info.video.is_none() {
+            let bw = le32(strf, 4).unwrap_or(w);
+            let bh = (le32(strf, 8).unwrap_or(h) as i32).unsigned_abs();
+            let compression = strf.get(16..20).unwrap_or(&[0, 0, 0, 0]);
+            let fr = (scale > 0 && rate > 0).then(|| f64::from(rate) / f64::from(scale));
+            let frames = u64::from(length.max(total_frames));
+            let dur = match fr {
+                Some(r) if r > 0.0 => Some(frames as f64 / r),
+                _ => dur,
+            };
+            info.video = Some(VideoInfo {
+                codec: video_codec(compression),
+                width: bw,
+                height: bh,
+                display_width: bw,
+                display_height: bh,
+                rotation: 0,
+                pixel_aspect: "1:1".into(),
+                frame_rate: fr.map(|r| (r * 1000.0).round() / 1000.0),
+                bitrate_bps: None,
+                duration_s: dur,
+            });
+        } else if kind == b"auds" && info.audio.is_none() {
+            let tag = le16(strf, 0).unwrap_or(0);
+            let avg = le32(strf, 8).unwrap_or(0);
+            info.audio = Some(AudioInfo {
+                codec: audio_codec(tag),
+                channels: le16(strf, 2).map(u32::from).filter(|&c| c > 0),
+                sample_rate: le32(strf, 4).filter(|&r| r > 0),
+                bitrate_bps: (avg > 0).then(|| u64::from(avg) * 8),
+                duration_s: dur,
+            });
+        }
+    }
+    info.duration_s = info.video.as_ref().and_then(|v| v.duration_s).or_else(|| {
+        (us_per_frame > 0).then(|| f64::from(total_frames) * f64::from(us_per_frame) / 1e6)
+    });
+    if let (Some(v), Some(d)) = (info.video.as_mut(), info.duration_s) {
+        if d > 0.0 {
+            let audio = info.audio.as_ref().and_then(|a| a.bitrate_bps).unwrap_or(0);
+            let total = (size as f64 * 8.0 / d) as u64;
+            v.bitrate_bps = Some(total.saturating_sub(audio));
+        }
+    }
+    if info.video.is_none() && info.audio.is_none() {
+        return Err(Error::corrupt("AVI header lists no stream"));
+    }
+    Ok(info)
+}
