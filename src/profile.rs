@@ -373,3 +373,338 @@ pub struct BundleLayout {
     pub delivery: String,
     pub delivery_en: String,
 }
+
+/// The built-in profiles, embedded at build time.
+const BUILTIN: [(&str, &str); 5] = [
+    (
+        "cujs-video-abstract-2026",
+        include_str!("../profiles/cujs-video-abstract-2026.json"),
+    ),
+    (
+        "sichuan-kepu-2024",
+        include_str!("../profiles/sichuan-kepu-2024.json"),
+    ),
+    (
+        "heilongjiang-kepu-2022",
+        include_str!("../profiles/heilongjiang-kepu-2022.json"),
+    ),
+    (
+        "kepu-light-2026",
+        include_str!("../profiles/kepu-light-2026.json"),
+    ),
+    (
+        "nmg-kepu-2025",
+        include_str!("../profiles/nmg-kepu-2025.json"),
+    ),
+];
+
+/// Ids of the built-in profiles, in display order.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(id, _)| *id)
+}
+
+/// A built-in profile by id.
+pub fn builtin(id: &str) -> Result<Profile, Error> {
+    let (_, json) = BUILTIN.iter().find(|(i, _)| *i == id).ok_or_else(|| {
+        let ids: Vec<&str> = builtin_ids().collect();
+        Error::new(
+            "unknown_profile",
+            format!("没有名为「{id}」的比赛配置。可用：{}", ids.join("、")),
+            format!(
+                "There is no contest profile \"{id}\". Available: {}",
+                ids.join(", ")
+            ),
+        )
+    })?;
+    Profile::from_json(json)
+}
+
+/// All built-in profiles.
+pub fn builtins() -> Vec<Profile> {
+    builtin_ids().filter_map(|id| builtin(id).ok()).collect()
+}
+
+fn bad(zh: String, en: String) -> Error {
+    Error::new(
+        "bad_profile",
+        format!("比赛配置无效：{zh}。请联系提供此页面的平台修正配置。"),
+        format!(
+            "The contest profile is invalid: {en}. Ask the platform that provides this page to fix it."
+        ),
+    )
+}
+
+const MAX_TEXT: usize = 4000;
+const MAX_ITEMS: usize = 200;
+
+impl Profile {
+    /// Parse and validate a profile from JSON (a built-in one or a host page's).
+    pub fn from_json(json: &str) -> Result<Profile, Error> {
+        if json.len() > MAX_PROFILE_BYTES {
+            return Err(bad(
+                format!(
+                    "大小 {} 字节，超过上限 {MAX_PROFILE_BYTES} 字节",
+                    json.len()
+                ),
+                format!(
+                    "it is {} bytes, over the {MAX_PROFILE_BYTES}-byte limit",
+                    json.len()
+                ),
+            ));
+        }
+        let p: Profile = serde_json::from_str(json).map_err(|e| {
+            bad(
+                format!("第 {} 行第 {} 列：{e}", e.line(), e.column()),
+                format!("line {}, column {}: {e}", e.line(), e.column()),
+            )
+        })?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Check what serde cannot: references, ranges, dates, sizes.
+    pub fn validate(&self) -> Result<(), Error> {
+        let fail = |zh: &str, en: &str| Err(bad(zh.to_string(), en.to_string()));
+        if self.schema != 1 {
+            return fail(
+                &format!("schema 版本 {} 不受支持（应为 1）", self.schema),
+                &format!(
+                    "schema version {} is not supported (expected 1)",
+                    self.schema
+                ),
+            );
+        }
+        let id_ok = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        };
+        if !id_ok(&self.id) {
+            return fail(
+                "id 只能用小写字母、数字、-、_",
+                "id may use only a-z, 0-9, - and _",
+            );
+        }
+        if self.fields.len() > MAX_ITEMS
+            || self.attachments.len() > MAX_ITEMS
+            || self.checklist.len() > MAX_ITEMS
+            || self.categories.len() > MAX_ITEMS
+            || self.channels.len() > MAX_ITEMS
+        {
+            return fail("条目过多", "too many entries");
+        }
+        let mut texts: Vec<&str> = vec![&self.name, &self.name_en, &self.issuer, &self.notice];
+        for f in &self.fields {
+            texts.extend([f.label.as_str(), &f.label_en, &f.hint, &f.hint_en, &f.quote]);
+        }
+        for a in &self.attachments {
+            texts.extend([
+                a.label.as_str(),
+                &a.label_en,
+                &a.quote,
+                &a.file_name,
+                &a.signatures,
+            ]);
+        }
+        for c in &self.checklist {
+            texts.extend([c.text.as_str(), &c.text_en, &c.quote]);
+        }
+        if texts.iter().any(|t| t.len() > MAX_TEXT) {
+            return fail("某段文字过长", "a text is too long");
+        }
+        // Unique ids.
+        fn dup<'a>(ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+            let mut seen = std::collections::BTreeSet::new();
+            ids.into_iter().find(|&id| !seen.insert(id))
+        }
+        for (what, d) in [
+            ("fields", dup(self.fields.iter().map(|f| f.id.as_str()))),
+            (
+                "attachments",
+                dup(self.attachments.iter().map(|a| a.id.as_str())),
+            ),
+            (
+                "categories",
+                dup(self.categories.iter().map(|c| c.id.as_str())),
+            ),
+            ("channels", dup(self.channels.iter().map(|c| c.id.as_str()))),
+            (
+                "checklist",
+                dup(self.checklist.iter().map(|c| c.id.as_str())),
+            ),
+        ] {
+            if let Some(d) = d {
+                return fail(
+                    &format!("{what} 中 id「{d}」重复"),
+                    &format!("id \"{d}\" repeats in {what}"),
+                );
+            }
+        }
+        if self.fields.iter().any(|f| !id_ok(&f.id))
+            || self.attachments.iter().any(|a| !id_ok(&a.id))
+        {
+            return fail(
+                "字段或附件 id 只能用小写字母、数字、-、_",
+                "field and attachment ids may use only a-z, 0-9, - and _",
+            );
+        }
+        // `when` must name real categories and channels.
+        let whens = self
+            .fields
+            .iter()
+            .filter_map(|f| f.when.as_ref())
+            .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
+            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()));
+        for w in whens {
+            if let Some(c) = w
+                .category
+                .iter()
+                .find(|c| !self.categories.iter().any(|k| &k.id == *c))
+            {
+                return fail(
+                    &format!("when 引用了不存在的类别「{c}」"),
+                    &format!("`when` names an unknown category \"{c}\""),
+                );
+            }
+            if let Some(c) = w
+                .channel
+                .iter()
+                .find(|c| !self.channels.iter().any(|k| &k.id == *c))
+            {
+                return fail(
+                    &format!("when 引用了不存在的渠道「{c}」"),
+                    &format!("`when` names an unknown channel \"{c}\""),
+                );
+            }
+        }
+        // Field details.
+        for f in &self.fields {
+            if matches!(f.kind, FieldType::Select | FieldType::Multiselect) && f.options.is_empty()
+            {
+                return fail(
+                    &format!("字段「{}」没有选项", f.id),
+                    &format!("field \"{}\" has no options", f.id),
+                );
+            }
+            if f.max_chars == Some(0) || f.max_items == Some(0) {
+                return fail(
+                    &format!("字段「{}」的上限为 0", f.id),
+                    &format!("field \"{}\" has a limit of 0", f.id),
+                );
+            }
+            for d in [&f.min_date, &f.max_date].into_iter().flatten() {
+                if crate::probe::days_from_ymd(d).is_none() {
+                    return fail(
+                        &format!("日期「{d}」格式应为 YYYY-MM-DD"),
+                        &format!("date \"{d}\" is not YYYY-MM-DD"),
+                    );
+                }
+            }
+        }
+        for c in &self.form_checks {
+            let (field, want) = match c {
+                FormCheck::MaxShareOfDuration {
+                    field, max_ratio, ..
+                } => {
+                    if !(0.0..=1.0).contains(max_ratio) {
+                        return fail(
+                            "max_ratio 应在 0 与 1 之间",
+                            "max_ratio must be between 0 and 1",
+                        );
+                    }
+                    (field, Some(FieldType::Duration))
+                }
+                FormCheck::MatchesFileName { field, .. } => (field, None),
+            };
+            match self.fields.iter().find(|f| &f.id == field) {
+                None => {
+                    return fail(
+                        &format!("form_checks 引用了不存在的字段「{field}」"),
+                        &format!("form_checks names an unknown field \"{field}\""),
+                    );
+                }
+                Some(f) if want.is_some_and(|w| w != f.kind) => {
+                    return fail(
+                        &format!("字段「{field}」应为 duration 类型"),
+                        &format!("field \"{field}\" must be of type duration"),
+                    );
+                }
+                _ => {}
+            }
+        }
+        for a in &self.attachments {
+            if a.accept.is_empty() || a.max_count == 0 {
+                return fail(
+                    &format!("附件「{}」不接受任何文件", a.id),
+                    &format!("attachment \"{}\" accepts no file", a.id),
+                );
+            }
+        }
+        // Video rules.
+        let v = &self.video;
+        if let Some(r) = &v.duration {
+            let (lo, hi) = (
+                r.value.min_s.unwrap_or(0.0),
+                r.value.max_s.unwrap_or(f64::MAX),
+            );
+            if !(lo.is_finite() && lo >= 0.0 && lo <= hi) {
+                return fail("时长范围无效", "the duration range is invalid");
+            }
+        }
+        if let Some(r) = &v.file_size {
+            let (lo, hi) = (r.value.min.unwrap_or(0.0), r.value.max.unwrap_or(f64::MAX));
+            if !(lo.is_finite() && lo >= 0.0 && lo <= hi) {
+                return fail("文件大小范围无效", "the file size range is invalid");
+            }
+        }
+        if let Some(r) = &v.aspect_ratio {
+            if r.value.num == 0 || r.value.den == 0 || !(0.0..=0.5).contains(&r.value.tolerance) {
+                return fail("宽高比无效", "the aspect ratio is invalid");
+            }
+        }
+        if let Some(r) = &v.production_date {
+            match (
+                crate::probe::days_from_ymd(&r.value.from),
+                crate::probe::days_from_ymd(&r.value.to),
+            ) {
+                (Some(a), Some(b)) if a <= b => {}
+                _ => return fail("制作日期范围无效", "the production date window is invalid"),
+            }
+        }
+        // Bundle names may only use existing fields.
+        for t in [&self.bundle.zip_name, &self.bundle.video_name] {
+            for name in placeholders(t) {
+                if !self.fields.iter().any(|f| f.id == name) {
+                    return fail(
+                        &format!("文件名模板引用了不存在的字段「{name}」"),
+                        &format!("a file name template names an unknown field \"{name}\""),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Does an item with this `when` apply to the chosen category and channel?
+    pub fn applies(when: &Option<When>, category: Option<&str>, channel: Option<&str>) -> bool {
+        let Some(w) = when else { return true };
+        let ok = |list: &[String], v: Option<&str>| {
+            list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x == v))
+        };
+        ok(&w.category, category) && ok(&w.channel, channel)
+    }
+}
+
+/// `{field}` placeholders of a template.
+pub fn placeholders(t: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else { break };
+        out.push(after[..j].to_string());
+        rest = &after[j + 1..];
+    }
+    out
+}

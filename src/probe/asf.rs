@@ -4,10 +4,30 @@ use super::riff::audio_codec;
 use super::{AudioInfo, MediaInfo, VideoInfo};
 use crate::error::Error;
 
-const FILE_PROPS: [u8; 16] = guid(0x8CABDCA1, 0xA947, 0x11CF, [0x8E, 0xE4, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65]);
-const STREAM_PROPS: [u8; 16] = guid(0xB7DC0791, 0xA9B7, 0x11CF, [0x8E, 0xE6, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65]);
-const VIDEO_MEDIA: [u8; 16] = guid(0xBC19EFC0, 0x5B4D, 0x11CF, [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B]);
-const AUDIO_MEDIA: [u8; 16] = guid(0xF8699E40, 0x5B4D, 0x11CF, [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B]);
+const FILE_PROPS: [u8; 16] = guid(
+    0x8CABDCA1,
+    0xA947,
+    0x11CF,
+    [0x8E, 0xE4, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65],
+);
+const STREAM_PROPS: [u8; 16] = guid(
+    0xB7DC0791,
+    0xA9B7,
+    0x11CF,
+    [0x8E, 0xE6, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65],
+);
+const VIDEO_MEDIA: [u8; 16] = guid(
+    0xBC19EFC0,
+    0x5B4D,
+    0x11CF,
+    [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B],
+);
+const AUDIO_MEDIA: [u8; 16] = guid(
+    0xF8699E40,
+    0x5B4D,
+    0x11CF,
+    [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B],
+);
 
 /// A GUID as ASF stores it: the first three fields little-endian.
 const fn guid(a: u32, b: u16, c: u16, d: [u8; 8]) -> [u8; 16] {
@@ -31,7 +51,9 @@ pub fn header_len(b: &[u8]) -> u64 {
 }
 
 pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
-    let hsize = usize::try_from(header_len(b)).unwrap_or(usize::MAX).min(b.len());
+    let hsize = usize::try_from(header_len(b))
+        .unwrap_or(usize::MAX)
+        .min(b.len());
     let mut pos = 30usize;
     let mut info = MediaInfo {
         container: "asf".into(),
@@ -41,7 +63,9 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let mut seen_props = false;
     while pos.checked_add(24).is_some_and(|e| e <= hsize) {
         let id = &b[pos..pos + 16];
-        let osize = le(b, pos + 16, 8).and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
+        let osize = le(b, pos + 16, 8)
+            .and_then(|s| usize::try_from(s).ok())
+            .unwrap_or(0);
         if osize < 24 {
             break;
         }
@@ -64,7 +88,9 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             }
         } else if id == STREAM_PROPS {
             let kind = body.get(0..16).unwrap_or(&[]);
-            let ts_len = le(body, 40, 4).and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
+            let ts_len = le(body, 40, 4)
+                .and_then(|s| usize::try_from(s).ok())
+                .unwrap_or(0);
             let ts = body.get(54..54usize.saturating_add(ts_len)).unwrap_or(&[]);
             if kind == VIDEO_MEDIA && info.video.is_none() {
                 let w = le(ts, 0, 4).unwrap_or(0) as u32;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::iso::{self, MoovFacts};
-use super::{MediaInfo, MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV};
+use super::{MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV, MediaInfo};
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy)]
@@ -206,8 +206,10 @@ impl Walker {
 
     /// A header cut off by the end of the file at `pos`.
     pub fn truncated_tail(&mut self, pos: u64, size: u64) -> Result<MediaInfo, Error> {
-        self.notes
-            .push(format!("{} stray bytes at the end of the file", size.saturating_sub(pos)));
+        self.notes.push(format!(
+            "{} stray bytes at the end of the file",
+            size.saturating_sub(pos)
+        ));
         self.finish(size)
     }
 
@@ -216,7 +218,8 @@ impl Walker {
         if self.moov.is_none() {
             return Err(Error::corrupt(&format!("{why} at byte {pos}")));
         }
-        self.notes.push(format!("{why} at byte {pos}: walk stopped"));
+        self.notes
+            .push(format!("{why} at byte {pos}: walk stopped"));
         self.finish(pos)
     }
 
@@ -256,7 +259,15 @@ impl Walker {
 
 pub fn fourcc(b: &[u8]) -> String {
     b.iter()
-        .map(|&c| if (0x20..0x7f).contains(&c) { c as char } else if c == 0xA9 { '©' } else { '?' })
+        .map(|&c| {
+            if (0x20..0x7f).contains(&c) {
+                c as char
+            } else if c == 0xA9 {
+                '©'
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 

@@ -89,7 +89,10 @@ pub fn sar(nal: &[u8]) -> Option<(u32, u32)> {
     let profile = r.bits(8)?;
     r.bits(16)?; // constraint flags + level
     r.ue()?; // sps id
-    if matches!(profile, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
+    if matches!(
+        profile,
+        100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135
+    ) {
         let chroma = r.ue()?;
         if chroma == 3 {
             r.bit()?;

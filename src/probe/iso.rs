@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use mp4_atom::{Codec, Decode, Elst, Hdlr, Mdhd, Moof, Mvex, Mvhd, Stsd, Stts, Stsz, StszSamples, Tkhd};
+use mp4_atom::{
+    Codec, Decode, Elst, Hdlr, Mdhd, Moof, Mvex, Mvhd, Stsd, Stsz, StszSamples, Stts, Tkhd,
+};
 
 use super::bmff::{children, fourcc, meta_location, udta_location};
 use super::{AudioInfo, Location, MediaInfo, VideoInfo};
@@ -161,8 +163,9 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
             for e in &stts.entries {
                 let c = u64::from(e.sample_count);
                 t.sample_count = t.sample_count.saturating_add(c);
-                t.total_delta =
-                    t.total_delta.saturating_add(c.saturating_mul(u64::from(e.sample_delta)));
+                t.total_delta = t
+                    .total_delta
+                    .saturating_add(c.saturating_mul(u64::from(e.sample_delta)));
             }
         }
         Some(Err(e)) => t.notes.push(format!("stts: {e}")),
@@ -174,9 +177,9 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
                 StszSamples::Identical { count, size } => {
                     u64::from(*count).saturating_mul(u64::from(*size))
                 }
-                StszSamples::Different { sizes } => {
-                    sizes.iter().fold(0u64, |a, &s| a.saturating_add(u64::from(s)))
-                }
+                StszSamples::Different { sizes } => sizes
+                    .iter()
+                    .fold(0u64, |a, &s| a.saturating_add(u64::from(s))),
             }
         }
         Some(Err(e)) => t.notes.push(format!("stsz: {e}")),
@@ -272,7 +275,14 @@ fn describe_codec(codec: &Codec, t: &mut TrackFacts) {
             raw_sample_entry(k, body, t);
             (codec_name_for(k), raw_pasp(body))
         }
-        other => (format!("{other:?}").split('(').next().unwrap_or("").to_lowercase(), None),
+        other => (
+            format!("{other:?}")
+                .split('(')
+                .next()
+                .unwrap_or("")
+                .to_lowercase(),
+            None,
+        ),
     };
     if let Some(a) = audio_fields(codec) {
         t.channels = t.channels.or(Some(a.0));
@@ -295,7 +305,10 @@ fn audio_fields(codec: &Codec) -> Option<(u32, u32)> {
         Codec::Twos(c) => &c.audio,
         _ => return None,
     };
-    Some((u32::from(a.channel_count), u32::from(a.sample_rate.integer())))
+    Some((
+        u32::from(a.channel_count),
+        u32::from(a.sample_rate.integer()),
+    ))
 }
 
 /// ffprobe's name for a sample entry mp4-atom does not model.
@@ -363,11 +376,7 @@ fn sps_sar(sps: &[Vec<u8>]) -> Option<(u32, u32)> {
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 pub fn reduce(p: (u32, u32)) -> (u32, u32) {
@@ -444,7 +453,11 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
     };
     let media_secs = |t: &TrackFacts| -> Option<f64> {
         let frag = f.ticks.get(&t.id).copied().unwrap_or(0);
-        let ticks = if t.total_delta > 0 { t.total_delta } else { t.media_duration };
+        let ticks = if t.total_delta > 0 {
+            t.total_delta
+        } else {
+            t.media_duration
+        };
         secs(ticks.saturating_add(frag), t.timescale).filter(|s| *s > 0.0)
     };
     let bitrate = |t: &TrackFacts| -> Option<u64> {

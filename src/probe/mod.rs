@@ -15,6 +15,7 @@ mod iso;
 mod riff;
 pub mod sniff;
 mod time;
+pub use time::days_from_ymd;
 
 use serde::{Deserialize, Serialize};
 
@@ -126,11 +127,19 @@ enum Stage {
     /// Nothing read yet.
     Start,
     /// ISO-BMFF: walking top-level boxes; next header at `pos`.
-    Walk { pos: u64 },
+    Walk {
+        pos: u64,
+    },
     /// ISO-BMFF: reading a whole box (`moov` or `moof`) at `pos`.
-    ReadBox { pos: u64, len: u64, kind: [u8; 4] },
+    ReadBox {
+        pos: u64,
+        len: u64,
+        kind: [u8; 4],
+    },
     /// AVI or ASF: reading the header list.
-    ReadHeader { len: u64 },
+    ReadHeader {
+        len: u64,
+    },
     Finished,
 }
 
@@ -188,7 +197,9 @@ impl Probe {
         let Some(need) = self.pending.take() else {
             return;
         };
-        let take = data.len().min(usize::try_from(need.len).unwrap_or(usize::MAX));
+        let take = data
+            .len()
+            .min(usize::try_from(need.len).unwrap_or(usize::MAX));
         self.window.clear();
         self.window.extend_from_slice(&data[..take]);
         self.window_off = need.offset;
@@ -413,10 +424,7 @@ pub fn probe_bytes(data: &[u8]) -> Result<MediaInfo, Error> {
 pub fn probe_file(path: &std::path::Path) -> Result<MediaInfo, Error> {
     use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(&e.to_string()))?;
-    let size = f
-        .metadata()
-        .map_err(|e| Error::io(&e.to_string()))?
-        .len();
+    let size = f.metadata().map_err(|e| Error::io(&e.to_string()))?.len();
     let mut info = probe_with(size, |off, buf| {
         f.seek(SeekFrom::Start(off))
             .map_err(|e| Error::io(&e.to_string()))?;

@@ -133,8 +133,8 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         let scale = le32(strh, 20).unwrap_or(0);
         let rate = le32(strh, 24).unwrap_or(0);
         let length = le32(strh, 32).unwrap_or(0);
-        let dur = (scale > 0 && rate > 0)
-            .then(|| f64::from(length) * f64::from(scale) / f64::from(rate));
+        let dur =
+            (scale > 0 && rate > 0).then(|| f64::from(length) * f64::from(scale) / f64::from(rate));
         if kind == b"vids" && info.video.is_none() {
             let bw = le32(strf, 4).unwrap_or(w);
             let bh = (le32(strf, 8).unwrap_or(h) as i32).unsigned_abs();

@@ -22,8 +22,12 @@ impl Kind {
         match self {
             Kind::OtherVideo(name) => Error::new(
                 "unsupported_container",
-                format!("这是 {name} 格式的视频，本工具只读取 MP4/MOV/3GP、AVI 和 WMV。请在剪辑软件中导出为 MP4 (H.264)。"),
-                format!("This is a {name} video; Preflight reads MP4/MOV/3GP, AVI and WMV only. Export it from your editor as MP4 (H.264)."),
+                format!(
+                    "这是 {name} 格式的视频，本工具只读取 MP4/MOV/3GP、AVI 和 WMV。请在剪辑软件中导出为 MP4 (H.264)。"
+                ),
+                format!(
+                    "This is a {name} video; Preflight reads MP4/MOV/3GP, AVI and WMV only. Export it from your editor as MP4 (H.264)."
+                ),
             ),
             Kind::HeifImage => Error::new(
                 "heic_image",

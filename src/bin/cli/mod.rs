@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use preflight::check::{self, Input, Report, Status};
 use preflight::probe::{self, MediaInfo};
+use preflight::profile::{self, Profile};
 use preflight::{Error, Lang};
 
 pub struct Opts {
@@ -28,18 +30,23 @@ fn parse_opts(args: &[String]) -> Result<Opts, Error> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
-            it.next().cloned().ok_or_else(|| usage(&format!("{name} 需要一个值 / {name} needs a value")))
+            it.next()
+                .cloned()
+                .ok_or_else(|| usage(&format!("{name} 需要一个值 / {name} needs a value")))
         };
         match a.as_str() {
             "--json" => o.json = true,
             "--lang" => {
                 let v = value("--lang")?;
-                o.lang = Lang::parse(&v).ok_or_else(|| usage("--lang 只能是 zh 或 en / --lang is zh or en"))?;
+                o.lang = Lang::parse(&v)
+                    .ok_or_else(|| usage("--lang 只能是 zh 或 en / --lang is zh or en"))?;
             }
             "--profile" => o.profile = Some(value("--profile")?),
             "--category" => o.category = Some(value("--category")?),
             "--channel" => o.channel = Some(value("--channel")?),
-            s if s.starts_with("--") => return Err(usage(&format!("未知选项 {s} / unknown option {s}"))),
+            s if s.starts_with("--") => {
+                return Err(usage(&format!("未知选项 {s} / unknown option {s}")));
+            }
             s => o.files.push(s.to_string()),
         }
     }
@@ -71,16 +78,25 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     };
     let result = match cmd.as_str() {
         "probe" => parse_opts(rest).and_then(|o| cmd_probe(&o, out)),
+        "check" => parse_opts(rest).and_then(|o| cmd_check(&o, out)),
+        "profiles" => parse_opts(rest).and_then(|o| cmd_profiles(&o, out)),
+        "profile" => parse_opts(rest).and_then(|o| cmd_profile(&o, out)),
         "help" | "--help" | "-h" => {
             let _ = write!(out, "{HELP}");
             Ok(0)
         }
-        other => Err(usage(&format!("未知命令 {other} / unknown command {other}"))),
+        other => Err(usage(&format!(
+            "未知命令 {other} / unknown command {other}"
+        ))),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err, "错误 [{}]：{}\nerror [{}]: {}", e.code, e.message_zh, e.code, e.message_en);
+            let _ = writeln!(
+                err,
+                "错误 [{}]：{}\nerror [{}]: {}",
+                e.code, e.message_zh, e.code, e.message_en
+            );
             2
         }
     }
@@ -89,7 +105,10 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 /// Probe many files in parallel, keeping their order.
 fn probe_all(files: &[String]) -> Vec<Result<MediaInfo, Error>> {
     let mut results: Vec<Option<Result<MediaInfo, Error>>> = vec![None; files.len()];
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(8);
     let chunk = files.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
         for (slot, names) in results.chunks_mut(chunk).zip(files.chunks(chunk)) {
@@ -126,8 +145,16 @@ fn cmd_probe(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         }
     }
     if o.json {
-        let v = if values.len() == 1 { values.remove(0) } else { serde_json::Value::Array(values) };
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let v = if values.len() == 1 {
+            values.remove(0)
+        } else {
+            serde_json::Value::Array(values)
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
     } else {
         for (f, r) in o.files.iter().zip(&results) {
             let _ = writeln!(out, "{}", crate::cli::human_probe(f, r, o.lang));
@@ -146,29 +173,244 @@ pub fn human_probe(f: &str, r: &Result<MediaInfo, Error>, lang: Lang) -> String 
     let mut row = |k_zh: &str, k_en: &str, v: String| {
         s.push_str(&format!("  {:<10} {}\n", if zh { k_zh } else { k_en }, v));
     };
-    row("容器", "container", format!("{} {}", m.container, m.brands.join(",")));
-    row("时长", "duration", m.duration_s.map(|d| format!("{d:.3} s")).unwrap_or("?".into()));
-    row("大小", "size", format!("{} B ({:.1} MB / {:.1} MiB)", m.size_bytes, m.size_bytes as f64 / 1e6, m.size_bytes as f64 / 1048576.0));
+    row(
+        "容器",
+        "container",
+        format!("{} {}", m.container, m.brands.join(",")),
+    );
+    row(
+        "时长",
+        "duration",
+        m.duration_s
+            .map(|d| format!("{d:.3} s"))
+            .unwrap_or("?".into()),
+    );
+    row(
+        "大小",
+        "size",
+        format!(
+            "{} B ({:.1} MB / {:.1} MiB)",
+            m.size_bytes,
+            m.size_bytes as f64 / 1e6,
+            m.size_bytes as f64 / 1048576.0
+        ),
+    );
     if let Some(v) = &m.video {
-        row("视频", "video", format!(
-            "{} {}×{} → {}×{} rot {}° SAR {} {} fps {} kbps",
-            v.codec, v.width, v.height, v.display_width, v.display_height, v.rotation, v.pixel_aspect,
-            v.frame_rate.map(|r| format!("{r:.3}")).unwrap_or("?".into()),
-            v.bitrate_bps.map(|b| (b / 1000).to_string()).unwrap_or("?".into())
-        ));
+        row(
+            "视频",
+            "video",
+            format!(
+                "{} {}×{} → {}×{} rot {}° SAR {} {} fps {} kbps",
+                v.codec,
+                v.width,
+                v.height,
+                v.display_width,
+                v.display_height,
+                v.rotation,
+                v.pixel_aspect,
+                v.frame_rate
+                    .map(|r| format!("{r:.3}"))
+                    .unwrap_or("?".into()),
+                v.bitrate_bps
+                    .map(|b| (b / 1000).to_string())
+                    .unwrap_or("?".into())
+            ),
+        );
     }
     if let Some(a) = &m.audio {
-        row("音频", "audio", format!(
-            "{} {} ch {} Hz {} kbps",
-            a.codec,
-            a.channels.map(|c| c.to_string()).unwrap_or("?".into()),
-            a.sample_rate.map(|c| c.to_string()).unwrap_or("?".into()),
-            a.bitrate_bps.map(|b| (b / 1000).to_string()).unwrap_or("?".into())
-        ));
+        row(
+            "音频",
+            "audio",
+            format!(
+                "{} {} ch {} Hz {} kbps",
+                a.codec,
+                a.channels.map(|c| c.to_string()).unwrap_or("?".into()),
+                a.sample_rate.map(|c| c.to_string()).unwrap_or("?".into()),
+                a.bitrate_bps
+                    .map(|b| (b / 1000).to_string())
+                    .unwrap_or("?".into())
+            ),
+        );
     }
     if let Some(fs) = m.faststart {
         row("快速启动", "faststart", fs.to_string());
     }
-    row("读取", "read", format!("{} B in {} reads", m.bytes_read, m.reads));
+    row(
+        "读取",
+        "read",
+        format!("{} B in {} reads", m.bytes_read, m.reads),
+    );
     s.trim_end().to_string()
+}
+
+/// The profile named by `--profile`, with `--category`/`--channel` checked against it.
+fn chosen_profile(o: &Opts) -> Result<Profile, Error> {
+    let id = o
+        .profile
+        .as_deref()
+        .ok_or_else(|| usage("缺少 --profile / --profile is required"))?;
+    let p = profile::builtin(id)?;
+    let check_choice = |v: &Option<String>,
+                        list: &[profile::Choice],
+                        what_zh: &str,
+                        what_en: &str|
+     -> Result<(), Error> {
+        if let Some(v) = v {
+            if !list.iter().any(|c| &c.id == v) {
+                let ids: Vec<&str> = list.iter().map(|c| c.id.as_str()).collect();
+                return Err(usage(&format!(
+                    "{what_zh}「{v}」不存在，可选：{} / unknown {what_en} \"{v}\", choose from: {}",
+                    ids.join("、"),
+                    ids.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    };
+    check_choice(&o.category, &p.categories, "类别", "category")?;
+    check_choice(&o.channel, &p.channels, "渠道", "channel")?;
+    Ok(p)
+}
+
+fn cmd_check(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    let p = chosen_profile(o)?;
+    if o.files.is_empty() {
+        return Err(usage("缺少文件 / no file given"));
+    }
+    let results = probe_all(&o.files);
+    let mut code = 0;
+    let mut values = Vec::new();
+    for (f, r) in o.files.iter().zip(&results) {
+        match r {
+            Ok(m) => {
+                let name = Path::new(f)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                let report = check::check(
+                    &p,
+                    &Input {
+                        category: o.category.as_deref(),
+                        channel: o.channel.as_deref(),
+                        media: Some(m),
+                        file_name: name.as_deref(),
+                        ..Default::default()
+                    },
+                );
+                if report.verdict == check::Verdict::Fail {
+                    code = code.max(1);
+                }
+                if o.json {
+                    values.push(serde_json::to_value(&report).unwrap_or_default());
+                } else {
+                    let _ = writeln!(out, "{}", human_report(f, &report, o.lang));
+                }
+            }
+            Err(e) => {
+                code = 2;
+                if o.json {
+                    values.push(serde_json::json!({"file": f, "profile": p.id, "error": e}));
+                } else {
+                    let _ = writeln!(out, "{f}\n  {}\n", e.message(o.lang));
+                }
+            }
+        }
+    }
+    if o.json {
+        let v = if values.len() == 1 {
+            values.remove(0)
+        } else {
+            serde_json::Value::Array(values)
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+    }
+    Ok(code)
+}
+
+fn status_mark(s: Status, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Status::Pass, Lang::Zh) => "✓ 通过",
+        (Status::Warn, Lang::Zh) => "! 提醒",
+        (Status::Fail, Lang::Zh) => "✗ 不通过",
+        (Status::Manual, Lang::Zh) => "? 人工确认",
+        (Status::Unknown, Lang::Zh) => "? 未知",
+        (Status::Pass, Lang::En) => "✓ pass",
+        (Status::Warn, Lang::En) => "! warn",
+        (Status::Fail, Lang::En) => "✗ fail",
+        (Status::Manual, Lang::En) => "? manual",
+        (Status::Unknown, Lang::En) => "? unknown",
+    }
+}
+
+/// The report as a readable table.
+pub fn human_report(f: &str, r: &Report, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut s = format!(
+        "{f} — {}：{}\n",
+        r.profile,
+        check::verdict_text(r.verdict, lang)
+    );
+    for rule in &r.rules {
+        let (msg, fix) = if zh {
+            (&rule.message_zh, &rule.fix_zh)
+        } else {
+            (&rule.message_en, &rule.fix_en)
+        };
+        s.push_str(&format!(
+            "  {:<11} {:<18} {}\n",
+            status_mark(rule.status, lang),
+            rule.id,
+            msg
+        ));
+        if !fix.is_empty() {
+            s.push_str(&format!("  {:<11} {:<18} → {}\n", "", "", fix));
+        }
+    }
+    s
+}
+
+fn cmd_profiles(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    let all = profile::builtins();
+    if o.json {
+        let list: Vec<serde_json::Value> = all
+            .iter()
+            .map(|p| serde_json::json!({"id": p.id, "name": p.name, "name_en": p.name_en, "issuer": p.issuer, "deadline": p.deadline.as_ref().map(|d| &d.date)}))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+    } else {
+        for p in &all {
+            let name = if o.lang == Lang::Zh {
+                &p.name
+            } else {
+                &p.name_en
+            };
+            let _ = writeln!(out, "{:<26} {name}", p.id);
+        }
+    }
+    Ok(0)
+}
+
+fn cmd_profile(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    let id = o
+        .files
+        .first()
+        .ok_or_else(|| usage("缺少配置 id / no profile id given"))?;
+    let p = profile::builtin(id)?;
+    if o.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&p).unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    let _ = write!(out, "{}", preflight::describe::profile_text(&p, o.lang));
+    Ok(0)
 }

@@ -1,0 +1,534 @@
+//! The contest's form: values, live counts and validation, counted as the
+//! notices count (every character one 字), and the signed scans' slots.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::profile::{AttachmentSlot, Field, FieldType, FileKind, Profile};
+
+/// A field's value: text, or a list (multi-select, authors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Text(s) => s.trim().is_empty(),
+            Value::List(l) => l.iter().all(|s| s.trim().is_empty()),
+        }
+    }
+    pub fn text(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::List(l) => l.join("、"),
+        }
+    }
+}
+
+/// Form values keyed by field id, as `form.json` holds them.
+pub type FormValues = BTreeMap<String, Value>;
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldIssue {
+    pub field: String,
+    /// `required`, `too_long`, `too_many`, `bad_mobile`, `bad_phone`, `bad_email`,
+    /// `bad_url`, `bad_date`, `date_outside`, `bad_option`, `bad_duration`.
+    pub code: &'static str,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// Count 字 as the notices do: every character counts one — a Chinese
+/// character, a punctuation mark, a Latin letter or a digit — and whitespace
+/// (spaces, line breaks) counts none.
+pub fn count_chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn digits_only(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '－' | '(' | ')' | '（' | '）'))
+        .collect()
+}
+
+/// Mainland mobile: 11 digits starting 13–19, optional +86.
+pub fn is_mobile(s: &str) -> bool {
+    let d = digits_only(s.trim());
+    let d = d
+        .strip_prefix("+86")
+        .or_else(|| d.strip_prefix("86").filter(|r| r.len() == 11))
+        .unwrap_or(&d);
+    d.len() == 11
+        && d.starts_with('1')
+        && matches!(d.as_bytes()[1], b'3'..=b'9')
+        && d.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Landline with area code: 0451-51920576, 028-85235028, (010)68526368, extension allowed.
+pub fn is_landline(s: &str) -> bool {
+    let t = s.trim();
+    let (main, ext) = match t.split_once(['转', '#']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (t, None),
+    };
+    if ext.is_some_and(|e| e.is_empty() || e.len() > 6 || !e.chars().all(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    let d = digits_only(main);
+    let d = d.replace('—', "");
+    d.starts_with('0') && (10..=12).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One or more phone numbers, separated by / 、 , ， or spaces; a bare 7–8
+/// digit number after a landline shares its area code ("0451-51920576 51872266").
+pub fn is_phone(s: &str) -> bool {
+    let parts: Vec<&str> = s
+        .split(['/', '、', ',', '，', ';', '；'])
+        .flat_map(|p| {
+            // "0451-51920576 51872266": split on spaces only between numbers.
+            let p = p.trim();
+            if p.contains(' ') && !is_landline(p) && !is_mobile(p) {
+                p.split(' ').collect::<Vec<_>>()
+            } else {
+                vec![p]
+            }
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return false;
+    }
+    let mut had_landline = false;
+    parts.iter().all(|p| {
+        if is_mobile(p) {
+            true
+        } else if is_landline(p) {
+            had_landline = true;
+            true
+        } else {
+            had_landline && (7..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+        }
+    })
+}
+
+pub fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == '，')
+        && s.is_ascii()
+}
+
+/// An http(s) URL somewhere in the text (the form asks for "平台及网址").
+pub fn find_url(s: &str) -> Option<&str> {
+    let i = s.find("http://").or_else(|| s.find("https://"))?;
+    let rest = &s[i..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '，' | '、' | '；' | '）' | '」' | '>'))
+        .unwrap_or(rest.len());
+    let url = &rest[..end];
+    let host = url.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+    (host.contains('.') && host.len() > 3 && !host.starts_with('.')).then_some(url)
+}
+
+/// "3:20", "1:02:03", "200", "200秒", "3分20秒" → seconds.
+pub fn parse_duration(s: &str) -> Option<f64> {
+    let t = s.trim().replace('：', ":");
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(v) = t.strip_suffix('秒').or_else(|| t.strip_suffix('s')) {
+        if let Some((m, sec)) = v.split_once('分') {
+            let m: f64 = m.trim().parse().ok()?;
+            let sec: f64 = if sec.trim().is_empty() {
+                0.0
+            } else {
+                sec.trim().parse().ok()?
+            };
+            return (m >= 0.0 && (0.0..60.0).contains(&sec)).then_some(m * 60.0 + sec);
+        }
+        return v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && *x >= 0.0);
+    }
+    if let Some(m) = t.strip_suffix("分钟").or_else(|| t.strip_suffix('分')) {
+        return m
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .map(|m| m * 60.0);
+    }
+    let parts: Vec<&str> = t.split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    let mut total = 0.0;
+    for (i, p) in parts.iter().enumerate() {
+        let v: f64 = p.trim().parse().ok()?;
+        if !v.is_finite() || v < 0.0 || (i > 0 && v >= 60.0) {
+            return None;
+        }
+        total = total * 60.0 + v;
+    }
+    Some(total)
+}
+
+fn issue(field: &Field, code: &'static str, zh: String, en: String) -> FieldIssue {
+    FieldIssue {
+        field: field.id.clone(),
+        code,
+        message_zh: format!("「{}」{zh}", field.label),
+        message_en: format!("\"{}\": {en}", field.label_en),
+    }
+}
+
+/// Validate one field's value (None = not filled in).
+pub fn validate_field(f: &Field, v: Option<&Value>, required: bool) -> Vec<FieldIssue> {
+    let mut out = Vec::new();
+    let empty = v.is_none_or(Value::is_empty);
+    if empty {
+        if required {
+            out.push(issue(
+                f,
+                "required",
+                "为必填项，请填写。".into(),
+                "is required; please fill it in.".into(),
+            ));
+        }
+        return out;
+    }
+    let Some(v) = v else { return out };
+    let text = v.text();
+    if let Some(max) = f.max_chars {
+        let n = count_chars(&text);
+        if n > max as usize {
+            out.push(issue(
+                f,
+                "too_long",
+                format!("共 {n} 字，超过 {max} 字的上限，请删减 {} 字（每个汉字、标点、字母或数字计 1 字，空格和换行不计）。", n - max as usize),
+                format!("has {n} characters, over the limit of {max}; cut {} (each Chinese character, punctuation mark, letter or digit counts as one; spaces and line breaks do not).", n - max as usize),
+            ));
+        }
+    }
+    match f.kind {
+        FieldType::Mobile if !is_mobile(&text) => out.push(issue(
+            f,
+            "bad_mobile",
+            "不是有效的手机号（11 位，以 13–19 开头），例如 13912345678。".into(),
+            "is not a valid mainland mobile number (11 digits starting 13–19), e.g. 13912345678.".into(),
+        )),
+        FieldType::Phone if !is_phone(&text) => out.push(issue(
+            f,
+            "bad_phone",
+            "不是有效的电话号码：手机 11 位，座机请带区号，如 0451-51920576。".into(),
+            "is not a valid phone number: a mobile has 11 digits; a landline needs its area code, e.g. 0451-51920576.".into(),
+        )),
+        FieldType::Email if !is_email(&text) => out.push(issue(
+            f,
+            "bad_email",
+            "不是有效的电子邮箱，例如 name@example.com（请用半角字符）。".into(),
+            "is not a valid e-mail address, e.g. name@example.com.".into(),
+        )),
+        FieldType::Url if find_url(&text).is_none() => out.push(issue(
+            f,
+            "bad_url",
+            "需要包含以 http:// 或 https:// 开头的完整网址。".into(),
+            "needs a full web address starting with http:// or https://.".into(),
+        )),
+        FieldType::Date => match crate::probe::days_from_ymd(text.trim()) {
+            None => out.push(issue(
+                f,
+                "bad_date",
+                "日期格式应为 年-月-日，例如 2023-06-01。".into(),
+                "should be a date as YYYY-MM-DD, e.g. 2023-06-01.".into(),
+            )),
+            Some(d) => {
+                let lo = f.min_date.as_deref().and_then(crate::probe::days_from_ymd);
+                let hi = f.max_date.as_deref().and_then(crate::probe::days_from_ymd);
+                if lo.is_some_and(|lo| d < lo) || hi.is_some_and(|hi| d > hi) {
+                    let from = f.min_date.clone().unwrap_or_default();
+                    let to = f.max_date.clone().unwrap_or_default();
+                    out.push(issue(
+                        f,
+                        "date_outside",
+                        format!("须在 {from} 至 {to} 之间。"),
+                        format!("must be between {from} and {to}."),
+                    ));
+                }
+            }
+        },
+        FieldType::Select | FieldType::Multiselect => {
+            let chosen: Vec<String> = match v {
+                Value::Text(s) => vec![s.clone()],
+                Value::List(l) => l.clone(),
+            };
+            if f.kind == FieldType::Select && chosen.len() > 1 {
+                out.push(issue(f, "bad_option", "只能选一项。".into(), "takes one choice only.".into()));
+            }
+            if let Some(bad) = chosen.iter().find(|c| !f.options.iter().any(|o| &o.id == *c || &o.label == *c)) {
+                out.push(issue(
+                    f,
+                    "bad_option",
+                    format!("「{bad}」不是可选项。"),
+                    format!("\"{bad}\" is not one of the choices."),
+                ));
+            }
+        }
+        FieldType::Authors => {
+            let names: Vec<String> = match v {
+                Value::Text(s) => s.split(['、', ',', '，', ';', '；', '\n']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+                Value::List(l) => l.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+            };
+            if let Some(max) = f.max_items {
+                if names.len() > max as usize {
+                    out.push(issue(
+                        f,
+                        "too_many",
+                        format!("共 {} 人，最多 {max} 人。", names.len()),
+                        format!("lists {} people; at most {max} are allowed.", names.len()),
+                    ));
+                }
+            }
+        }
+        FieldType::Duration if parse_duration(&text).is_none() => out.push(issue(
+            f,
+            "bad_duration",
+            "时长格式应为 分:秒，例如 0:18。".into(),
+            "should be a duration as m:ss, e.g. 0:18.".into(),
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// Validate the whole form for a category and channel.
+pub fn validate(
+    p: &Profile,
+    values: &FormValues,
+    category: Option<&str>,
+    channel: Option<&str>,
+) -> Vec<FieldIssue> {
+    p.fields
+        .iter()
+        .filter(|f| Profile::applies(&f.when, category, channel))
+        .flat_map(|f| validate_field(f, values.get(&f.id), f.required))
+        .collect()
+}
+
+/// What a scan's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Detected {
+    Pdf,
+    Jpeg,
+    Png,
+    Heic,
+    Webp,
+    Gif,
+    Other,
+}
+
+pub fn detect(head: &[u8]) -> Detected {
+    let at = |i: usize, m: &[u8]| head.get(i..i + m.len()) == Some(m);
+    if at(0, b"%PDF-") {
+        Detected::Pdf
+    } else if at(0, &[0xFF, 0xD8, 0xFF]) {
+        Detected::Jpeg
+    } else if at(0, b"\x89PNG\r\n\x1a\n") {
+        Detected::Png
+    } else if at(4, b"ftyp")
+        && [
+            "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1", "avif",
+        ]
+        .iter()
+        .any(|b| at(8, b.as_bytes()))
+    {
+        Detected::Heic
+    } else if at(0, b"RIFF") && at(8, b"WEBP") {
+        Detected::Webp
+    } else if at(0, b"GIF8") {
+        Detected::Gif
+    } else {
+        Detected::Other
+    }
+}
+
+impl Detected {
+    pub fn kind(self) -> Option<FileKind> {
+        match self {
+            Detected::Pdf => Some(FileKind::Pdf),
+            Detected::Jpeg => Some(FileKind::Jpeg),
+            Detected::Png => Some(FileKind::Png),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Detected::Pdf => "pdf",
+            Detected::Jpeg => "jpg",
+            Detected::Png => "png",
+            Detected::Heic => "heic",
+            Detected::Webp => "webp",
+            Detected::Gif => "gif",
+            Detected::Other => "bin",
+        }
+    }
+}
+
+/// Pages of a PDF, counted from its `/Type /Page` objects (not `/Pages`).
+/// A count, not a parser: good enough to show "3 页" beside a scan.
+pub fn pdf_pages(data: &[u8]) -> usize {
+    let needle = b"/Type";
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(p) = data
+        .get(i..)
+        .and_then(|d| d.windows(needle.len()).position(|w| w == needle))
+    {
+        let mut j = i + p + needle.len();
+        while data.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if data.get(j..j + 5) == Some(b"/Page") && data.get(j + 5) != Some(&b's') {
+            n += 1;
+        }
+        i = j;
+    }
+    n
+}
+
+/// A scan the user attached to a slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attached {
+    pub slot: String,
+    pub name: String,
+    pub size: u64,
+    /// From the first bytes (see [`detect`]).
+    pub kind: Option<FileKind>,
+    #[serde(default)]
+    pub heic: bool,
+}
+
+/// Refuse a file for a slot, or accept it: the message says what to do.
+pub fn check_attachment(
+    slot: &AttachmentSlot,
+    name: &str,
+    size: u64,
+    detected: Detected,
+) -> Result<FileKind, crate::Error> {
+    let accept: Vec<&str> = slot
+        .accept
+        .iter()
+        .map(|k| match k {
+            FileKind::Pdf => "PDF",
+            FileKind::Jpeg => "JPEG",
+            FileKind::Png => "PNG",
+        })
+        .collect();
+    let accept = accept.join("/");
+    if detected == Detected::Heic {
+        return Err(crate::Error::new(
+            "heic_scan",
+            format!(
+                "「{name}」是 HEIC 格式（苹果手机默认照片格式），平台无法打开。请在 iPhone「设置 → 相机 → 格式」选「兼容性最佳」后重拍，或在相册中分享为 JPEG / 用「文件」存储为 PDF 后再上传。"
+            ),
+            format!(
+                "\"{name}\" is HEIC (the iPhone's default photo format), which the platform cannot open. On the iPhone choose Settings → Camera → Formats → Most Compatible and shoot again, or share/export it as JPEG or PDF, then attach that."
+            ),
+        ));
+    }
+    let Some(kind) = detected.kind().filter(|k| slot.accept.contains(k)) else {
+        return Err(crate::Error::new(
+            "bad_scan_type",
+            format!(
+                "「{name}」不是 {accept} 文件（按文件内容判断，而非扩展名）。请把签字盖章的纸质表格扫描或拍照为 {accept} 后上传。"
+            ),
+            format!(
+                "\"{name}\" is not a {accept} file (judged by its content, not its name). Scan or photograph the signed form as {accept} and attach that."
+            ),
+        ));
+    };
+    if let Some(max) = slot.max_bytes {
+        if size > max {
+            return Err(crate::Error::new(
+                "scan_too_large",
+                format!(
+                    "「{name}」有 {:.1} MB，超过每个 {:.0} MB 的上限。请降低扫描分辨率（200–300 dpi 足够）或压缩后再上传。",
+                    size as f64 / 1e6,
+                    max as f64 / 1e6
+                ),
+                format!(
+                    "\"{name}\" is {:.1} MB, over the {:.0} MB limit per file. Scan at a lower resolution (200–300 dpi is enough) or compress it.",
+                    size as f64 / 1e6,
+                    max as f64 / 1e6
+                ),
+            ));
+        }
+    }
+    Ok(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_as_the_notices_do() {
+        assert_eq!(count_chars("科普视频，好看！"), 8);
+        assert_eq!(count_chars("AI 科普 2024"), 8);
+        assert_eq!(count_chars("一\n二"), 2);
+    }
+
+    #[test]
+    fn phones() {
+        assert!(is_mobile("13391902680"));
+        assert!(is_mobile("+86 139 1234 5678"));
+        assert!(!is_mobile("12391902680"));
+        assert!(!is_mobile("1339190268"));
+        assert!(is_phone("0451-51920576 51872266"));
+        assert!(is_phone("028-85235028/18008054115"));
+        assert!(is_phone("010—68526368"));
+        assert!(!is_phone("51920576"));
+        assert!(!is_phone("abc"));
+    }
+
+    #[test]
+    fn urls_emails_durations() {
+        assert!(find_url("哔哩哔哩 https://www.bilibili.com/video/BV1xx").is_some());
+        assert!(find_url("www.bilibili.com").is_none());
+        assert!(is_email("kepu2025@126.com"));
+        assert!(!is_email("kepu2025@126"));
+        assert!(!is_email("kepu2025＠126.com"));
+        assert_eq!(parse_duration("0:18"), Some(18.0));
+        assert_eq!(parse_duration("1:02:03"), Some(3723.0));
+        assert_eq!(parse_duration("3分20秒"), Some(200.0));
+        assert_eq!(parse_duration("1:70"), None);
+    }
+
+    #[test]
+    fn scans_by_magic() {
+        assert_eq!(detect(b"%PDF-1.7"), Detected::Pdf);
+        assert_eq!(detect(b"\0\0\0\x18ftypheic"), Detected::Heic);
+        assert_eq!(
+            pdf_pages(b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page >>"),
+            2
+        );
+    }
+}

@@ -1,0 +1,487 @@
+//! The probe against ffprobe (the oracle) on fixtures made at test time by
+//! ffmpeg. Every fixture is built once into `target/fixtures/` and reused.
+//!
+//! Each test names its fixture; every disagreement is reported as
+//! "fixture: Fact: ffprobe X, probe Y".
+
+mod common;
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::PathBuf;
+
+use common::{check, ffmpeg, fixture_with, fixtures_dir, patch_rotation, top_level_boxes};
+use preflight::probe::probe_file;
+
+/// 320x180 test pattern at 30 fps with a 440 Hz tone.
+const AV: &str =
+    "-f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000";
+const X264: &str = "-c:v libx264 -preset ultrafast -pix_fmt yuv420p";
+const AAC: &str = "-c:a aac";
+
+/// Make `name` with ffmpeg from a whitespace-separated argument line.
+fn make(name: &str, line: &str) -> PathBuf {
+    let args: Vec<&str> = line.split_whitespace().collect();
+    fixture_with(name, |out| ffmpeg(name, &args, out))
+}
+
+/// A 320x180 H.264 + AAC MP4 of `secs` seconds, with extra output options.
+fn h264_aac(name: &str, secs: &str, extra: &str) -> PathBuf {
+    make(name, &format!("{AV} -t {secs} {X264} {AAC} {extra}"))
+}
+
+/// A test pattern of `size` at `rate` fps, H.264, with the tone.
+fn sized(name: &str, size: &str, rate: u32, secs: &str) -> PathBuf {
+    make(
+        name,
+        &format!(
+            "-f lavfi -i testsrc2=size={size}:rate={rate} -f lavfi -i sine=frequency=440:sample_rate=48000 \
+             -t {secs} {X264} {AAC}"
+        ),
+    )
+}
+
+fn rotated(name: &str, clockwise: u32) -> PathBuf {
+    let args = format!("{AV} -t 2 {X264} {AAC}");
+    let args: Vec<&str> = args.split_whitespace().collect();
+    fixture_with(name, |out| {
+        ffmpeg(name, &args, out);
+        patch_rotation(out, clockwise);
+    })
+}
+
+fn close(a: Option<f64>, b: f64, tol: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() <= tol)
+}
+
+// ---------------------------------------------------------------------------
+// Where the index is.
+
+#[test]
+fn moov_at_end() {
+    let c = check(&h264_aac("moov_end.mp4", "2", ""));
+    c.assert_agrees();
+    assert_eq!(
+        c.info.faststart,
+        Some(false),
+        "moov_end.mp4: ffmpeg's default puts moov last"
+    );
+    assert_eq!(
+        c.info.top_level.last().map(String::as_str),
+        Some("moov"),
+        "moov_end.mp4: top level"
+    );
+}
+
+#[test]
+fn moov_at_front_faststart() {
+    let c = check(&h264_aac("faststart.mp4", "2", "-movflags +faststart"));
+    c.assert_agrees();
+    assert_eq!(c.info.faststart, Some(true), "faststart.mp4: faststart");
+    assert_eq!(
+        c.info.reads, 1,
+        "faststart.mp4: ftyp + moov fit in the first read"
+    );
+}
+
+#[test]
+fn fragmented() {
+    // One fragment per second (-g 30), so the probe sums more than one moof.
+    let c = check(&h264_aac(
+        "fragmented.mp4",
+        "3",
+        "-g 30 -movflags frag_keyframe+empty_moov",
+    ));
+    c.assert_agrees();
+    assert!(c.info.fragmented, "fragmented.mp4: fragmented");
+    assert!(
+        close(c.info.duration_s, 3.0, 0.05),
+        "fragmented.mp4: duration {:?}",
+        c.info.duration_s
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Shape: size, orientation, pixel aspect.
+
+#[test]
+fn portrait_1080x1920() {
+    let c = check(&sized("portrait_1080x1920.mp4", "1080x1920", 30, "1"));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!(
+        (v.display_width, v.display_height),
+        (1080, 1920),
+        "portrait_1080x1920.mp4: display size"
+    );
+    assert_eq!(
+        c.info.is_portrait(),
+        Some(true),
+        "portrait_1080x1920.mp4: portrait"
+    );
+}
+
+#[test]
+fn rotation_90() {
+    let c = check(&rotated("rotate90.mp4", 90));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!(v.rotation, 90, "rotate90.mp4: rotation (clockwise)");
+    assert_eq!(
+        (v.display_width, v.display_height),
+        (180, 320),
+        "rotate90.mp4: display size"
+    );
+    assert_eq!(c.info.is_portrait(), Some(true), "rotate90.mp4: portrait");
+}
+
+#[test]
+fn rotation_270() {
+    let c = check(&rotated("rotate270.mp4", 270));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!(v.rotation, 270, "rotate270.mp4: rotation (clockwise)");
+    assert_eq!(
+        (v.display_width, v.display_height),
+        (180, 320),
+        "rotate270.mp4: display size"
+    );
+}
+
+#[test]
+fn hd_720p() {
+    let c = check(&sized("720p.mp4", "1280x720", 30, "1"));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!((v.width, v.height), (1280, 720), "720p.mp4: size");
+}
+
+#[test]
+fn full_hd_1080p() {
+    let c = check(&sized("1080p.mp4", "1920x1080", 30, "1"));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!((v.width, v.height), (1920, 1080), "1080p.mp4: size");
+}
+
+#[test]
+fn uhd_2160p() {
+    // Two frames only: the size is the point, not the length.
+    let c = check(&make(
+        "2160p.mp4",
+        &format!("-f lavfi -i testsrc2=size=3840x2160:rate=30 -frames:v 2 {X264} -an"),
+    ));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!((v.width, v.height), (3840, 2160), "2160p.mp4: size");
+}
+
+#[test]
+fn four_by_three_640x480() {
+    let c = check(&sized("4x3_640x480.mp4", "640x480", 30, "1"));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!(v.pixel_aspect, "1:1", "4x3_640x480.mp4: pixel aspect");
+    assert_eq!(
+        (v.display_width, v.display_height),
+        (640, 480),
+        "4x3_640x480.mp4: display size"
+    );
+}
+
+#[test]
+fn anamorphic_1440x1080_sar_4_3() {
+    let c = check(&make(
+        "anamorphic_1440x1080.mp4",
+        &format!("-f lavfi -i testsrc2=size=1440x1080:rate=30 -t 1 -vf setsar=4/3 {X264} -an"),
+    ));
+    c.assert_agrees();
+    let v = c.info.video.as_ref().unwrap();
+    assert_eq!(
+        v.pixel_aspect, "4:3",
+        "anamorphic_1440x1080.mp4: pixel aspect"
+    );
+    assert_eq!(
+        (v.display_width, v.display_height),
+        (1920, 1080),
+        "anamorphic_1440x1080.mp4: display size"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Length: tiny pictures at 2 fps, so five minutes encode in seconds.
+
+fn long(name: &str, secs: &str) -> PathBuf {
+    sized(name, "64x36", 2, secs)
+}
+
+#[test]
+fn duration_100s() {
+    let c = check(&long("duration_100s.mp4", "100"));
+    c.assert_agrees();
+    assert!(
+        close(c.info.duration_s, 100.0, 0.05),
+        "duration_100s.mp4: {:?}",
+        c.info.duration_s
+    );
+}
+
+#[test]
+fn duration_299_5s() {
+    let c = check(&long("duration_299.5s.mp4", "299.5"));
+    c.assert_agrees();
+    assert!(
+        close(c.info.duration_s, 299.5, 0.05),
+        "duration_299.5s.mp4: {:?}",
+        c.info.duration_s
+    );
+}
+
+#[test]
+fn duration_301s() {
+    let c = check(&long("duration_301s.mp4", "301"));
+    c.assert_agrees();
+    assert!(
+        close(c.info.duration_s, 301.0, 0.05),
+        "duration_301s.mp4: {:?}",
+        c.info.duration_s
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Streams and codecs.
+
+#[test]
+fn no_audio() {
+    let c = check(&make("no_audio.mp4", &format!("{AV} -t 2 {X264} -an")));
+    c.assert_agrees();
+    assert!(c.info.audio.is_none(), "no_audio.mp4: audio");
+}
+
+#[test]
+fn hevc_hvc1() {
+    let c = check(&make(
+        "hevc.mp4",
+        &format!(
+            "{AV} -t 2 -c:v libx265 -preset ultrafast -x265-params log-level=error -tag:v hvc1 {AAC}"
+        ),
+    ));
+    c.assert_agrees();
+    assert_eq!(
+        c.info.video.as_ref().unwrap().codec,
+        "hevc",
+        "hevc.mp4: codec"
+    );
+}
+
+#[test]
+fn av1() {
+    let c = check(&make(
+        "av1.mp4",
+        &format!("{AV} -t 2 -c:v libsvtav1 -preset 12 {AAC}"),
+    ));
+    c.assert_agrees();
+    assert_eq!(
+        c.info.video.as_ref().unwrap().codec,
+        "av1",
+        "av1.mp4: codec"
+    );
+}
+
+#[test]
+fn quicktime_mov() {
+    let c = check(&h264_aac("quicktime.mov", "2", ""));
+    c.assert_agrees();
+    assert_eq!(c.info.container, "mov", "quicktime.mov: container");
+}
+
+#[test]
+fn avi_mpeg4_mp3() {
+    let c = check(&make(
+        "mpeg4_mp3.avi",
+        &format!("{AV} -t 2 -c:v mpeg4 -c:a libmp3lame"),
+    ));
+    c.assert_agrees();
+    assert_eq!(c.info.container, "avi", "mpeg4_mp3.avi: container");
+}
+
+#[test]
+fn avi_mpeg4_pcm() {
+    let c = check(&make(
+        "mpeg4_pcm.avi",
+        &format!("{AV} -t 2 -c:v mpeg4 -c:a pcm_s16le"),
+    ));
+    c.assert_agrees();
+    assert_eq!(
+        c.info.audio.as_ref().unwrap().codec,
+        "pcm_s16le",
+        "mpeg4_pcm.avi: audio codec"
+    );
+}
+
+#[test]
+fn wmv() {
+    let c = check(&make(
+        "wmv2_wmav2.wmv",
+        &format!("{AV} -t 2 -c:v wmv2 -c:a wmav2"),
+    ));
+    c.assert_agrees();
+    assert_eq!(c.info.container, "asf", "wmv2_wmav2.wmv: container");
+}
+
+// ---------------------------------------------------------------------------
+// Bitrate: noise keeps the encoder from coming in under the target.
+
+const NOISE: &str = "-f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+                     -t 2 -vf noise=alls=40:allf=t";
+
+#[test]
+fn bitrate_low_300k() {
+    let c = check(&make(
+        "bitrate_300k.mp4",
+        &format!("{NOISE} {X264} -b:v 300k -maxrate 300k -bufsize 600k {AAC}"),
+    ));
+    c.assert_agrees();
+    let b = c.info.video.as_ref().unwrap().bitrate_bps.unwrap();
+    assert!(b < 1_000_000, "bitrate_300k.mp4: video bitrate {b}");
+}
+
+#[test]
+fn bitrate_high_12m() {
+    let c = check(&make(
+        "bitrate_12M.mp4",
+        &format!("{NOISE} {X264} -b:v 12M -maxrate 12M -bufsize 24M {AAC}"),
+    ));
+    c.assert_agrees();
+    let b = c.info.video.as_ref().unwrap().bitrate_bps.unwrap();
+    assert!(b > 8_000_000, "bitrate_12M.mp4: video bitrate {b}");
+}
+
+// ---------------------------------------------------------------------------
+// Metadata.
+
+#[test]
+fn gps_and_creation_time() {
+    let c = check(&h264_aac(
+        "gps.mp4",
+        "2",
+        "-metadata creation_time=2024-03-05T08:09:10Z -metadata location=+37.3318-122.0312/",
+    ));
+    c.assert_agrees();
+    assert_eq!(
+        c.info.creation_time.as_deref(),
+        Some("2024-03-05T08:09:10Z"),
+        "gps.mp4: creation time"
+    );
+    let l = c.info.location.as_ref().expect("gps.mp4: location");
+    assert!(
+        (l.latitude - 37.3318).abs() < 1e-4 && (l.longitude + 122.0312).abs() < 1e-4,
+        "gps.mp4: {l:?}"
+    );
+    assert_eq!(l.source, "udta/©xyz", "gps.mp4: where ffmpeg writes it");
+}
+
+#[test]
+fn edit_list_from_stream_copied_cut() {
+    // A 4 s source with a keyframe every 2 s: cutting at 1.3 s without
+    // re-encoding starts at the keyframe at 0 and skips 1.3 s by an edit list.
+    let src = h264_aac("cut_source.mp4", "4", "-g 60");
+    let name = "edit_list_cut.mp4";
+    let src_s = src.to_string_lossy().into_owned();
+    let args = ["-ss", "1.3", "-i", &src_s, "-c", "copy", "-t", "1"];
+    let c = check(&fixture_with(name, |out| ffmpeg(name, &args, out)));
+    c.assert_agrees();
+}
+
+// ---------------------------------------------------------------------------
+// Size: a 4 GB+ file with the moov at the end, written sparsely.
+
+/// Deletes the file when dropped, so a failing test leaves no 4 GB file behind.
+struct Remove(PathBuf);
+impl Drop for Remove {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn sparse_4gb_moov_at_end() {
+    let small = h264_aac("moov_end.mp4", "2", "");
+    let want = probe_file(&small).expect("moov_end.mp4: probe");
+    let bytes = fs::read(&small).unwrap();
+    let top = top_level_boxes(&small);
+    let ftyp = top.iter().find(|b| b.kind == "ftyp").expect("ftyp");
+    let mdat = top.iter().find(|b| b.kind == "mdat").expect("mdat");
+    let moov = top.iter().find(|b| b.kind == "moov").expect("moov");
+    assert!(
+        mdat.offset < moov.offset,
+        "moov_end.mp4 must have the moov last"
+    );
+
+    // ftyp, then an mdat declared 4.2 GB with a 64-bit size holding the small
+    // file's samples at its start and a hole after, then the moov. The stco
+    // offsets are left pointing into the now-large mdat: the probe reads no
+    // samples, so where they point must not matter.
+    const MDAT_SIZE: u64 = 4_200_000_000;
+    let path = fixtures_dir().join(format!(".sparse-{}-4gb.mp4", std::process::id()));
+    let _cleanup = Remove(path.clone());
+    let mut f = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .unwrap();
+    let sl = |b: &common::TopBox| &bytes[b.offset as usize..(b.offset + b.size) as usize];
+    f.write_all(sl(ftyp)).unwrap();
+    f.write_all(&1u32.to_be_bytes()).unwrap();
+    f.write_all(b"mdat").unwrap();
+    f.write_all(&MDAT_SIZE.to_be_bytes()).unwrap();
+    f.write_all(
+        &bytes[(mdat.offset + mdat.header_len) as usize..(mdat.offset + mdat.size) as usize],
+    )
+    .unwrap();
+    let moov_at = ftyp.size + MDAT_SIZE;
+    f.set_len(moov_at).unwrap();
+    f.seek(SeekFrom::Start(moov_at)).unwrap();
+    f.write_all(sl(moov)).unwrap();
+    drop(f);
+    let total = File::open(&path).unwrap().metadata().unwrap().len();
+    assert!(total > 4_200_000_000, "sparse file is {total} bytes");
+
+    let info = probe_file(&path).expect("sparse 4 GB: probe");
+    assert_eq!(info.size_bytes, total, "sparse 4 GB: size");
+    assert!(
+        info.bytes_read < moov.size + 65_536,
+        "sparse 4 GB: read {} bytes for a {}-byte moov",
+        info.bytes_read,
+        moov.size
+    );
+    assert_eq!(info.faststart, Some(false), "sparse 4 GB: faststart");
+    assert_eq!(info.duration_s, want.duration_s, "sparse 4 GB: duration");
+    // The bitrate comes from stsz and the duration, not the file size: unchanged.
+    assert_eq!(info.video, want.video, "sparse 4 GB: video");
+    assert_eq!(info.audio, want.audio, "sparse 4 GB: audio");
+    assert_eq!(
+        info.top_level,
+        ["ftyp", "mdat", "moov"],
+        "sparse 4 GB: top level"
+    );
+}
+
+/// The ffprobe oracle itself must see the rotation we wrote, or the rotation
+/// tests would prove nothing.
+#[test]
+fn rotation_patch_is_what_ffprobe_reads() {
+    for (name, clockwise, ccw) in [("rotate90.mp4", 90, -90.0), ("rotate270.mp4", 270, 90.0)] {
+        let p = rotated(name, clockwise);
+        let j = common::ffprobe(&p);
+        let v = j["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["codec_type"] == "video")
+            .unwrap();
+        let r = v["side_data_list"][0]["rotation"].as_f64();
+        assert_eq!(r, Some(ccw), "{name}: ffprobe display matrix rotation");
+    }
+}
