@@ -31,3 +31,6 @@ impl Lang {
         }
     }
 }
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

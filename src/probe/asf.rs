@@ -28,6 +28,18 @@ const AUDIO_MEDIA: [u8; 16] = guid(
     0x11CF,
     [0xA8, 0xFD, 0x00, 0x80, 0x5F, 0x5C, 0x44, 0x2B],
 );
+const HEADER_EXT: [u8; 16] = guid(
+    0x5FBF03B5,
+    0xA92E,
+    0x11CF,
+    [0x8E, 0xE3, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65],
+);
+const EXT_STREAM_PROPS: [u8; 16] = guid(
+    0x14E6A5CB,
+    0xC672,
+    0x4332,
+    [0x83, 0x99, 0xA9, 0x69, 0x52, 0x06, 0x5B, 0x5A],
+);
 
 /// A GUID as ASF stores it: the first three fields little-endian.
 const fn guid(a: u32, b: u16, c: u16, d: [u8; 8]) -> [u8; 16] {
@@ -50,6 +62,39 @@ pub fn header_len(b: &[u8]) -> u64 {
     le(b, 16, 8).unwrap_or(0).max(30)
 }
 
+/// Objects in `b[pos..end]`: (GUID, body).
+fn objects(b: &[u8], mut pos: usize, end: usize) -> impl Iterator<Item = (&[u8], &[u8])> {
+    std::iter::from_fn(move || {
+        if pos.checked_add(24)? > end {
+            return None;
+        }
+        let id = b.get(pos..pos + 16)?;
+        let osize = usize::try_from(le(b, pos + 16, 8)?).ok()?;
+        if osize < 24 {
+            return None;
+        }
+        let body = b.get(pos + 24..pos.saturating_add(osize).min(end))?;
+        pos = pos.saturating_add(osize);
+        Some((id, body))
+    })
+}
+
+/// Extended Stream Properties (in the Header Extension): stream number →
+/// (average time per frame in 100 ns, data bitrate in bits/s).
+fn ext_streams(header_ext: &[u8]) -> Vec<(u64, u64, u64)> {
+    // reserved GUID(16) reserved(2) data size(4), then objects.
+    objects(header_ext, 22, header_ext.len())
+        .filter(|(id, _)| *id == EXT_STREAM_PROPS)
+        .filter_map(|(_, e)| {
+            // start(8) end(8) bitrate(4) buffer(4) fullness(4) alt bitrate(4)
+            // alt buffer(4) alt fullness(4) max object(4) flags(4) stream(2)
+            // language(2) average time per frame(8).
+            let stream = le(e, 48, 2)? & 0x7F;
+            Some((stream, le(e, 52, 8)?, le(e, 16, 4)?))
+        })
+        .collect()
+}
+
 pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let hsize = usize::try_from(header_len(b))
         .unwrap_or(usize::MAX)
@@ -61,6 +106,8 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         ..Default::default()
     };
     let mut seen_props = false;
+    let mut video_stream = None;
+    let mut ext = Vec::new();
     while pos.checked_add(24).is_some_and(|e| e <= hsize) {
         let id = &b[pos..pos + 16];
         let osize = le(b, pos + 16, 8)
@@ -71,7 +118,9 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         }
         let end = pos.saturating_add(osize).min(hsize);
         let body = &b[pos + 24..end];
-        if id == FILE_PROPS {
+        if id == HEADER_EXT {
+            ext.extend(ext_streams(body));
+        } else if id == FILE_PROPS {
             seen_props = true;
             // file id(16) size(8) created(8) packets(8) play(8) send(8) preroll(8)
             let created = le(body, 24, 8).unwrap_or(0);
@@ -93,6 +142,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
                 .unwrap_or(0);
             let ts = body.get(54..54usize.saturating_add(ts_len)).unwrap_or(&[]);
             if kind == VIDEO_MEDIA && info.video.is_none() {
+                video_stream = le(body, 48, 2).map(|f| f & 0x7F);
                 let w = le(ts, 0, 4).unwrap_or(0) as u32;
                 let h = le(ts, 4, 4).unwrap_or(0) as u32;
                 // flags(1) format size(2) then BITMAPINFOHEADER: compression at 16.
@@ -134,6 +184,10 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     if !seen_props {
         return Err(Error::corrupt("ASF header without file properties"));
     }
+    // The frame rate and the video's own bitrate are in the Extended Stream
+    // Properties when the muxer wrote them (Windows encoders do; ffmpeg's
+    // does not, and then nothing in the header says the frame rate).
+    let video_ext = ext.iter().find(|e| Some(e.0) == video_stream);
     if let Some(d) = info.duration_s.filter(|d| *d > 0.0) {
         let audio = info.audio.as_ref().and_then(|a| a.bitrate_bps).unwrap_or(0);
         if let Some(v) = info.video.as_mut() {
@@ -142,6 +196,14 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         }
         if let Some(a) = info.audio.as_mut() {
             a.duration_s = Some(d);
+        }
+    }
+    if let (Some(v), Some(&(_, per_frame, bitrate))) = (info.video.as_mut(), video_ext) {
+        if per_frame > 0 {
+            v.frame_rate = Some((1e7 / per_frame as f64 * 1000.0).round() / 1000.0);
+        }
+        if bitrate > 0 {
+            v.bitrate_bps = Some(bitrate);
         }
     }
     Ok(info)

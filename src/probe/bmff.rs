@@ -94,6 +94,8 @@ pub struct Walker {
     top_count: usize,
     seen_mdat: bool,
     faststart: Option<bool>,
+    /// The walk reached the end of the file (so every top-level box was seen).
+    reached_end: bool,
     moov: Option<MoovFacts>,
     fragmented: bool,
     /// Sum of fragment sample durations per track id, in the track's timescale.
@@ -113,6 +115,11 @@ impl Walker {
             Some(m) => !m.has_mvex || self.gave_up,
             None => false,
         }
+    }
+
+    /// The walk reached the end of the file.
+    pub fn reached_end(&mut self) {
+        self.reached_end = true;
     }
 
     pub fn give_up_fragments(&mut self) {
@@ -152,7 +159,28 @@ impl Walker {
             b"moof" => {
                 self.fragmented = true;
                 let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex);
-                if !wanted || self.gave_up || !fits {
+                if !wanted || self.gave_up {
+                    return Action::Skip;
+                }
+                if !fits {
+                    // A fragment cut off by the end of the file. With no sample
+                    // anywhere before it there is nothing to play.
+                    let in_moov = self.moov.as_ref().map_or(0, |m| {
+                        m.tracks
+                            .iter()
+                            .fold(0u64, |a, t| a.saturating_add(t.sample_count))
+                    });
+                    let in_frags = self
+                        .frag_samples
+                        .values()
+                        .fold(0u64, |a, &n| a.saturating_add(n));
+                    if in_moov == 0 && in_frags == 0 {
+                        return Action::Stop(Err(Error::truncated("moof box cut short")));
+                    }
+                    self.notes.push(
+                        "the last fragment runs past the end of the file: the file is cut short"
+                            .into(),
+                    );
                     return Action::Skip;
                 }
                 if self.frag_bytes.saturating_add(h.size) > MAX_FRAGMENT_BYTES {
@@ -170,6 +198,10 @@ impl Walker {
     pub fn take_box(&mut self, kind: [u8; 4], _pos: u64, data: &[u8]) -> Result<(), Error> {
         match &kind {
             b"ftyp" => {
+                if self.major.is_some() {
+                    // A second ftyp (concatenated files) changes nothing.
+                    return Ok(());
+                }
                 let body = data.get(8..).unwrap_or(&[]);
                 if let Some(m) = body.get(0..4) {
                     self.major = Some([m[0], m[1], m[2], m[3]]);
@@ -206,6 +238,7 @@ impl Walker {
 
     /// A header cut off by the end of the file at `pos`.
     pub fn truncated_tail(&mut self, pos: u64, size: u64) -> Result<MediaInfo, Error> {
+        self.reached_end = true;
         self.notes.push(format!(
             "{} stray bytes at the end of the file",
             size.saturating_sub(pos)
@@ -249,7 +282,13 @@ impl Walker {
         let mut info = iso::media_info(&moov, &frags, size);
         info.container = container.to_string();
         info.brands = std::mem::take(&mut self.brands);
-        info.faststart = self.faststart;
+        // No mdat anywhere in a file walked to its end: the media data is not
+        // in this file, so "moov before mdat" has no answer.
+        info.faststart = if self.reached_end && !self.seen_mdat {
+            None
+        } else {
+            self.faststart
+        };
         info.fragmented = self.fragmented || moov.has_mvex;
         info.top_level = std::mem::take(&mut self.top);
         info.notes.append(&mut self.notes);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use mp4_atom::{
     Codec, Decode, Elst, Hdlr, Mdhd, Moof, Mvex, Mvhd, Stsd, Stsz, StszSamples, Stts, Tkhd,
+    TrunSamples,
 };
 
 use super::bmff::{children, fourcc, meta_location, udta_location};
@@ -46,6 +47,10 @@ pub struct TrackFacts {
     pub matrix: (i32, i32, i32, i32),
     pub channels: Option<u32>,
     pub sample_rate: Option<u32>,
+    /// The largest chunk offset in `stco`/`co64` (where the last sample data starts).
+    pub max_chunk_offset: Option<u64>,
+    /// A sample index that contradicts itself (ffmpeg refuses such files).
+    pub index_error: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -114,6 +119,10 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
     if !have_mvhd && m.tracks.is_empty() {
         return Err(Error::corrupt("moov holds no movie header and no track"));
     }
+    if let Some(t) = m.tracks.iter().find(|t| t.index_error.is_some()) {
+        let why = t.index_error.as_deref().unwrap_or_default();
+        return Err(Error::corrupt(&format!("track {}: {why}", t.id)));
+    }
     Ok(m)
 }
 
@@ -145,7 +154,12 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
         handler: *hdlr.handler.as_ref(),
         enabled: tkhd.enabled,
         timescale: mdhd.timescale,
-        media_duration: mdhd.duration,
+        // All ones means "unknown" (fragmented files write it): not 39 hours.
+        media_duration: if mdhd.duration == u64::from(u32::MAX) || mdhd.duration == u64::MAX {
+            0
+        } else {
+            mdhd.duration
+        },
         par: (1, 1),
         matrix: (tkhd.matrix.a, tkhd.matrix.b, tkhd.matrix.c, tkhd.matrix.d),
         ..Default::default()
@@ -185,7 +199,16 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
         Some(Err(e)) => t.notes.push(format!("stsz: {e}")),
         None => {}
     }
+    check_chunk_index(
+        leaf(b"stsc"),
+        leaf(b"stco").or_else(|| leaf(b"co64")),
+        &mut t,
+    );
     if let Some(stsd) = leaf(b"stsd") {
+        // An encrypted entry (`encv`/`enca`) keeps the real format in
+        // `sinf/frma`: decode it as that format, noting the scheme.
+        let clear = unwrap_protected(stsd, &mut t);
+        let stsd = clear.as_deref().unwrap_or(stsd);
         match Stsd::decode(&mut &stsd[..]) {
             Ok(s) => {
                 if let Some(codec) = s.codecs.first() {
@@ -199,11 +222,388 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
                 if let Some((kind, b, _)) = children(entries).next() {
                     raw_sample_entry(&kind, b, &mut t);
                     t.codec = codec_name_for(&kind);
+                    raw_codec_details(&kind, b, &mut t);
                 }
             }
         }
     }
     Ok(t)
+}
+
+fn be32_at(b: &[u8], i: usize) -> Option<u32> {
+    let s = b.get(i..i.checked_add(4)?)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// `stsc` against `stco`/`co64` (whole boxes): the last run `stsc` starts must
+/// start at a chunk that exists, as ffmpeg demands ("contradictionary STSC and
+/// STCO" fails the whole file). Also records the largest chunk offset.
+fn check_chunk_index(stsc: Option<&[u8]>, stco: Option<&[u8]>, t: &mut TrackFacts) {
+    let Some(stco) = stco else { return };
+    let wide = stco.get(4..8) == Some(b"co64");
+    let width = if wide { 8usize } else { 4 };
+    let declared = be32_at(stco, 12).unwrap_or(0) as usize;
+    let chunks = declared.min(stco.len().saturating_sub(16) / width);
+    let mut max = None::<u64>;
+    for i in 0..chunks {
+        let at = 16 + i * width;
+        let off = if wide {
+            be32_at(stco, at)
+                .zip(be32_at(stco, at + 4))
+                .map(|(h, l)| (u64::from(h) << 32) | u64::from(l))
+        } else {
+            be32_at(stco, at).map(u64::from)
+        };
+        if let Some(o) = off {
+            max = Some(max.map_or(o, |m: u64| m.max(o)));
+        }
+    }
+    t.max_chunk_offset = max;
+    let Some(stsc) = stsc else { return };
+    let declared = be32_at(stsc, 12).unwrap_or(0) as usize;
+    let entries = declared.min(stsc.len().saturating_sub(16) / 12);
+    if chunks == 0 || entries == 0 {
+        return;
+    }
+    let last_first = be32_at(stsc, 16 + (entries - 1) * 12).unwrap_or(0);
+    if u64::from(last_first) > chunks as u64 {
+        t.index_error = Some(format!(
+            "the sample-to-chunk table (stsc) points at chunk {last_first} of {chunks}"
+        ));
+    }
+}
+
+/// Where a sample entry's child boxes start in its body.
+fn entry_children_at(handler: &[u8; 4], body: &[u8]) -> usize {
+    if handler == b"soun" {
+        // Sound sample entry: version 1 (QuickTime) adds 16 bytes, version 2 adds 36.
+        match body.get(8..10) {
+            Some([0, 1]) => 44,
+            Some([0, 2]) => 64,
+            _ => 28,
+        }
+    } else {
+        78
+    }
+}
+
+/// For an `encv`/`enca` first sample entry: a copy of the whole `stsd` with
+/// the entry renamed to its original format (from `sinf/frma`).
+fn unwrap_protected(stsd: &[u8], t: &mut TrackFacts) -> Option<Vec<u8>> {
+    let entries = stsd.get(16..)?;
+    let (kind, body, _) = children(entries).next()?;
+    let handler = match &kind {
+        b"encv" => *b"vide",
+        b"enca" => *b"soun",
+        _ => return None,
+    };
+    let kids = body.get(entry_children_at(&handler, body)..)?;
+    let (_, sinf, _) = children(kids).find(|(k, _, _)| k == b"sinf")?;
+    let mut original = None;
+    let mut scheme = String::from("unknown scheme");
+    for (k, b, _) in children(sinf) {
+        match &k {
+            b"frma" => original = b.get(0..4).map(|f| [f[0], f[1], f[2], f[3]]),
+            b"schm" => {
+                if let Some(s) = b.get(4..8) {
+                    scheme = format!("scheme {}", fourcc(s));
+                }
+            }
+            _ => {}
+        }
+    }
+    t.notes.push(format!(
+        "encrypted (DRM, {scheme}): it will not play without the key"
+    ));
+    let original = original?;
+    // The first entry's type sits at bytes 20..24 of the whole stsd box.
+    let mut copy = stsd.to_vec();
+    copy.get_mut(20..24)?.copy_from_slice(&original);
+    Some(copy)
+}
+
+/// What the raw fallback can still tell: the codec from an `esds`, the pixel
+/// aspect from an MPEG-4 Part 2 VOL header or from H.263's standard formats.
+fn raw_codec_details(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
+    let kids = body
+        .get(entry_children_at(&t.handler, body)..)
+        .unwrap_or(&[]);
+    let config = children(kids)
+        .find(|(k, _, _)| k == b"esds")
+        .and_then(|(_, b, _)| esds_config(b));
+    match kind {
+        b"mp4a" => {
+            if let Some((oti, _)) = config {
+                t.codec = mp4a_codec_name(oti).into();
+            }
+        }
+        b"mp4v" => {
+            if raw_pasp(body).is_none() {
+                if let Some(p) = config.and_then(|(_, dsi)| vol_par(dsi)) {
+                    t.par = reduce(p);
+                }
+            }
+        }
+        b"s263" | b"h263" => {
+            // H.263's standard source formats (sub-QCIF … 16CIF) have 12:11
+            // pixels by definition (CIF is a 4:3 picture); `pasp` overrides.
+            let standard = matches!(
+                (t.width, t.height),
+                (128, 96) | (176, 144) | (352, 288) | (704, 576) | (1408, 1152)
+            );
+            if standard && raw_pasp(body).is_none() {
+                t.par = (12, 11);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// ffprobe's name for an `esds` objectTypeIndication.
+fn mp4a_codec_name(oti: u8) -> &'static str {
+    match oti {
+        0x69 | 0x6B => "mp3",
+        0x40 | 0x66 | 0x67 | 0x68 => "aac",
+        0xA5 => "ac3",
+        0xA6 => "eac3",
+        0xA9 => "dts",
+        0xAD => "opus",
+        _ => "aac",
+    }
+}
+
+/// One MPEG-4 descriptor at the start of `b`: (tag, body, rest).
+fn descriptor(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *b.first()?;
+    let mut len = 0usize;
+    let mut i = 1;
+    loop {
+        let c = *b.get(i)?;
+        len = (len << 7) | usize::from(c & 0x7F);
+        i += 1;
+        if c & 0x80 == 0 || i > 4 {
+            break;
+        }
+    }
+    let end = i.checked_add(len)?.min(b.len());
+    Some((tag, &b[i..end], &b[end..]))
+}
+
+/// (objectTypeIndication, DecoderSpecificInfo) from an `esds` body.
+fn esds_config(esds: &[u8]) -> Option<(u8, &[u8])> {
+    let (tag, es, _) = descriptor(esds.get(4..)?)?;
+    if tag != 0x03 {
+        return None;
+    }
+    let flags = *es.get(2)?;
+    let mut p = 3usize;
+    if flags & 0x80 != 0 {
+        p += 2;
+    }
+    if flags & 0x40 != 0 {
+        p += 1 + usize::from(*es.get(p)?);
+    }
+    if flags & 0x20 != 0 {
+        p += 2;
+    }
+    let mut rest = es.get(p..)?;
+    while !rest.is_empty() {
+        let (tag, body, next) = descriptor(rest)?;
+        if tag == 0x04 {
+            let oti = *body.first()?;
+            let dsi = body
+                .get(13..)
+                .and_then(descriptor)
+                .filter(|(t, _, _)| *t == 0x05)
+                .map(|(_, d, _)| d)
+                .unwrap_or(&[]);
+            return Some((oti, dsi));
+        }
+        rest = next;
+    }
+    None
+}
+
+/// Pixel aspect from an MPEG-4 Part 2 video object layer header in the
+/// DecoderSpecificInfo: `aspect_ratio_info` (ISO/IEC 14496-2, table 6-12).
+fn vol_par(dsi: &[u8]) -> Option<(u32, u32)> {
+    let at = dsi
+        .windows(4)
+        .position(|w| w[0] == 0 && w[1] == 0 && w[2] == 1 && (0x20..=0x2F).contains(&w[3]))?;
+    let mut r = BitReader::new(dsi.get(at + 4..)?);
+    r.bits(1)?; // random_accessible_vol
+    r.bits(8)?; // video_object_type_indication
+    if r.bits(1)? == 1 {
+        r.bits(7)?; // is_object_layer_identifier: verid + priority
+    }
+    match r.bits(4)? {
+        1 => Some((1, 1)),
+        2 => Some((12, 11)),
+        3 => Some((10, 11)),
+        4 => Some((16, 11)),
+        5 => Some((40, 33)),
+        15 => {
+            let (w, h) = (r.bits(8)?, r.bits(8)?);
+            (w > 0 && h > 0).then_some((w, h))
+        }
+        _ => None,
+    }
+}
+
+/// Big-endian bit reader with Exp-Golomb codes.
+struct BitReader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> BitReader<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        BitReader { b, pos: 0 }
+    }
+
+    fn bits(&mut self, n: u32) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let byte = *self.b.get(self.pos / 8)?;
+            v = (v << 1) | u32::from((byte >> (7 - (self.pos % 8))) & 1);
+            self.pos += 1;
+        }
+        Some(v)
+    }
+
+    fn ue(&mut self) -> Option<u32> {
+        let mut zeros = 0;
+        while self.bits(1)? == 0 {
+            zeros += 1;
+            if zeros > 31 {
+                return None;
+            }
+        }
+        let rest = u64::from(self.bits(zeros)?);
+        u32::try_from((1u64 << zeros) - 1 + rest).ok()
+    }
+
+    fn se(&mut self) -> Option<i64> {
+        let k = i64::from(self.ue()?);
+        Some(if k % 2 == 1 { (k + 1) / 2 } else { -(k / 2) })
+    }
+}
+
+/// The picture size an H.264 SPS (NAL header included) codes, after
+/// cropping: what decoders, and so ffprobe, report.
+// h264.rs reads the same SPS for its SAR; the two could share one reader.
+fn sps_size(nal: &[u8]) -> Option<(u32, u32)> {
+    let mut rbsp = Vec::with_capacity(nal.len().min(512));
+    let mut zeros = 0;
+    for &c in nal.iter().skip(1).take(512) {
+        if zeros >= 2 && c == 3 {
+            zeros = 0;
+            continue;
+        }
+        zeros = if c == 0 { zeros + 1 } else { 0 };
+        rbsp.push(c);
+    }
+    let mut r = BitReader::new(&rbsp);
+    let profile = r.bits(8)?;
+    r.bits(16)?; // constraint flags + level
+    r.ue()?; // sps id
+    let mut chroma = 1;
+    let mut separate_planes = false;
+    if matches!(
+        profile,
+        100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135
+    ) {
+        chroma = r.ue()?;
+        if chroma == 3 {
+            separate_planes = r.bits(1)? == 1;
+        }
+        r.ue()?; // bit depth luma
+        r.ue()?; // bit depth chroma
+        r.bits(1)?; // qpprime bypass
+        if r.bits(1)? == 1 {
+            let lists = if chroma == 3 { 12 } else { 8 };
+            for i in 0..lists {
+                if r.bits(1)? == 1 {
+                    let size = if i < 6 { 16 } else { 64 };
+                    let (mut last, mut next) = (8i64, 8i64);
+                    for _ in 0..size {
+                        if next != 0 {
+                            next = (last + r.se()? + 256).rem_euclid(256);
+                        }
+                        if next != 0 {
+                            last = next;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    r.ue()?; // log2_max_frame_num
+    match r.ue()? {
+        0 => {
+            r.ue()?;
+        }
+        1 => {
+            r.bits(1)?;
+            r.se()?;
+            r.se()?;
+            let n = r.ue()?;
+            if n > 255 {
+                return None;
+            }
+            for _ in 0..n {
+                r.se()?;
+            }
+        }
+        _ => {}
+    }
+    r.ue()?; // max refs
+    r.bits(1)?; // gaps allowed
+    let w_mbs = u64::from(r.ue()?) + 1;
+    let h_units = u64::from(r.ue()?) + 1;
+    let frame_mbs_only = r.bits(1)?;
+    if frame_mbs_only == 0 {
+        r.bits(1)?; // mb_adaptive_frame_field
+    }
+    r.bits(1)?; // direct_8x8_inference
+    let (mut cl, mut cr, mut ct, mut cb) = (0u64, 0u64, 0u64, 0u64);
+    if r.bits(1)? == 1 {
+        cl = u64::from(r.ue()?);
+        cr = u64::from(r.ue()?);
+        ct = u64::from(r.ue()?);
+        cb = u64::from(r.ue()?);
+    }
+    let (sub_w, sub_h) = match if separate_planes { 0 } else { chroma } {
+        1 => (2, 2),
+        2 => (2, 1),
+        _ => (1, 1),
+    };
+    let field = 2 - u64::from(frame_mbs_only);
+    let w = (w_mbs * 16).checked_sub(sub_w * (cl + cr))?;
+    let h = (field * h_units * 16).checked_sub(sub_h * field * (ct + cb))?;
+    let (w, h) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
+    (w > 0 && h > 0 && w <= 16_384 && h <= 16_384).then_some((w, h))
+}
+
+/// Trust the SPS over an `avc1` entry's width/height when they disagree, as
+/// decoders do, except for "container cropping" (ffmpeg's rule): an entry
+/// no larger than the SPS size and within the same macroblocks stands, as
+/// GoPro's 854x480 in an 864x480 stream does.
+fn sps_override(sps: &[Vec<u8>], t: &mut TrackFacts) {
+    let Some((w, h)) = sps.first().and_then(|s| sps_size(s)) else {
+        return;
+    };
+    let mb = |v: u32| v.div_ceil(16);
+    let container_crop =
+        mb(t.width) == mb(w) && mb(t.height) == mb(h) && t.width <= w && t.height <= h;
+    if !container_crop {
+        t.notes.push(format!(
+            "sample entry says {}x{}, the H.264 stream says {w}x{h}: using the stream's",
+            t.width, t.height
+        ));
+        t.width = w;
+        t.height = h;
+    }
 }
 
 fn pasp_of(p: &Option<mp4_atom::Pasp>) -> Option<(u32, u32)> {
@@ -218,14 +618,20 @@ fn describe_codec(codec: &Codec, t: &mut TrackFacts) {
         t.height = u32::from(v.height);
     }
     let (name, par): (String, Option<(u32, u32)>) = match codec {
-        Codec::Avc1(c) => (
-            "h264".into(),
-            pasp_of(&c.pasp).or_else(|| sps_sar(&c.avcc.sequence_parameter_sets)),
-        ),
-        Codec::Avc3(c) => (
-            "h264".into(),
-            pasp_of(&c.pasp).or_else(|| sps_sar(&c.avcc.sequence_parameter_sets)),
-        ),
+        Codec::Avc1(c) => {
+            sps_override(&c.avcc.sequence_parameter_sets, t);
+            (
+                "h264".into(),
+                pasp_of(&c.pasp).or_else(|| sps_sar(&c.avcc.sequence_parameter_sets)),
+            )
+        }
+        Codec::Avc3(c) => {
+            sps_override(&c.avcc.sequence_parameter_sets, t);
+            (
+                "h264".into(),
+                pasp_of(&c.pasp).or_else(|| sps_sar(&c.avcc.sequence_parameter_sets)),
+            )
+        }
         Codec::Hvc1(c) => ("hevc".into(), pasp_of(&c.pasp)),
         Codec::Hev1(c) => ("hevc".into(), pasp_of(&c.pasp)),
         Codec::Av01(c) => ("av1".into(), pasp_of(&c.pasp)),
@@ -251,15 +657,7 @@ fn describe_codec(codec: &Codec, t: &mut TrackFacts) {
                     }
                 }
             }
-            let name = match dc.object_type_indication {
-                0x69 | 0x6B => "mp3",
-                0x40 | 0x66 | 0x67 | 0x68 => "aac",
-                0xA5 => "ac3",
-                0xA6 => "eac3",
-                0xAD => "opus",
-                _ => "aac",
-            };
-            (name.into(), None)
+            (mp4a_codec_name(dc.object_type_indication).into(), None)
         }
         Codec::Mp3(_) => ("mp3".into(), None),
         Codec::Opus(_) => ("opus".into(), None),
@@ -273,7 +671,11 @@ fn describe_codec(codec: &Codec, t: &mut TrackFacts) {
         Codec::Unknown(kind, body) => {
             let k = kind.as_ref();
             raw_sample_entry(k, body, t);
-            (codec_name_for(k), raw_pasp(body))
+            t.codec = codec_name_for(k);
+            raw_codec_details(k, body, t);
+            let name = std::mem::take(&mut t.codec);
+            let par = raw_pasp(body).or((t.par != (1, 1)).then_some(t.par));
+            (name, par)
         }
         other => (
             format!("{other:?}")
@@ -414,10 +816,22 @@ pub fn moof_durations(data: &[u8], m: &MoovFacts) -> Vec<(u32, u64, u64, u64)> {
         let default_size = traf.tfhd.default_sample_size.unwrap_or(0);
         let (mut ticks, mut bytes, mut n) = (0u64, 0u64, 0u64);
         for trun in &traf.trun {
-            for e in trun.samples.iter() {
-                ticks = ticks.saturating_add(u64::from(e.duration.unwrap_or(default_dur)));
-                bytes = bytes.saturating_add(u64::from(e.size.unwrap_or(default_size)));
-                n = n.saturating_add(1);
+            match &trun.samples {
+                // No per-sample fields: every sample takes the defaults. Multiply
+                // rather than count up to 2^32 samples one by one.
+                TrunSamples::Inherited { count, .. } => {
+                    let c = u64::from(*count);
+                    ticks = ticks.saturating_add(c.saturating_mul(u64::from(default_dur)));
+                    bytes = bytes.saturating_add(c.saturating_mul(u64::from(default_size)));
+                    n = n.saturating_add(c);
+                }
+                TrunSamples::Explicit(entries) => {
+                    for e in entries {
+                        ticks = ticks.saturating_add(u64::from(e.duration.unwrap_or(default_dur)));
+                        bytes = bytes.saturating_add(u64::from(e.size.unwrap_or(default_size)));
+                        n = n.saturating_add(1);
+                    }
+                }
             }
         }
         out.push((id, ticks, bytes, n));
@@ -544,6 +958,22 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
             duration_s: track_secs(t),
         });
     }
-    let _ = file_size;
+    for (h, what) in [(b"vide", "video"), (b"soun", "audio")] {
+        let picked = pick(h);
+        if picked.is_none() && m.tracks.iter().any(|t| &t.handler == h) {
+            info.notes.push(format!(
+                "the {what} track has no sample description (stsd): nothing can play it, so it is left out"
+            ));
+        }
+        // Sample data the index places past the end: the file was cut short
+        // after its index (or its data was stripped).
+        if let Some(t) = picked {
+            if let Some(off) = t.max_chunk_offset.filter(|&o| o >= file_size) {
+                info.notes.push(format!(
+                    "the {what} data is indexed up to byte {off} but the file ends at byte {file_size}: the file is cut short"
+                ));
+            }
+        }
+    }
     info
 }

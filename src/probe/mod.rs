@@ -151,6 +151,8 @@ pub struct Probe {
     /// The last bytes fed, and where they start in the file.
     window: Vec<u8>,
     window_off: u64,
+    /// The start of a box being read whole, from an earlier window.
+    prefix: Vec<u8>,
     pending: Option<Need>,
     result: Option<Result<MediaInfo, Error>>,
     iso: bmff::Walker,
@@ -166,6 +168,7 @@ impl Probe {
             stage: Stage::Start,
             window: Vec::new(),
             window_off: 0,
+            prefix: Vec::new(),
             pending: None,
             result: None,
             iso: bmff::Walker::default(),
@@ -230,6 +233,7 @@ impl Probe {
         self.pending = None;
         self.stage = Stage::Finished;
         self.window = Vec::new();
+        self.prefix = Vec::new();
     }
 
     /// The bytes of the window from file offset `off`, if it holds them.
@@ -244,12 +248,17 @@ impl Probe {
             Stage::Start => self.start(),
             Stage::Walk { pos } => self.walk(pos),
             Stage::ReadBox { pos, len, kind } => {
-                if (self.window.len() as u64) < len || self.window_off != pos {
+                let mut data = std::mem::take(&mut self.prefix);
+                let have = data.len() as u64;
+                if (self.window.len() as u64) < len.saturating_sub(have)
+                    || self.window_off != pos.saturating_add(have)
+                {
                     let what = String::from_utf8_lossy(&kind).into_owned();
                     self.finish(Err(Error::truncated(&format!("{what} box cut short"))));
                     return;
                 }
-                let data = std::mem::take(&mut self.window);
+                data.extend_from_slice(&self.window);
+                self.window = Vec::new();
                 self.window_off = pos.saturating_add(len);
                 if let Err(e) = self.iso.take_box(kind, pos, &data) {
                     self.finish(Err(e));
@@ -311,7 +320,26 @@ impl Probe {
     /// Walk top-level boxes from `pos` using the window, asking for more when needed.
     fn walk(&mut self, mut pos: u64) {
         loop {
-            if pos >= self.size || self.iso.done() {
+            if pos >= self.size {
+                self.iso.reached_end();
+                let r = self.iso.finish(self.size);
+                self.finish(r);
+                return;
+            }
+            if self.iso.done() {
+                // Nothing further can change the facts; note the boxes that
+                // follow only as far as the bytes already read (no new read):
+                // an mdat after moov, or none at all, settles `faststart`.
+                let next = self
+                    .window_at(pos)
+                    .map(|b| bmff::read_header(b, pos, self.size));
+                if let Some(bmff::HeaderRead::Header(h)) = next {
+                    let _ = self.iso.on_header(&h, pos, self.size);
+                    if let Some(p) = pos.checked_add(h.size) {
+                        pos = p;
+                        continue;
+                    }
+                }
                 let r = self.iso.finish(self.size);
                 self.finish(r);
                 return;
@@ -364,12 +392,16 @@ impl Probe {
                             }
                         }
                     } else {
+                        // Keep what the window already holds of the box and
+                        // read only the rest.
+                        self.prefix = self.window_at(pos).map(<[u8]>::to_vec).unwrap_or_default();
+                        let have = self.prefix.len() as u64;
                         self.stage = Stage::ReadBox {
                             pos,
                             len: header.size,
                             kind: header.kind,
                         };
-                        self.request(pos, header.size);
+                        self.request(pos.saturating_add(have), header.size - have);
                         return;
                     }
                 }

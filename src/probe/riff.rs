@@ -29,15 +29,40 @@ fn chunks(b: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
     })
 }
 
-/// How many bytes from the start hold the `hdrl` list.
+/// How many bytes from the start hold the `hdrl` list and the `LIST movi`
+/// header after it (past any `JUNK`/`INFO`): the `movi` size is what the
+/// streams weigh, which the video bitrate needs.
 pub fn header_len(b: &[u8]) -> u64 {
     // RIFF(4) size(4) AVI (4) then LIST(4) size(4) hdrl(4)…
-    if b.get(12..16) == Some(b"LIST") {
-        if let Some(s) = le32(b, 16) {
-            return 20u64.saturating_add(u64::from(s));
-        }
+    if b.get(12..16) == Some(b"LIST")
+        && let Some(s) = le32(b, 16)
+    {
+        let hdrl_end = 20u64.saturating_add(u64::from(s));
+        return match movi_list(b) {
+            Some((at, _)) => hdrl_end.max(at.saturating_add(12)),
+            // Not in this window: ask for a little past `hdrl` (muxers pad to 1 or 2 KiB).
+            None => hdrl_end.saturating_add(8 * 1024),
+        };
     }
     64 * 1024
+}
+
+/// The first RIFF's `LIST movi`: (offset of its header, declared size), if
+/// `b` holds its header. Top-level chunks only.
+fn movi_list(b: &[u8]) -> Option<(u64, u64)> {
+    let mut pos = 12usize;
+    loop {
+        let id = b.get(pos..pos.checked_add(4)?)?;
+        let size = le32(b, pos + 4)?;
+        if id == b"LIST" && b.get(pos + 8..pos + 12)? == b"movi" {
+            return Some((pos as u64, u64::from(size)));
+        }
+        let size = usize::try_from(size).ok()?;
+        pos = pos
+            .checked_add(8)?
+            .checked_add(size)?
+            .checked_add(size & 1)?;
+    }
 }
 
 fn video_codec(handler: &[u8]) -> String {
@@ -113,6 +138,8 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             }
         }
     }
+    // Chunk counts and byte estimates of the first video and audio streams.
+    let (mut video_chunks, mut audio_chunks, mut audio_bytes) = (0u64, 0u64, 0u64);
     for (id, body) in chunks(hdrl) {
         if &id != b"LIST" || body.get(0..4) != Some(b"strl") {
             continue;
@@ -141,6 +168,7 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             let compression = strf.get(16..20).unwrap_or(&[0, 0, 0, 0]);
             let fr = (scale > 0 && rate > 0).then(|| f64::from(rate) / f64::from(scale));
             let frames = u64::from(length.max(total_frames));
+            video_chunks = frames;
             let dur = match fr {
                 Some(r) if r > 0.0 => Some(frames as f64 / r),
                 _ => dur,
@@ -159,12 +187,36 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             });
         } else if kind == b"auds" && info.audio.is_none() {
             let tag = le16(strf, 0).unwrap_or(0);
-            let avg = le32(strf, 8).unwrap_or(0);
+            let avg = u64::from(le32(strf, 8).unwrap_or(0));
+            let suggested = u64::from(le32(strh, 36).unwrap_or(0));
+            let sample_size = u64::from(le32(strh, 44).unwrap_or(0));
+            let length = u64::from(length);
+            // Fixed-size samples (PCM): `length` of them. Otherwise one frame
+            // per chunk: the average rate when the header has one, else the
+            // suggested buffer per chunk (exact for constant-rate MP3, whose
+            // `nAvgBytesPerSec` ffmpeg leaves 0).
+            audio_bytes = if sample_size > 0 {
+                length.saturating_mul(sample_size)
+            } else if avg > 0 {
+                dur.map_or(0, |d| (avg as f64 * d) as u64)
+            } else {
+                length.saturating_mul(suggested)
+            };
+            audio_chunks = if sample_size == 0 {
+                length
+            } else if suggested > 0 {
+                audio_bytes.div_ceil(suggested)
+            } else {
+                0
+            };
+            let from_bytes = dur
+                .filter(|d| *d > 0.0 && audio_bytes > 0)
+                .map(|d| (audio_bytes as f64 * 8.0 / d).round() as u64);
             info.audio = Some(AudioInfo {
                 codec: audio_codec(tag),
                 channels: le16(strf, 2).map(u32::from).filter(|&c| c > 0),
                 sample_rate: le32(strf, 4).filter(|&r| r > 0),
-                bitrate_bps: (avg > 0).then(|| u64::from(avg) * 8),
+                bitrate_bps: if avg > 0 { Some(avg * 8) } else { from_bytes },
                 duration_s: dur,
             });
         }
@@ -172,12 +224,28 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     info.duration_s = info.video.as_ref().and_then(|v| v.duration_s).or_else(|| {
         (us_per_frame > 0).then(|| f64::from(total_frames) * f64::from(us_per_frame) / 1e6)
     });
-    if let (Some(v), Some(d)) = (info.video.as_mut(), info.duration_s) {
-        if d > 0.0 {
-            let audio = info.audio.as_ref().and_then(|a| a.bitrate_bps).unwrap_or(0);
-            let total = (size as f64 * 8.0 / d) as u64;
-            v.bitrate_bps = Some(total.saturating_sub(audio));
-        }
+    // Video bitrate: the stream bytes less the audio's, over the video's own
+    // duration (frames / rate, as for MP4; ffprobe divides by (frames - 1) /
+    // rate, which reads 1.7 % higher on 2 s at 30 fps and nothing on a long
+    // file). The
+    // stream bytes are the first RIFF's `movi` list when it is the whole file,
+    // else the file less the header and the `idx1` index (16 bytes a chunk);
+    // either way less the 8-byte header of every chunk.
+    let chunk_count = video_chunks.saturating_add(audio_chunks);
+    let riff_len = u64::from(le32(b, 4).unwrap_or(0)).saturating_add(8);
+    let payload = match movi_list(b) {
+        Some((_, movi)) if riff_len >= size => movi.saturating_sub(4),
+        at => size
+            .saturating_sub(at.map_or(b.len() as u64, |(off, _)| off.saturating_add(12)))
+            .saturating_sub(chunk_count.saturating_mul(16).saturating_add(8)),
+    };
+    let video_bytes = payload
+        .saturating_sub(chunk_count.saturating_mul(8))
+        .saturating_sub(audio_bytes);
+    if let Some(v) = info.video.as_mut()
+        && let Some(d) = v.duration_s.or(info.duration_s).filter(|d| *d > 0.0)
+    {
+        v.bitrate_bps = (video_bytes > 0).then(|| (video_bytes as f64 * 8.0 / d).round() as u64);
     }
     if info.video.is_none() && info.audio.is_none() {
         return Err(Error::corrupt("AVI header lists no stream"));

@@ -1,0 +1,271 @@
+//! The app: one reducer, one worker, and the page's sections in order —
+//! contest, video and report, previews, form, signed scans, print and bundle.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::storage::{LocalStorage, Storage};
+use web_sys::{File, HtmlInputElement};
+use yew::prelude::*;
+
+use super::attachments::Attachments;
+use super::client::{FromWorker, WorkerClient};
+use super::form_view::FormView;
+use super::picker::Picker;
+use super::preview::Previews;
+use super::print_view::PrintView;
+use super::report::ReportView;
+use super::state::{Action, Crc, STORAGE_KEY, Saved, State, Video};
+use super::tr;
+use crate::Lang;
+use crate::check::{self, Input};
+use crate::form::Attached;
+
+fn now() -> f64 {
+    gloo::utils::window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+pub fn user_agent() -> String {
+    gloo::utils::window()
+        .navigator()
+        .user_agent()
+        .unwrap_or_default()
+}
+
+pub fn is_wechat() -> bool {
+    user_agent().contains("MicroMessenger")
+}
+
+fn is_ios() -> bool {
+    let ua = user_agent();
+    ua.contains("iPhone") || ua.contains("iPad")
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state =
+        use_reducer(|| State::new(LocalStorage::get::<Saved>(STORAGE_KEY).unwrap_or_default()));
+    let client: Rc<RefCell<Option<WorkerClient>>> = use_mut_ref(|| None);
+    let lang = state.saved.lang;
+
+    // Save every change of what the user typed or chose.
+    {
+        let saved = state.saved.clone();
+        use_effect_with(saved, |s| {
+            let _ = LocalStorage::set(STORAGE_KEY, s);
+        });
+    }
+
+    // One worker for the page's life.
+    {
+        let client = client.clone();
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let on = Callback::from(move |m: FromWorker| match m {
+                FromWorker::Probe { result, ms, .. } => {
+                    dispatch.dispatch(Action::Probed(result, ms, now()))
+                }
+                FromWorker::Progress { id, done, ms } => {
+                    dispatch.dispatch(Action::Crc(Crc::Running {
+                        id,
+                        done,
+                        total: 0,
+                        ms,
+                    }))
+                }
+                FromWorker::Crc {
+                    result, size, ms, ..
+                } => dispatch.dispatch(Action::Crc(match result {
+                    Ok(crc) => Crc::Done { crc, size, ms },
+                    Err(e) => Crc::Failed(e),
+                })),
+                FromWorker::Failed { message } => dispatch.dispatch(Action::Probed(
+                    Err(super::UiError::internal(&message)),
+                    0.0,
+                    now(),
+                )),
+            });
+            match WorkerClient::new(on) {
+                Ok(c) => *client.borrow_mut() = Some(c),
+                Err(_) => gloo::console::error!("worker failed to start"),
+            }
+            || ()
+        });
+    }
+
+    let pick_video = {
+        let dispatch = state.dispatcher();
+        let client = client.clone();
+        Callback::from(move |file: File| {
+            dispatch.dispatch(Action::VideoPicked(file.clone(), now()));
+            if let Some(c) = client.borrow().as_ref() {
+                c.probe(&file);
+            }
+        })
+    };
+    let on_input = {
+        let pick = pick_video.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                pick.emit(f);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let pick = pick_video.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|l| l.get(0))
+            {
+                pick.emit(f);
+            }
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+
+    let Some(profile) = state.profile.clone() else {
+        return html! { <main class="app"><p>{"配置加载失败 / profile failed to load"}</p></main> };
+    };
+    let form = state.saved.form();
+    let attached: Vec<Attached> = state
+        .attachments
+        .iter()
+        .map(|a| Attached {
+            slot: a.slot.clone(),
+            name: a.name.clone(),
+            size: a.size,
+            kind: Some(a.kind),
+            heic: false,
+        })
+        .collect();
+    let (media, file_name) = match &state.video {
+        Video::Done { info, file, .. } => (Some(info), Some(file.name())),
+        _ => (None, None),
+    };
+    let report = check::check(
+        &profile,
+        &Input {
+            category: state.saved.category.as_deref(),
+            channel: state.saved.channel.as_deref(),
+            media,
+            form: Some(&form),
+            attachments: Some(&attached),
+            file_name: file_name.as_deref(),
+        },
+    );
+
+    let set_lang = {
+        let d = state.dispatcher();
+        Callback::from(move |l: Lang| d.dispatch(Action::Lang(l)))
+    };
+    let reset = {
+        let d = state.dispatcher();
+        Callback::from(move |_| {
+            if gloo::dialogs::confirm(tr(
+                lang,
+                "确定清空所有已填写的内容并重新开始吗？此操作无法撤销。",
+                "Clear everything you have entered and start over? This cannot be undone.",
+            )) {
+                let _ = LocalStorage::delete(STORAGE_KEY);
+                d.dispatch(Action::Reset);
+            }
+        })
+    };
+    let print = Callback::from(|_| {
+        let _ = gloo::utils::window().print();
+    });
+
+    let video_status = match &state.video {
+        Video::None => html! {},
+        Video::Probing { file, .. } => html! {
+            <p class="busy" role="status">
+                <span class="spinner"></span>
+                {format!("{} {}", tr(lang, "正在读取", "Reading"), file.name())}
+            </p>
+        },
+        Video::Done {
+            file,
+            info,
+            ms,
+            total_ms,
+        } => html! {
+            <p class="meta" id="probe-meta">
+                {format!("{} · {:.1} MB · ", file.name(), info.size_bytes as f64 / 1e6)}
+                {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
+            </p>
+        },
+        Video::Failed { name, error } => html! {
+            <div class="error" role="alert" id="probe-error">
+                <strong>{name.clone()}</strong>
+                <p>{error.text(lang).to_string()}</p>
+            </div>
+        },
+    };
+
+    html! {
+        <main class="app" lang={if lang == Lang::Zh { "zh-CN" } else { "en" }}>
+            <header class="top">
+                <h1>{tr(lang, "视频投稿预检", "Preflight")}<small>{tr(lang, " · 视频不上传，在你的设备上检查", " · checked on your device, nothing uploaded")}</small></h1>
+                <div class="lang" role="group" aria-label="language">
+                    <button class={classes!((lang == Lang::Zh).then_some("on"))} onclick={set_lang.reform(|_| Lang::Zh)}>{"中文"}</button>
+                    <button class={classes!((lang == Lang::En).then_some("on"))} onclick={set_lang.reform(|_| Lang::En)}>{"English"}</button>
+                </div>
+            </header>
+            if is_wechat() {
+                <div class="notice wechat" id="wechat-notice" role="note">
+                    <strong>{tr(lang, "你正在微信内打开本页", "You are inside WeChat")}</strong>
+                    <p>{tr(lang,
+                        "在微信里可以检查视频、填写表格，但无法下载打包好的文件（微信会拦截下载）。需要打包下载时，请点击右上角 ··· → 在浏览器打开。",
+                        "Inside WeChat you can check the video and fill in the form, but the finished bundle cannot be downloaded (WeChat blocks downloads). To download it, tap ··· at the top right → Open in Browser.")}</p>
+                </div>
+            }
+            <section class="card">
+                <Picker profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} />
+            </section>
+            <section class="card" ondrop={on_drop} ondragover={on_dragover}>
+                <h2>{tr(lang, "1. 选择视频", "1. Pick the video")}</h2>
+                <label class="pick">
+                    <input id="video-input" type="file" accept="video/mp4,video/*" onchange={on_input} />
+                    <span>{tr(lang, "选择或拖入视频文件", "Choose or drop a video file")}</span>
+                </label>
+                <p class="hint">{tr(lang, "视频只在本机读取，不会上传。", "The video is read on this device only; nothing is uploaded.")}
+                    if is_ios() {
+                        {tr(lang, " iPhone/iPad：请从「文件」中选择，而不是「照片/相册」（相册会重新压缩视频）。", " iPhone/iPad: pick from Files, not Photos (Photos re-compresses the video).")}
+                    }
+                </p>
+                {video_status}
+                <ReportView report={Rc::new(report.clone())} lang={lang} ticks={state.saved.ticks.clone()} dispatch={state.dispatcher()} />
+            </section>
+            if let Some(file) = state.file().cloned() {
+                <section class="card">
+                    <h2>{tr(lang, "片头 / 片尾预览", "Opening and ending")}</h2>
+                    <Previews file={file} lang={lang} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
+                </section>
+            }
+            <section class="card">
+                <h2>{tr(lang, "2. 填写报名表", "2. Fill in the form")}</h2>
+                <FormView profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} />
+            </section>
+            <section class="card">
+                <h2>{tr(lang, "3. 签字盖章的扫描件", "3. Signed scans")}</h2>
+                <Attachments profile={profile.clone()} lang={lang} category={state.saved.category.clone()} channel={state.saved.channel.clone()}
+                    attachments={state.attachments.clone()} errors={state.att_errors.clone()} dispatch={state.dispatcher()} />
+            </section>
+            <section class="card actions">
+                <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>
+                <button class="danger" id="reset" onclick={reset}>{tr(lang, "清空重来", "Start over")}</button>
+                <p class="hint">{profile.bundle.delivery.clone()}</p>
+            </section>
+            <PrintView profile={profile.clone()} saved={state.saved.clone()} />
+            <footer class="foot">{tr(lang, "本页不联网：不加载字体、统计或第三方脚本。", "This page makes no network requests: no fonts, analytics or third-party scripts.")}</footer>
+        </main>
+    }
+}

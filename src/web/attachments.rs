@@ -1,0 +1,154 @@
+//! Slots for the signed scans: type by magic bytes (HEIC refused with what to
+//! do), size and count limits, a thumbnail for images, pages for PDFs.
+
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, File, HtmlInputElement};
+use yew::prelude::*;
+
+use super::state::{Action, Att, State};
+use super::{UiError, tr};
+use crate::Lang;
+use crate::form;
+use crate::profile::{AttachmentSlot, FileKind, Profile};
+
+/// PDFs larger than this are not read for their page count.
+const MAX_PDF_READ: f64 = 64.0 * 1024.0 * 1024.0;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub profile: Rc<Profile>,
+    pub lang: Lang,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    pub attachments: Vec<Att>,
+    pub errors: Vec<(String, UiError)>,
+    pub dispatch: UseReducerDispatcher<State>,
+}
+
+async fn bytes(blob: &Blob) -> Option<Vec<u8>> {
+    let ab = JsFuture::from(blob.array_buffer()).await.ok()?;
+    Some(Uint8Array::new(&ab).to_vec())
+}
+
+async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) {
+    let head = match file.slice_with_f64_and_f64(0.0, 64.0) {
+        Ok(b) => bytes(&b).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let detected = form::detect(&head);
+    let size = file.size() as u64;
+    match form::check_attachment(&slot, &file.name(), size, detected) {
+        Err(e) => d.dispatch(Action::AttachError(slot.id.clone(), e.into())),
+        Ok(kind) => {
+            let mut pages = None;
+            let mut thumb = None;
+            if kind == FileKind::Pdf && file.size() <= MAX_PDF_READ {
+                pages = bytes(&file)
+                    .await
+                    .map(|b| form::pdf_pages(&b))
+                    .filter(|n| *n > 0);
+            }
+            if matches!(kind, FileKind::Jpeg | FileKind::Png) {
+                thumb = web_sys::Url::create_object_url_with_blob(&file).ok();
+            }
+            d.dispatch(Action::Attach(Att {
+                slot: slot.id.clone(),
+                name: file.name(),
+                size,
+                kind,
+                thumb,
+                pages,
+                file,
+            }));
+        }
+    }
+}
+
+fn accept_attr(slot: &AttachmentSlot) -> String {
+    let mut v = Vec::new();
+    for k in &slot.accept {
+        match k {
+            FileKind::Pdf => v.extend(["application/pdf", ".pdf"]),
+            FileKind::Jpeg => v.extend(["image/jpeg", ".jpg", ".jpeg"]),
+            FileKind::Png => v.extend(["image/png", ".png"]),
+        }
+    }
+    // HEIC is offered so that it can be refused with advice rather than hidden.
+    v.extend(["image/heic", ".heic"]);
+    v.join(",")
+}
+
+#[function_component(Attachments)]
+pub fn attachments(p: &Props) -> Html {
+    let lang = p.lang;
+    let zh = lang == Lang::Zh;
+    let slots: Vec<&AttachmentSlot> = p
+        .profile
+        .attachments
+        .iter()
+        .filter(|a| Profile::applies(&a.when, p.category.as_deref(), p.channel.as_deref()))
+        .collect();
+    if slots.is_empty() {
+        return html! { <p class="hint">{tr(lang, "此比赛不需要上传签字扫描件。", "This contest needs no signed scans.")}</p> };
+    }
+    html! {
+        <div class="slots">
+            if let Some(t) = &p.profile.attachments_max_total {
+                <p class="hint">{format!("{} {} {}", tr(lang, "平台最多接受", "The platform takes at most"), t.value, tr(lang, "个附件。", "attachments."))}</p>
+            }
+            { for slots.iter().map(|slot| {
+                let mine: Vec<(usize, &Att)> = p.attachments.iter().enumerate().filter(|(_, a)| a.slot == slot.id).collect();
+                let err = p.errors.iter().find(|(s, _)| s == &slot.id).map(|(_, e)| e.clone());
+                let onchange = {
+                    let d = p.dispatch.clone();
+                    let slot = (*slot).clone();
+                    Callback::from(move |e: Event| {
+                        let input: HtmlInputElement = e.target_unchecked_into();
+                        if let Some(list) = input.files() {
+                            for i in 0..list.length() {
+                                if let Some(f) = list.get(i) {
+                                    yew::platform::spawn_local(take(slot.clone(), f, d.clone()));
+                                }
+                            }
+                        }
+                        input.set_value("");
+                    })
+                };
+                html! {
+                    <div class="slot" data-slot={slot.id.clone()}>
+                        <h3>{ if zh { slot.label.clone() } else { slot.label_en.clone() } }
+                            if slot.required { <span class="req">{"*"}</span> }</h3>
+                        if !slot.signatures.is_empty() {
+                            <p class="hint">{ if zh { slot.signatures.clone() } else { slot.signatures_en.clone() } }</p>
+                        }
+                        <label class="pick small">
+                            <input type="file" id={format!("att-{}", slot.id)} accept={accept_attr(slot)} multiple={slot.max_count > 1} onchange={onchange} />
+                            <span>{tr(lang, "选择扫描件（PDF / JPG / PNG）", "Choose scans (PDF / JPG / PNG)")}</span>
+                        </label>
+                        if let Some(e) = err {
+                            <p class="field-error" role="alert" data-error={e.code.clone()}>{e.text(lang).to_string()}</p>
+                        }
+                        <ul class="files">
+                            { for mine.iter().map(|(i, a)| {
+                                let d = p.dispatch.clone();
+                                let i = *i;
+                                html! {
+                                    <li class="file">
+                                        if let Some(u) = &a.thumb { <img src={u.clone()} alt="" class="thumb" /> }
+                                        <span>{a.name.clone()}</span>
+                                        <span class="hint">{format!(" {:.1} MB", a.size as f64 / 1e6)}</span>
+                                        if let Some(n) = a.pages { <span class="hint">{format!(" · {n} {}", tr(lang, "页", "pages"))}</span> }
+                                        <button class="link" onclick={Callback::from(move |_| d.dispatch(Action::Detach(i)))}>{tr(lang, "移除", "Remove")}</button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}

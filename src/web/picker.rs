@@ -1,0 +1,85 @@
+//! Choose the contest, then its category and channel.
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::state::{Action, Saved, State};
+use super::tr;
+use crate::profile::{self, Choice, Profile};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub profile: Rc<Profile>,
+    pub saved: Saved,
+    pub dispatch: UseReducerDispatcher<State>,
+}
+
+fn choices(
+    name: &str,
+    list: &[Choice],
+    chosen: &Option<String>,
+    zh: bool,
+    on: Callback<String>,
+) -> Html {
+    html! {
+        <div class="choices" role="radiogroup" id={format!("{name}-choices")}>
+            { for list.iter().map(|c| {
+                let id = c.id.clone();
+                let on = on.clone();
+                html! {
+                    <label class="choice" title={c.quote.clone()}>
+                        <input type="radio" name={name.to_string()} value={c.id.clone()} checked={chosen.as_deref() == Some(c.id.as_str())}
+                            onchange={Callback::from(move |_| on.emit(id.clone()))} />
+                        <span>{ if zh { c.label.clone() } else { c.label_en.clone() } }</span>
+                    </label>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[function_component(Picker)]
+pub fn picker(p: &Props) -> Html {
+    let lang = p.saved.lang;
+    let zh = lang == crate::Lang::Zh;
+    let on_profile = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            d.dispatch(Action::Profile(s.value()));
+        })
+    };
+    let all = profile::builtins();
+    let prof = &p.profile;
+    html! {
+        <>
+            <h2>{tr(lang, "比赛", "Contest")}</h2>
+            <select id="profile" onchange={on_profile} aria-label={tr(lang, "选择比赛", "Choose the contest")}>
+                { for all.iter().map(|x| html! {
+                    <option value={x.id.clone()} selected={x.id == prof.id}>{ if zh { x.name.clone() } else { x.name_en.clone() } }</option>
+                }) }
+            </select>
+            <p class="hint">{format!("{} · {}", prof.issuer, prof.notice)}
+                if let Some(d) = &prof.deadline {
+                    {format!(" · {} {}", tr(lang, "截止", "deadline"), d.date)}
+                }
+            </p>
+            if !prof.categories.is_empty() {
+                <h3>{tr(lang, "类别", "Category")}</h3>
+                { choices("category", &prof.categories, &p.saved.category, zh, {
+                    let d = p.dispatch.clone();
+                    Callback::from(move |c: String| d.dispatch(Action::Category(Some(c))))
+                }) }
+            }
+            if !prof.channels.is_empty() {
+                <h3>{tr(lang, "报送渠道", "Channel")}</h3>
+                { choices("channel", &prof.channels, &p.saved.channel, zh, {
+                    let d = p.dispatch.clone();
+                    Callback::from(move |c: String| d.dispatch(Action::Channel(Some(c))))
+                }) }
+            }
+        </>
+    }
+}

@@ -1,0 +1,243 @@
+//! The flow of the app in one reducer: what the user chose and typed (saved
+//! in local storage), and what the worker measured.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use web_sys::File;
+use yew::Reducible;
+
+use super::UiError;
+use crate::Lang;
+use crate::form::{FormValues, Value};
+use crate::probe::MediaInfo;
+use crate::profile::{self, FileKind, Profile};
+
+pub const STORAGE_KEY: &str = "preflight.v1";
+
+/// Everything the user typed or chose; restored on reload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Saved {
+    pub lang: Lang,
+    pub profile: String,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    /// Form values per profile id, so switching contests loses nothing.
+    pub forms: std::collections::BTreeMap<String, FormValues>,
+    pub ticks: BTreeSet<String>,
+}
+
+impl Saved {
+    pub fn form(&self) -> FormValues {
+        self.forms.get(&self.profile).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Video {
+    None,
+    Probing {
+        file: File,
+        started: f64,
+    },
+    Done {
+        file: File,
+        info: MediaInfo,
+        ms: f64,
+        total_ms: f64,
+    },
+    Failed {
+        name: String,
+        error: UiError,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Att {
+    pub slot: String,
+    pub file: File,
+    pub name: String,
+    pub size: u64,
+    pub kind: FileKind,
+    /// Object URL for an image thumbnail.
+    pub thumb: Option<String>,
+    pub pages: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Crc {
+    Idle,
+    Running {
+        id: u32,
+        done: u64,
+        total: u64,
+        ms: f64,
+    },
+    Done {
+        crc: u32,
+        size: u64,
+        ms: f64,
+    },
+    Failed(UiError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub saved: Saved,
+    pub profile: Option<Rc<Profile>>,
+    pub video: Video,
+    pub attachments: Vec<Att>,
+    pub att_errors: Vec<(String, UiError)>,
+    pub crc: Crc,
+}
+
+pub enum Action {
+    Restore(Saved),
+    Lang(Lang),
+    Profile(String),
+    Category(Option<String>),
+    Channel(Option<String>),
+    Field(String, Value),
+    Tick(String, bool),
+    VideoPicked(File, f64),
+    Probed(Result<MediaInfo, UiError>, f64, f64),
+    Attach(Att),
+    AttachError(String, UiError),
+    Detach(usize),
+    Crc(Crc),
+    Reset,
+}
+
+impl State {
+    pub fn new(saved: Saved) -> State {
+        let mut s = State {
+            saved,
+            profile: None,
+            video: Video::None,
+            attachments: Vec::new(),
+            att_errors: Vec::new(),
+            crc: Crc::Idle,
+        };
+        s.load_profile();
+        s
+    }
+
+    fn load_profile(&mut self) {
+        if self.saved.profile.is_empty() {
+            self.saved.profile = profile::builtin_ids()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+        self.profile = profile::builtin(&self.saved.profile).ok().map(Rc::new);
+        if self.profile.is_none() {
+            self.saved.profile = profile::builtin_ids()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            self.profile = profile::builtin(&self.saved.profile).ok().map(Rc::new);
+        }
+        // Category and channel must belong to the profile; default to the first.
+        if let Some(p) = &self.profile {
+            let fix = |v: &mut Option<String>, list: &[profile::Choice]| {
+                if !v.as_ref().is_some_and(|v| list.iter().any(|c| &c.id == v)) {
+                    *v = list.first().map(|c| c.id.clone());
+                }
+            };
+            fix(&mut self.saved.category, &p.categories);
+            fix(&mut self.saved.channel, &p.channels);
+        }
+    }
+
+    pub fn file(&self) -> Option<&File> {
+        match &self.video {
+            Video::Probing { file, .. } | Video::Done { file, .. } => Some(file),
+            _ => None,
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Restore(saved) => {
+                s.saved = saved;
+                s.load_profile();
+            }
+            Action::Lang(l) => s.saved.lang = l,
+            Action::Profile(id) => {
+                s.saved.profile = id;
+                s.saved.category = None;
+                s.saved.channel = None;
+                s.load_profile();
+                s.attachments.clear();
+                s.att_errors.clear();
+            }
+            Action::Category(c) => s.saved.category = c,
+            Action::Channel(c) => s.saved.channel = c,
+            Action::Field(id, v) => {
+                let key = s.saved.profile.clone();
+                s.saved.forms.entry(key).or_default().insert(id, v);
+            }
+            Action::Tick(id, on) => {
+                if on {
+                    s.saved.ticks.insert(id);
+                } else {
+                    s.saved.ticks.remove(&id);
+                }
+            }
+            Action::VideoPicked(file, started) => {
+                s.video = Video::Probing { file, started };
+                s.crc = Crc::Idle;
+            }
+            Action::Probed(result, ms, now) => {
+                let (file, started) = match &s.video {
+                    Video::Probing { file, started } => (file.clone(), *started),
+                    _ => return self,
+                };
+                s.video = match result {
+                    Ok(info) => Video::Done {
+                        file,
+                        info,
+                        ms,
+                        total_ms: now - started,
+                    },
+                    Err(error) => Video::Failed {
+                        name: file.name(),
+                        error,
+                    },
+                };
+            }
+            Action::Attach(a) => {
+                s.att_errors.retain(|(slot, _)| slot != &a.slot);
+                s.attachments.push(a);
+            }
+            Action::AttachError(slot, e) => {
+                s.att_errors.retain(|(sl, _)| sl != &slot);
+                s.att_errors.push((slot, e));
+            }
+            Action::Detach(i) => {
+                if i < s.attachments.len() {
+                    let a = s.attachments.remove(i);
+                    if let Some(u) = a.thumb {
+                        let _ = web_sys::Url::revoke_object_url(&u);
+                    }
+                }
+            }
+            Action::Crc(c) => s.crc = c,
+            Action::Reset => {
+                let lang = s.saved.lang;
+                s = State::new(Saved {
+                    lang,
+                    ..Default::default()
+                });
+            }
+        }
+        Rc::new(s)
+    }
+}

@@ -1,0 +1,147 @@
+//! The worker side: runs in a classic Web Worker, reads only slices of the
+//! user's File with `FileReaderSync` into a reused buffer, drives the sans-IO
+//! probe, and computes the CRC-32 pass for the bundle. Messages are plain
+//! objects `{kind, id, json}`; the payload is JSON made by serde.
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+use crate::Error;
+use crate::probe::{self, MediaInfo};
+
+/// CRC pass chunk: well under the 8 MiB buffer budget.
+pub const CRC_CHUNK: u64 = 4 * 1024 * 1024;
+
+fn now() -> f64 {
+    js_sys::global()
+        .unchecked_into::<DedicatedWorkerGlobalScope>()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, kind: &str, id: f64, json: &str) {
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"kind".into(), &kind.into());
+    let _ = Reflect::set(&o, &"id".into(), &id.into());
+    let _ = Reflect::set(&o, &"json".into(), &json.into());
+    let _ = scope.post_message(&o);
+}
+
+/// Read `[off, off+buf.len())` of a Blob into `buf`; returns the bytes read.
+pub fn read_into(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    off: u64,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    let end = off.saturating_add(buf.len() as u64);
+    let slice = blob
+        .slice_with_f64_and_f64(off as f64, end as f64)
+        .map_err(|_| Error::io("Blob.slice"))?;
+    let ab = reader
+        .read_as_array_buffer(&slice)
+        .map_err(|e| Error::io(&format!("FileReaderSync: {e:?}")))?;
+    let arr = Uint8Array::new(&ab);
+    let n = (arr.length() as usize).min(buf.len());
+    arr.subarray(0, n as u32).copy_to(&mut buf[..n]);
+    Ok(n)
+}
+
+/// Probe a File in this worker.
+pub fn probe_blob(blob: &Blob, name: &str) -> Result<MediaInfo, Error> {
+    let reader = FileReaderSync::new().map_err(|_| Error::io("FileReaderSync"))?;
+    let size = blob.size();
+    if !(size.is_finite() && size >= 0.0) {
+        return Err(Error::io("file size"));
+    }
+    let mut info = probe::probe_with(size as u64, |off, buf| read_into(&reader, blob, off, buf))?;
+    info.file = name.to_string();
+    Ok(info)
+}
+
+/// CRC-32 of a whole Blob, reading 4 MiB slices into one buffer; calls
+/// `progress(done)` about every 32 MiB.
+pub fn crc_blob(blob: &Blob, mut progress: impl FnMut(u64)) -> Result<u32, Error> {
+    let reader = FileReaderSync::new().map_err(|_| Error::io("FileReaderSync"))?;
+    let size = blob.size() as u64;
+    let mut buf = vec![0u8; CRC_CHUNK as usize];
+    let mut h = crc32fast::Hasher::new();
+    let mut off = 0u64;
+    let mut last = 0u64;
+    while off < size {
+        let want = (size - off).min(CRC_CHUNK) as usize;
+        let n = read_into(&reader, blob, off, &mut buf[..want])?;
+        if n == 0 {
+            return Err(Error::truncated("file shrank while reading"));
+        }
+        h.update(&buf[..n]);
+        off += n as u64;
+        if off - last >= 32 * 1024 * 1024 || off == size {
+            progress(off);
+            last = off;
+        }
+    }
+    Ok(h.finalize())
+}
+
+/// Entry point of the worker binary.
+pub fn run() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let s2 = scope.clone();
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let data = e.data();
+        let get = |k: &str| Reflect::get(&data, &k.into()).ok();
+        let cmd = get("cmd").and_then(|v| v.as_string()).unwrap_or_default();
+        let id = get("id").and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let Some(file) = get("file").and_then(|v| v.dyn_into::<Blob>().ok()) else {
+            post(&s2, "error", id, "{\"error\":\"no file\"}");
+            return;
+        };
+        let name = file
+            .clone()
+            .dyn_into::<File>()
+            .map(|f| f.name())
+            .unwrap_or_default();
+        let t0 = now();
+        match cmd.as_str() {
+            "probe" => {
+                let r = probe_blob(&file, &name);
+                let ms = now() - t0;
+                let json = match r {
+                    Ok(m) => serde_json::json!({"ok": m, "ms": ms}),
+                    Err(e) => serde_json::json!({"err": e, "ms": ms}),
+                };
+                post(&s2, "probe", id, &json.to_string());
+            }
+            "crc" => {
+                let r = crc_blob(&file, |done| {
+                    let ms = now() - t0;
+                    post(
+                        &s2,
+                        "progress",
+                        id,
+                        &serde_json::json!({"done": done, "ms": ms}).to_string(),
+                    );
+                });
+                let ms = now() - t0;
+                let json = match r {
+                    Ok(crc) => serde_json::json!({"ok": crc, "ms": ms, "size": file.size() as u64}),
+                    Err(e) => serde_json::json!({"err": e, "ms": ms}),
+                };
+                post(&s2, "crc", id, &json.to_string());
+            }
+            other => post(
+                &s2,
+                "error",
+                id,
+                &serde_json::json!({"error": format!("unknown command {other}")}).to_string(),
+            ),
+        }
+    });
+    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    post(&scope, "ready", 0.0, "{}");
+}
