@@ -4,12 +4,14 @@
 //! This crate is the sans-IO core shared by the browser app, the CLI and the
 //! embed API. See ARCHITECTURE.md for the map.
 
+pub mod bundle;
 pub mod check;
 pub mod describe;
 pub mod error;
 pub mod form;
 pub mod probe;
 pub mod profile;
+pub mod render;
 
 pub use error::Error;
 

@@ -15,7 +15,7 @@ mod iso;
 mod riff;
 pub mod sniff;
 mod time;
-pub use time::days_from_ymd;
+pub use time::{civil as civil_from_days, days_from_ymd, iso_from_unix};
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,9 @@ pub const MAX_MOOF: u64 = 16 * 1024 * 1024;
 pub const MAX_READS: u32 = 5_000;
 /// Past this many bytes of `moof` the probe gives up summing fragments.
 pub const MAX_FRAGMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// The most the probe reads in all, whatever the file: a `moov` at the cap
+/// plus the look-aheads around it. Endless tiny boxes or fragments stop here.
+pub const MAX_TOTAL_READ: u64 = MAX_MOOV + 4 * LOOKAHEAD;
 
 /// A byte range the probe needs next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,7 +216,7 @@ impl Probe {
 
     fn request(&mut self, offset: u64, len: u64) {
         let len = len.min(self.size.saturating_sub(offset));
-        if self.reads >= MAX_READS {
+        if self.reads >= MAX_READS || self.bytes_read.saturating_add(len) > MAX_TOTAL_READ {
             self.iso.give_up_fragments();
             let r = self.iso.finish(self.size);
             self.finish(r);

@@ -1,7 +1,7 @@
 //! Seconds since 1904 (QuickTime) or 1601 (ASF) → ISO 8601 UTC, no clock needed.
 
 /// Days since 1970-01-01 → (year, month, day). Howard Hinnant's civil_from_days.
-fn civil(days: i64) -> (i64, u32, u32) {
+pub fn civil(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

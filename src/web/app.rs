@@ -197,7 +197,8 @@ pub fn app() -> Html {
             ms,
             total_ms,
         } => html! {
-            <p class="meta" id="probe-meta">
+            <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
+                data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
                 {format!("{} · {:.1} MB · ", file.name(), info.size_bytes as f64 / 1e6)}
                 {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
             </p>

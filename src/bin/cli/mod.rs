@@ -1,6 +1,8 @@
 //! Subcommands of `preflight`. Exit codes: 0 every file passes (warnings
 //! allowed), 1 a rule fails, 2 unreadable input or bad usage.
 
+mod bundle;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -11,6 +13,11 @@ use preflight::{Error, Lang};
 
 pub struct Opts {
     pub json: bool,
+    pub force: bool,
+    pub form: Option<String>,
+    pub video: Option<String>,
+    pub attach: Vec<(String, String)>,
+    pub out: Option<String>,
     pub lang: Lang,
     pub profile: Option<String>,
     pub category: Option<String>,
@@ -21,6 +28,11 @@ pub struct Opts {
 fn parse_opts(args: &[String]) -> Result<Opts, Error> {
     let mut o = Opts {
         json: false,
+        force: false,
+        form: None,
+        video: None,
+        attach: Vec::new(),
+        out: None,
         lang: Lang::Zh,
         profile: None,
         category: None,
@@ -36,6 +48,17 @@ fn parse_opts(args: &[String]) -> Result<Opts, Error> {
         };
         match a.as_str() {
             "--json" => o.json = true,
+            "--force" => o.force = true,
+            "--form" => o.form = Some(value("--form")?),
+            "--video" => o.video = Some(value("--video")?),
+            "-o" | "--out" => o.out = Some(value("-o")?),
+            "--attach" => {
+                let v = value("--attach")?;
+                let (slot, file) = v.split_once('=').ok_or_else(|| {
+                    usage("--attach 的格式是 SLOT=FILE / --attach takes SLOT=FILE")
+                })?;
+                o.attach.push((slot.to_string(), file.to_string()));
+            }
             "--lang" => {
                 let v = value("--lang")?;
                 o.lang = Lang::parse(&v)
@@ -67,6 +90,9 @@ const HELP: &str = "preflight — 视频投稿预检 / contest video preflight
   preflight check FILE... --profile ID [--category C] [--channel C] [--json] [--lang en]
   preflight profiles [--json]
   preflight profile ID [--json]
+  preflight bundle --profile ID [--category C] [--channel C] --form form.json --video FILE
+                   [--attach SLOT=FILE]... -o OUT.zip [--force]
+  preflight verify BUNDLE.zip [--json] [--lang en]
 
 Exit codes: 0 pass (warnings allowed), 1 a rule fails, 2 unreadable input or bad usage.
 ";
@@ -81,6 +107,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         "check" => parse_opts(rest).and_then(|o| cmd_check(&o, out)),
         "profiles" => parse_opts(rest).and_then(|o| cmd_profiles(&o, out)),
         "profile" => parse_opts(rest).and_then(|o| cmd_profile(&o, out)),
+        "bundle" => parse_opts(rest).and_then(|o| bundle::cmd_bundle(&o, out)),
+        "verify" => parse_opts(rest).and_then(|o| bundle::cmd_verify(&o, out)),
         "help" | "--help" | "-h" => {
             let _ = write!(out, "{HELP}");
             Ok(0)
@@ -244,7 +272,7 @@ pub fn human_probe(f: &str, r: &Result<MediaInfo, Error>, lang: Lang) -> String 
 }
 
 /// The profile named by `--profile`, with `--category`/`--channel` checked against it.
-fn chosen_profile(o: &Opts) -> Result<Profile, Error> {
+pub fn chosen_profile(o: &Opts) -> Result<Profile, Error> {
     let id = o
         .profile
         .as_deref()

@@ -1,0 +1,476 @@
+//! `preflight bundle` and `preflight verify`: the same plan as the browser,
+//! written natively in constant memory; and an organiser's check of what arrived.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use preflight::Error;
+use preflight::bundle::{self, Manifest, Part, PlanInput, ScanIn, Source, VideoIn};
+use preflight::check::{self, Input, Verdict};
+use preflight::form::{self, Attached, FormValues};
+use preflight::probe;
+
+use super::{Opts, chosen_profile, human_report, usage};
+
+const CHUNK: usize = 4 * 1024 * 1024;
+const MAX_FORM_JSON: u64 = 1024 * 1024;
+const MAX_SCAN: u64 = 64 * 1024 * 1024;
+
+fn io_err(path: &str, e: std::io::Error) -> Error {
+    Error::io(&format!("{path}: {e}"))
+}
+
+/// Read a small file whole, refusing anything over `cap` bytes.
+fn read_capped(path: &str, cap: u64) -> Result<Vec<u8>, Error> {
+    let f = File::open(path).map_err(|e| io_err(path, e))?;
+    let len = f.metadata().map_err(|e| io_err(path, e))?.len();
+    if len > cap {
+        return Err(Error::too_large(path, cap));
+    }
+    let mut v = Vec::with_capacity(len as usize);
+    f.take(cap)
+        .read_to_end(&mut v)
+        .map_err(|e| io_err(path, e))?;
+    Ok(v)
+}
+
+/// CRC-32 of a file, streaming.
+fn crc_file(path: &str) -> Result<(u32, u64), Error> {
+    let mut f = File::open(path).map_err(|e| io_err(path, e))?;
+    let mut buf = vec![0u8; CHUNK];
+    let mut h = crc32fast::Hasher::new();
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(|e| io_err(path, e))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((h.finalize(), n))
+}
+
+pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    let p = chosen_profile(o)?;
+    let video_path = o
+        .video
+        .as_deref()
+        .ok_or_else(|| usage("缺少 --video / --video is required"))?;
+    let out_path = o
+        .out
+        .as_deref()
+        .ok_or_else(|| usage("缺少 -o OUT.zip / -o OUT.zip is required"))?;
+    // The form: an object keyed by the profile's field ids.
+    let form: FormValues = match &o.form {
+        None => FormValues::new(),
+        Some(path) => {
+            let bytes = read_capped(path, MAX_FORM_JSON)?;
+            let v: FormValues = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::new(
+                    "bad_form",
+                    format!("{path} 不是有效的表格 JSON（应为以字段 id 为键的对象，值为字符串或字符串数组）：{e}"),
+                    format!("{path} is not a valid form JSON (an object keyed by field id, with string or string-array values): {e}"),
+                )
+            })?;
+            if let Some(bad) = v.keys().find(|k| !p.fields.iter().any(|f| &f.id == *k)) {
+                let ids: Vec<&str> = p.fields.iter().map(|f| f.id.as_str()).collect();
+                return Err(Error::new(
+                    "bad_form",
+                    format!(
+                        "表格中的「{bad}」不是此比赛的字段。可用：{}（见 preflight profile {} --json）",
+                        ids.join("、"),
+                        p.id
+                    ),
+                    format!(
+                        "\"{bad}\" in the form is not a field of this contest. Fields: {} (see preflight profile {} --json)",
+                        ids.join(", "),
+                        p.id
+                    ),
+                ));
+            }
+            v
+        }
+    };
+    let mut info = probe::probe_file(Path::new(video_path))?;
+    info.file = Path::new(video_path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Scans: type by content, size limits, CRC and SHA-256.
+    let mut scans = Vec::new();
+    let mut scan_bytes = Vec::new();
+    let mut attached = Vec::new();
+    for (slot_id, path) in &o.attach {
+        let slot = p.attachments.iter().find(|a| &a.id == slot_id).ok_or_else(|| {
+            let ids: Vec<&str> = p.attachments.iter().map(|a| a.id.as_str()).collect();
+            usage(&format!("附件位置「{slot_id}」不存在，可选：{} / unknown attachment slot \"{slot_id}\", choose from: {}", ids.join("、"), ids.join(", ")))
+        })?;
+        let bytes = read_capped(
+            path,
+            slot.max_bytes.unwrap_or(MAX_SCAN).max(1).min(MAX_SCAN),
+        )?;
+        let name = Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind = form::check_attachment(slot, &name, bytes.len() as u64, form::detect(&bytes))?;
+        attached.push(Attached {
+            slot: slot_id.clone(),
+            name: name.clone(),
+            size: bytes.len() as u64,
+            kind: Some(kind),
+            heic: false,
+        });
+        scans.push(ScanIn {
+            slot: slot_id.clone(),
+            name,
+            size: bytes.len() as u64,
+            crc32: crc32fast::hash(&bytes),
+            sha256: bundle::sha256_hex(&bytes),
+            kind,
+        });
+        scan_bytes.push(bytes);
+    }
+    let report = check::check(
+        &p,
+        &Input {
+            category: o.category.as_deref(),
+            channel: o.channel.as_deref(),
+            media: Some(&info),
+            form: Some(&form),
+            attachments: Some(&attached),
+            file_name: Some(&info.file),
+        },
+    );
+    if report.verdict == Verdict::Fail && !o.force {
+        let _ = writeln!(out, "{}", human_report(video_path, &report, o.lang));
+        let ids: Vec<String> = report.failures().map(|r| r.id.clone()).collect();
+        let _ = writeln!(
+            out,
+            "未打包：有规则未通过（{}）。修正后重试，或加 --force 强制打包（清单会记录未通过项）。\nNot bundled: rules fail ({}). Fix them, or add --force (the manifest records the failures).",
+            ids.join("、"),
+            ids.join(", ")
+        );
+        return Ok(1);
+    }
+    let (crc, size) = crc_file(video_path)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let ticks = BTreeSet::new();
+    let plan = bundle::plan(&PlanInput {
+        profile: &p,
+        category: o.category.as_deref(),
+        channel: o.channel.as_deref(),
+        form: &form,
+        ticks: &ticks,
+        video: &VideoIn {
+            size,
+            crc32: crc,
+            info: info.clone(),
+        },
+        scans: &scans,
+        report: &report,
+        unix_time: now,
+        forced: o.force,
+        tool: concat!("preflight ", env!("CARGO_PKG_VERSION")),
+    })?;
+    let (parts, total) = plan.layout(now)?;
+    let partial = format!("{out_path}.partial");
+    let mut w = std::io::BufWriter::with_capacity(
+        1 << 20,
+        File::create(&partial).map_err(|e| io_err(&partial, e))?,
+    );
+    let mut buf = vec![0u8; CHUNK];
+    for part in &parts {
+        match part {
+            Part::Bytes(b) => w.write_all(b).map_err(|e| io_err(&partial, e))?,
+            Part::Data(i) => match &plan.entries[*i].source {
+                Source::Bytes(b) => w.write_all(b).map_err(|e| io_err(&partial, e))?,
+                Source::Scan(j) => w
+                    .write_all(&scan_bytes[*j])
+                    .map_err(|e| io_err(&partial, e))?,
+                Source::Video => {
+                    // Copy while checking the CRC again: the file must not change between passes.
+                    let mut f = File::open(video_path).map_err(|e| io_err(video_path, e))?;
+                    let mut h = crc32fast::Hasher::new();
+                    let mut n = 0u64;
+                    loop {
+                        let k = f.read(&mut buf).map_err(|e| io_err(video_path, e))?;
+                        if k == 0 {
+                            break;
+                        }
+                        h.update(&buf[..k]);
+                        n += k as u64;
+                        w.write_all(&buf[..k]).map_err(|e| io_err(&partial, e))?;
+                    }
+                    if n != size || h.finalize() != crc {
+                        let _ = std::fs::remove_file(&partial);
+                        return Err(Error::new(
+                            "video_changed",
+                            "视频文件在打包过程中被修改了。请关闭正在写入它的程序后重试。",
+                            "The video changed while it was being bundled. Close the program writing to it and try again.",
+                        ));
+                    }
+                }
+            },
+        }
+    }
+    w.flush().map_err(|e| io_err(&partial, e))?;
+    drop(w);
+    std::fs::rename(&partial, out_path).map_err(|e| io_err(out_path, e))?;
+    let _ = writeln!(out, "{out_path}（{} 字节 / bytes）", total);
+    for e in &plan.entries {
+        let _ = writeln!(out, "  {:>12}  {:08x}  {}", e.size, e.crc32, e.name);
+    }
+    let _ = writeln!(out, "建议文件名 / suggested name: {}", plan.zip_name);
+    Ok(if report.verdict == Verdict::Fail {
+        1
+    } else {
+        0
+    })
+}
+
+fn bad_bundle(zh: String, en: String) -> Error {
+    Error::new(
+        "bad_bundle",
+        format!("打包文件有问题：{zh}"),
+        format!("The bundle is broken: {en}"),
+    )
+}
+
+/// The largest entry `verify` reads (a declared size past this is refused).
+const MAX_ENTRY: u64 = 64 * 1024 * 1024 * 1024;
+
+pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    let path = o
+        .files
+        .first()
+        .ok_or_else(|| usage("缺少打包文件 / no bundle given"))?;
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let archive_len = file.metadata().map_err(|e| io_err(path, e))?.len();
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| {
+        bad_bundle(
+            format!("无法作为 zip 读取（{e}）"),
+            format!("not readable as a zip ({e})"),
+        )
+    })?;
+    let mut manifest: Option<Manifest> = None;
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).map_err(|e| {
+            bad_bundle(
+                format!("第 {i} 项无法读取（{e}）"),
+                format!("entry {i} unreadable ({e})"),
+            )
+        })?;
+        let name = e.name().map(|n| n.to_string()).map_err(|err| {
+            bad_bundle(
+                format!("第 {i} 项的文件名无法解码（{err}）"),
+                format!("entry {i} has an undecodable name ({err})"),
+            )
+        })?;
+        if e.enclosed_name().is_none() || name.contains('\\') {
+            return Err(bad_bundle(
+                format!("文件名「{name}」不安全（含 ../ 或绝对路径）"),
+                format!("unsafe entry name \"{name}\" (../ or an absolute path)"),
+            ));
+        }
+        let (size, packed) = (e.size(), e.compressed_size());
+        if size > MAX_ENTRY
+            || packed > archive_len
+            || (packed > 0 && size / packed.max(1) > 1000)
+            || (packed == 0 && size > 0)
+        {
+            return Err(bad_bundle(
+                format!("「{name}」声明的大小 {size} 字节不可信（压缩包只有 {archive_len} 字节）"),
+                format!(
+                    "\"{name}\" declares {size} bytes, which cannot be true of a {archive_len}-byte archive"
+                ),
+            ));
+        }
+        let data_start = e.data_start();
+        let stored = e.compression() == zip::CompressionMethod::Stored;
+        let mut head = Vec::new();
+        let mut small = Vec::new();
+        // Read every byte: the zip crate checks the CRC at the end.
+        let mut buf = vec![0u8; CHUNK];
+        let mut h = crc32fast::Hasher::new();
+        let mut n = 0u64;
+        loop {
+            let k = e.read(&mut buf).map_err(|err| {
+                bad_bundle(
+                    format!("「{name}」读取失败或校验和不符（{err}）"),
+                    format!("\"{name}\" failed to read or its CRC does not match ({err})"),
+                )
+            })?;
+            if k == 0 {
+                break;
+            }
+            if head.len() < 64 {
+                head.extend_from_slice(&buf[..k.min(64 - head.len())]);
+            }
+            if name == "manifest.json" && small.len() < 4 * 1024 * 1024 {
+                small.extend_from_slice(&buf[..k]);
+            }
+            h.update(&buf[..k]);
+            n += k as u64;
+            if n > size {
+                return Err(bad_bundle(
+                    format!("「{name}」比声明的更长"),
+                    format!("\"{name}\" is longer than declared"),
+                ));
+            }
+        }
+        if n != size {
+            return Err(bad_bundle(
+                format!("「{name}」被截断（{n}/{size} 字节）"),
+                format!("\"{name}\" is cut short ({n} of {size} bytes)"),
+            ));
+        }
+        let crc = h.finalize();
+        if crc != e.crc32() {
+            return Err(bad_bundle(
+                format!("「{name}」校验和不符"),
+                format!("\"{name}\" fails its CRC"),
+            ));
+        }
+        if name == "manifest.json" {
+            manifest = Some(serde_json::from_slice(&small).map_err(|err| {
+                bad_bundle(
+                    format!("manifest.json 无效（{err}）"),
+                    format!("manifest.json is invalid ({err})"),
+                )
+            })?);
+        }
+        entries.push((name, size, crc, data_start, stored, head));
+    }
+    let m = manifest.ok_or_else(|| {
+        bad_bundle(
+            "缺少 manifest.json".into(),
+            "manifest.json is missing".into(),
+        )
+    })?;
+    for f in &m.files {
+        match entries.iter().find(|e| e.0 == f.name) {
+            None => {
+                return Err(bad_bundle(
+                    format!("清单列出的「{}」不在包中", f.name),
+                    format!("\"{}\" is listed but missing", f.name),
+                ));
+            }
+            Some(e) if e.1 != f.size || format!("{:08x}", e.2) != f.crc32 => {
+                return Err(bad_bundle(
+                    format!("「{}」与清单记录的大小或校验和不符", f.name),
+                    format!("\"{}\" differs from the manifest's size or CRC", f.name),
+                ));
+            }
+            _ => {}
+        }
+    }
+    // Re-run the checks on the video inside, reading it in place.
+    let video = m.files.iter().find(|f| f.role == "video").ok_or_else(|| {
+        bad_bundle(
+            "清单中没有视频".into(),
+            "the manifest lists no video".into(),
+        )
+    })?;
+    let ve = entries
+        .iter()
+        .find(|e| e.0 == video.name)
+        .ok_or_else(|| bad_bundle("视频缺失".into(), "video missing".into()))?;
+    if !ve.4 {
+        return Err(bad_bundle(
+            "视频被压缩存储，无法就地检查".into(),
+            "the video is compressed and cannot be checked in place".into(),
+        ));
+    }
+    let mut f = File::open(path).map_err(|e| io_err(path, e))?;
+    let base = ve.3.ok_or_else(|| {
+        bad_bundle(
+            "视频数据位置未知".into(),
+            "the video's data offset is unknown".into(),
+        )
+    })?;
+    let mut info = probe::probe_with(ve.1, |off, buf| {
+        f.seek(SeekFrom::Start(base + off))
+            .map_err(|e| io_err(path, e))?;
+        let mut n = 0;
+        while n < buf.len() {
+            match f.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) => return Err(io_err(path, e)),
+            }
+        }
+        Ok(n)
+    })?;
+    info.file = video.name.clone();
+    let p = preflight::profile::builtin(&m.profile)?;
+    let attached: Vec<Attached> = m
+        .files
+        .iter()
+        .filter(|f| f.role == "scan")
+        .map(|f| {
+            let head = entries
+                .iter()
+                .find(|e| e.0 == f.name)
+                .map(|e| e.5.clone())
+                .unwrap_or_default();
+            Attached {
+                slot: f.slot.clone().unwrap_or_default(),
+                name: f.name.clone(),
+                size: f.size,
+                kind: form::detect(&head).kind(),
+                heic: false,
+            }
+        })
+        .collect();
+    let report = check::check(
+        &p,
+        &Input {
+            category: m.category.as_deref(),
+            channel: m.channel.as_deref(),
+            media: Some(&info),
+            form: Some(&m.form),
+            attachments: Some(&attached),
+            file_name: Some(&video.name),
+        },
+    );
+    if o.json {
+        let v = serde_json::json!({"bundle": path, "whole": true, "files": m.files, "manifest_verdict": m.verdict, "forced": m.forced, "report": report});
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{path}：{} 个文件完整，校验和全部正确 / {} files whole, every CRC correct",
+            entries.len(),
+            entries.len()
+        );
+        for e in &entries {
+            let _ = writeln!(out, "  ✓ {:>12}  {:08x}  {}", e.1, e.2, e.0);
+        }
+        if m.forced {
+            let _ = writeln!(
+                out,
+                "注意：打包时强制跳过了未通过项：{} / Note: bundled with --force despite: {}",
+                m.failures.join("、"),
+                m.failures.join(", ")
+            );
+        }
+        let _ = writeln!(out, "{}", human_report(&video.name, &report, o.lang));
+    }
+    Ok(if report.verdict == Verdict::Fail {
+        1
+    } else {
+        0
+    })
+}

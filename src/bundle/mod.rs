@@ -1,0 +1,462 @@
+//! The bundle plan (no I/O): entry names from the profile's layout and the
+//! form, sanitised; `manifest.json`, `report.html` and the filled form; and the
+//! zip layout around the untouched video (see [`zip`]).
+
+pub mod zip;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::check::{Report, Status};
+use crate::error::Error;
+use crate::form::FormValues;
+use crate::probe::MediaInfo;
+use crate::profile::{FileKind, Profile, placeholders};
+
+pub use zip::{EntryMeta, Part};
+
+/// The manifest's schema id; bump on breaking change (keys may be added).
+pub const MANIFEST_SCHEMA: &str = "preflight-bundle/1";
+/// Longest file-name stem, in characters (Windows paths and old unzip tools).
+pub const MAX_STEM: usize = 60;
+
+/// The video going in.
+#[derive(Debug, Clone)]
+pub struct VideoIn {
+    pub size: u64,
+    pub crc32: u32,
+    pub info: MediaInfo,
+}
+
+/// A signed scan going in.
+#[derive(Debug, Clone)]
+pub struct ScanIn {
+    pub slot: String,
+    pub name: String,
+    pub size: u64,
+    pub crc32: u32,
+    pub sha256: String,
+    pub kind: FileKind,
+}
+
+/// Where an entry's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The user's video, streamed by the edge.
+    Video,
+    /// Scan number `i` of the input, supplied by the edge.
+    Scan(usize),
+    /// Bytes made here (manifest, report, form).
+    Bytes(Vec<u8>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub name: String,
+    pub source: Source,
+    pub size: u64,
+    pub crc32: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The zip's own file name, with ".zip".
+    pub zip_name: String,
+    pub entries: Vec<Planned>,
+}
+
+pub struct PlanInput<'a> {
+    pub profile: &'a Profile,
+    pub category: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    pub form: &'a FormValues,
+    pub ticks: &'a BTreeSet<String>,
+    pub video: &'a VideoIn,
+    pub scans: &'a [ScanIn],
+    pub report: &'a Report,
+    /// Seconds since 1970, from the edge's clock.
+    pub unix_time: i64,
+    /// Bundled although a rule fails (`--force`); the manifest says which.
+    pub forced: bool,
+    pub tool: &'a str,
+}
+
+/// One file listed in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    pub name: String,
+    /// `video`, `scan`, `form`, `report`.
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<String>,
+    pub size: u64,
+    /// Lower-case hex, 8 digits.
+    pub crc32: String,
+    /// SHA-256 of the small files (everything but the video).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema: String,
+    pub tool: String,
+    pub created: String,
+    pub profile: String,
+    pub profile_name: String,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    pub form: FormValues,
+    pub media: MediaInfo,
+    pub verdict: String,
+    pub forced: bool,
+    /// Ids of the failing rules (recorded when `forced`).
+    pub failures: Vec<String>,
+    pub rules: Vec<ManifestRule>,
+    /// Checklist item id → ticked by the user.
+    pub checklist: std::collections::BTreeMap<String, bool>,
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestRule {
+    pub id: String,
+    pub status: String,
+    pub measured: String,
+    pub expected: String,
+}
+
+const WINDOWS_RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// A safe file-name stem: NFC, no characters Windows forbids, no control
+/// characters, no path separators or `..`, no trailing dots or spaces, not a
+/// reserved device name, at most [`MAX_STEM`] characters.
+pub fn sanitize(s: &str) -> String {
+    let mut out: String = s
+        .nfc()
+        .map(|c| match c {
+            '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    while out.contains("..") {
+        out = out.replace("..", ".");
+    }
+    let mut out: String = out.chars().take(MAX_STEM).collect();
+    while out.ends_with(['.', ' ']) {
+        out.pop();
+    }
+    let out = out.trim_start_matches(['.', ' ']).to_string();
+    let upper = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    if WINDOWS_RESERVED.contains(&upper.as_str()) {
+        return format!("_{out}");
+    }
+    out
+}
+
+/// Fill `{field}` placeholders with sanitised form values. Placeholders whose
+/// field is empty vanish with the separator beside them; an empty result
+/// falls back to `fallback`.
+pub fn fill_template(t: &str, p: &Profile, form: &FormValues, fallback: &str) -> String {
+    let mut s = t.to_string();
+    for name in placeholders(t) {
+        let v = sanitize(&crate::render::shown_value(p, &name, form));
+        s = s.replace(&format!("{{{name}}}"), &v);
+    }
+    // Tidy separators left by empty values: "-x", "x-", "--".
+    let mut s: String = s
+        .split(['-', '_'])
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    s = sanitize(&s);
+    if s.is_empty() {
+        fallback.to_string()
+    } else {
+        s
+    }
+}
+
+fn ext_of(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Pdf => "pdf",
+        FileKind::Jpeg => "jpg",
+        FileKind::Png => "png",
+    }
+}
+
+fn video_ext(container: &str) -> &'static str {
+    match container {
+        "mov" => "mov",
+        "avi" => "avi",
+        "asf" => "wmv",
+        "3gp" => "3gp",
+        _ => "mp4",
+    }
+}
+
+fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
+    if taken.insert(name.to_lowercase()) {
+        return name;
+    }
+    let (stem, ext) = name
+        .rsplit_once('.')
+        .map_or((name.as_str(), ""), |(a, b)| (a, b));
+    for i in 2.. {
+        let cand = if ext.is_empty() {
+            format!("{stem}({i})")
+        } else {
+            format!("{stem}({i}).{ext}")
+        };
+        if taken.insert(cand.to_lowercase()) {
+            return cand;
+        }
+    }
+    name
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    let d = Sha256::digest(data);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Make the plan: names, generated files, manifest.
+pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
+    let p = i.profile;
+    let failures: Vec<String> = i.report.failures().map(|r| r.id.clone()).collect();
+    if !failures.is_empty() && !i.forced {
+        return Err(Error::new(
+            "rules_fail",
+            format!(
+                "有规则未通过：{}。请先修正；如确需打包，请使用 --force（清单中会记录这些未通过项）。",
+                failures.join("、")
+            ),
+            format!(
+                "Some rules fail: {}. Fix them first; to bundle anyway use --force (the manifest records the failures).",
+                failures.join(", ")
+            ),
+        ));
+    }
+    let mut taken = BTreeSet::new();
+    let mut entries = Vec::new();
+    let video_name = unique(
+        format!(
+            "{}.{}",
+            fill_template(&p.bundle.video_name, p, i.form, "作品视频"),
+            video_ext(&i.video.info.container)
+        ),
+        &mut taken,
+    );
+    entries.push(Planned {
+        name: video_name,
+        source: Source::Video,
+        size: i.video.size,
+        crc32: i.video.crc32,
+    });
+    let mut files = vec![ManifestFile {
+        name: entries[0].name.clone(),
+        role: "video".into(),
+        slot: None,
+        size: i.video.size,
+        crc32: format!("{:08x}", i.video.crc32),
+        sha256: None,
+    }];
+    for (idx, s) in i.scans.iter().enumerate() {
+        let slot = p
+            .attachments
+            .iter()
+            .find(|a| a.id == s.slot)
+            .ok_or_else(|| {
+                Error::new(
+                    "unknown_slot",
+                    format!(
+                        "附件位置「{}」不属于此比赛。可用：{}",
+                        s.slot,
+                        p.attachments
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                    format!(
+                        "Attachment slot \"{}\" is not part of this contest. Available: {}",
+                        s.slot,
+                        p.attachments
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+        let stem = fill_template(&slot.file_name, p, i.form, &slot.id);
+        let name = unique(format!("{stem}.{}", ext_of(s.kind)), &mut taken);
+        files.push(ManifestFile {
+            name: name.clone(),
+            role: "scan".into(),
+            slot: Some(s.slot.clone()),
+            size: s.size,
+            crc32: format!("{:08x}", s.crc32),
+            sha256: Some(s.sha256.clone()),
+        });
+        entries.push(Planned {
+            name,
+            source: Source::Scan(idx),
+            size: s.size,
+            crc32: s.crc32,
+        });
+    }
+    let mut add_bytes = |name: String,
+                         role: &str,
+                         bytes: Vec<u8>,
+                         entries: &mut Vec<Planned>,
+                         files: &mut Vec<ManifestFile>| {
+        let crc = crc32fast::hash(&bytes);
+        files.push(ManifestFile {
+            name: name.clone(),
+            role: role.into(),
+            slot: None,
+            size: bytes.len() as u64,
+            crc32: format!("{crc:08x}"),
+            sha256: Some(sha256_hex(&bytes)),
+        });
+        entries.push(Planned {
+            name,
+            source: Source::Bytes(bytes),
+            size: 0,
+            crc32: crc,
+        });
+    };
+    let form_name = unique(
+        format!("{}.html", sanitize(&p.bundle.form_name)),
+        &mut taken,
+    );
+    add_bytes(
+        form_name,
+        "form",
+        crate::render::form_html(p, i.form, i.category, i.channel).into_bytes(),
+        &mut entries,
+        &mut files,
+    );
+    let report_name = unique("report.html".into(), &mut taken);
+    add_bytes(
+        report_name,
+        "report",
+        crate::render::report_html(p, i.report, &entries[0].name).into_bytes(),
+        &mut entries,
+        &mut files,
+    );
+    let manifest = Manifest {
+        schema: MANIFEST_SCHEMA.into(),
+        tool: i.tool.into(),
+        created: crate::probe::iso_from_unix(i.unix_time),
+        profile: p.id.clone(),
+        profile_name: p.name.clone(),
+        category: i.category.map(str::to_string),
+        channel: i.channel.map(str::to_string),
+        form: i.form.clone(),
+        media: i.video.info.clone(),
+        verdict: format!("{:?}", i.report.verdict).to_lowercase(),
+        forced: i.forced && !failures.is_empty(),
+        failures,
+        rules: i
+            .report
+            .rules
+            .iter()
+            .filter(|r| r.kind != "checklist")
+            .map(|r| ManifestRule {
+                id: r.id.clone(),
+                status: format!("{:?}", r.status).to_lowercase(),
+                measured: r.measured.clone(),
+                expected: r.expected.clone(),
+            })
+            .collect(),
+        checklist: i
+            .report
+            .rules
+            .iter()
+            .filter(|r| r.kind == "checklist" && r.status == Status::Manual)
+            .map(|r| {
+                (
+                    r.id.trim_start_matches("checklist.").to_string(),
+                    i.ticks.contains(&r.id),
+                )
+            })
+            .collect(),
+        files,
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| {
+        Error::new(
+            "internal",
+            format!("清单生成失败：{e}"),
+            format!("manifest failed: {e}"),
+        )
+    })?;
+    let crc = crc32fast::hash(&json);
+    let name = unique("manifest.json".into(), &mut taken);
+    entries.push(Planned {
+        name,
+        source: Source::Bytes(json),
+        size: 0,
+        crc32: crc,
+    });
+    for e in &mut entries {
+        if let Source::Bytes(b) = &e.source {
+            e.size = b.len() as u64;
+        }
+    }
+    let zip_name = format!(
+        "{}.zip",
+        fill_template(&p.bundle.zip_name, p, i.form, "投稿材料")
+    );
+    Ok(Plan { zip_name, entries })
+}
+
+impl Plan {
+    /// The zip layout: header bytes and data slots in order, and the total size.
+    pub fn layout(&self, unix_time: i64) -> Result<(Vec<Part>, u64), Error> {
+        let metas: Vec<EntryMeta> = self
+            .entries
+            .iter()
+            .map(|e| EntryMeta {
+                name: e.name.clone(),
+                size: e.size,
+                crc32: e.crc32,
+            })
+            .collect();
+        zip::layout(&metas, unix_time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe() {
+        assert_eq!(sanitize("a/b\\c:d*e?f\"g<h>i|j"), "a_b_c_d_e_f_g_h_i_j");
+        assert_eq!(sanitize("../../etc/passwd"), "_._etc_passwd");
+        assert_eq!(sanitize("CON"), "_CON");
+        assert_eq!(sanitize("科普 视频。。 "), "科普 视频。。");
+        assert_eq!(sanitize("title...").as_str(), "title");
+        assert_eq!(sanitize(&"长".repeat(100)).chars().count(), MAX_STEM);
+        // NFC: e + combining acute → é
+        assert_eq!(sanitize("e\u{301}"), "\u{e9}");
+    }
+
+    #[test]
+    fn duplicates_get_numbers() {
+        let mut t = BTreeSet::new();
+        assert_eq!(unique("a.pdf".into(), &mut t), "a.pdf");
+        assert_eq!(unique("A.pdf".into(), &mut t), "A(2).pdf");
+    }
+}

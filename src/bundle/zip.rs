@@ -1,0 +1,258 @@
+//! A stored-only zip writer that never holds the payload: it lays out header
+//! bytes around the entries' data, so the edge can write
+//! `[header, data, header, data, …, central directory]` — natively to a file,
+//! in the browser as a `Blob` made of byte arrays and the user's own `File`.
+//!
+//! Choices, each for a reader we have seen fail otherwise:
+//! - CRC-32 and sizes in the local header, no data descriptor: Java's
+//!   `ZipInputStream` refuses STORED entries that use one.
+//! - UTF-8 names (NFC) with general-purpose bit 11 set in local and central
+//!   headers: Java with a GBK charset, 7-Zip, Windows and Python read them right.
+//! - Zip64 only where a size or offset reaches 0xFFFFFFFF (the marker itself):
+//!   both sizes in the local Zip64 extra, only the overflowing fields in the
+//!   central one, the Zip64 end record and locator, version needed 45.
+//!   Otherwise a classic zip, which older macOS Archive Utility opens.
+//! - DOS date and time plus the extended timestamp (0x5455), UTC.
+
+use crate::error::Error;
+
+const MARKER32: u64 = 0xFFFF_FFFF;
+const VERSION_CLASSIC: u16 = 20;
+const VERSION_ZIP64: u16 = 45;
+/// Made by: Unix (3) << 8 | spec 4.5.
+const MADE_BY: u16 = (3 << 8) | 45;
+const FLAG_UTF8: u16 = 1 << 11;
+
+/// One entry's facts. Data is not here: the edge supplies it in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryMeta {
+    pub name: String,
+    pub size: u64,
+    pub crc32: u32,
+}
+
+/// A piece of the archive, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Header bytes made here.
+    Bytes(Vec<u8>),
+    /// The data of entry `i`, exactly `size` bytes, supplied by the edge.
+    Data(usize),
+}
+
+/// Seconds since 1970 → DOS (time, date), clamped to the DOS range 1980–2107.
+pub fn dos_time(unix: i64) -> (u16, u16) {
+    let unix = unix.clamp(315_532_800, 4_354_819_199);
+    let days = unix.div_euclid(86_400);
+    let rem = unix.rem_euclid(86_400);
+    let (y, m, d) = crate::probe::civil_from_days(days);
+    let time =
+        ((rem / 3600) as u16) << 11 | (((rem / 60) % 60) as u16) << 5 | ((rem % 60) / 2) as u16;
+    let date = ((y - 1980) as u16) << 9 | (m as u16) << 5 | d as u16;
+    (time, date)
+}
+
+fn put16(v: &mut Vec<u8>, x: u16) {
+    v.extend_from_slice(&x.to_le_bytes());
+}
+fn put32(v: &mut Vec<u8>, x: u32) {
+    v.extend_from_slice(&x.to_le_bytes());
+}
+fn put64(v: &mut Vec<u8>, x: u64) {
+    v.extend_from_slice(&x.to_le_bytes());
+}
+
+/// Lay out a whole archive. `unix_time` stamps every entry.
+pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64), Error> {
+    if entries.len() >= 0xFFFF {
+        return Err(Error::new(
+            "too_many_files",
+            "文件过多。",
+            "Too many files.",
+        ));
+    }
+    let (dtime, ddate) = dos_time(unix_time);
+    let mtime = u32::try_from(unix_time.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
+    let mut parts = Vec::new();
+    let mut central = Vec::new();
+    let mut offset: u64 = 0;
+    let mut any64 = false;
+    for (i, e) in entries.iter().enumerate() {
+        let name = e.name.as_bytes();
+        let name_len = u16::try_from(name.len())
+            .map_err(|_| Error::new("name_too_long", "文件名过长。", "A file name is too long."))?;
+        let big = e.size >= MARKER32;
+        let far = offset >= MARKER32;
+        let need = if big || far {
+            VERSION_ZIP64
+        } else {
+            VERSION_CLASSIC
+        };
+        any64 |= big || far;
+        // Local header.
+        let mut local = Vec::with_capacity(30 + name.len() + 29);
+        put32(&mut local, 0x0403_4b50);
+        put16(&mut local, need);
+        put16(&mut local, FLAG_UTF8);
+        put16(&mut local, 0); // stored
+        put16(&mut local, dtime);
+        put16(&mut local, ddate);
+        put32(&mut local, e.crc32);
+        let s32 = if big { MARKER32 as u32 } else { e.size as u32 };
+        put32(&mut local, s32);
+        put32(&mut local, s32);
+        put16(&mut local, name_len);
+        let mut lextra = Vec::new();
+        if big {
+            put16(&mut lextra, 0x0001);
+            put16(&mut lextra, 16);
+            put64(&mut lextra, e.size);
+            put64(&mut lextra, e.size);
+        }
+        put16(&mut lextra, 0x5455);
+        put16(&mut lextra, 5);
+        lextra.push(1);
+        put32(&mut lextra, mtime);
+        put16(&mut local, lextra.len() as u16);
+        local.extend_from_slice(name);
+        local.extend_from_slice(&lextra);
+        let local_len = local.len() as u64;
+        parts.push(Part::Bytes(local));
+        parts.push(Part::Data(i));
+        // Central record.
+        let mut cextra = Vec::new();
+        if big || far {
+            let mut z = Vec::new();
+            if big {
+                put64(&mut z, e.size);
+                put64(&mut z, e.size);
+            }
+            if far {
+                put64(&mut z, offset);
+            }
+            put16(&mut cextra, 0x0001);
+            put16(&mut cextra, z.len() as u16);
+            cextra.extend_from_slice(&z);
+        }
+        put16(&mut cextra, 0x5455);
+        put16(&mut cextra, 5);
+        cextra.push(1);
+        put32(&mut cextra, mtime);
+        put32(&mut central, 0x0201_4b50);
+        put16(&mut central, MADE_BY);
+        put16(&mut central, need);
+        put16(&mut central, FLAG_UTF8);
+        put16(&mut central, 0);
+        put16(&mut central, dtime);
+        put16(&mut central, ddate);
+        put32(&mut central, e.crc32);
+        put32(&mut central, s32);
+        put32(&mut central, s32);
+        put16(&mut central, name_len);
+        put16(&mut central, cextra.len() as u16);
+        put16(&mut central, 0); // comment
+        put16(&mut central, 0); // disk
+        put16(&mut central, 0); // internal attributes
+        put32(&mut central, 0o100644 << 16); // regular file, rw-r--r--
+        put32(
+            &mut central,
+            if far { MARKER32 as u32 } else { offset as u32 },
+        );
+        central.extend_from_slice(name);
+        central.extend_from_slice(&cextra);
+        offset = offset
+            .checked_add(local_len)
+            .and_then(|o| o.checked_add(e.size))
+            .ok_or_else(|| {
+                Error::new(
+                    "too_large",
+                    "文件总大小超出范围。",
+                    "The files are too large in total.",
+                )
+            })?;
+    }
+    let cd_offset = offset;
+    let cd_size = central.len() as u64;
+    let n = entries.len() as u64;
+    let mut tail = central;
+    let zip64_end = any64 || cd_offset >= MARKER32;
+    if zip64_end {
+        let z64_offset = cd_offset + cd_size;
+        put32(&mut tail, 0x0606_4b50);
+        put64(&mut tail, 44);
+        put16(&mut tail, MADE_BY);
+        put16(&mut tail, VERSION_ZIP64);
+        put32(&mut tail, 0);
+        put32(&mut tail, 0);
+        put64(&mut tail, n);
+        put64(&mut tail, n);
+        put64(&mut tail, cd_size);
+        put64(&mut tail, cd_offset);
+        put32(&mut tail, 0x0706_4b50);
+        put32(&mut tail, 0);
+        put64(&mut tail, z64_offset);
+        put32(&mut tail, 1);
+    }
+    put32(&mut tail, 0x0605_4b50);
+    put16(&mut tail, 0);
+    put16(&mut tail, 0);
+    put16(&mut tail, n as u16);
+    put16(&mut tail, n as u16);
+    put32(
+        &mut tail,
+        if cd_size >= MARKER32 {
+            MARKER32 as u32
+        } else {
+            cd_size as u32
+        },
+    );
+    put32(
+        &mut tail,
+        if cd_offset >= MARKER32 {
+            MARKER32 as u32
+        } else {
+            cd_offset as u32
+        },
+    );
+    put16(&mut tail, 0);
+    let total = cd_offset + tail.len() as u64;
+    parts.push(Part::Bytes(tail));
+    Ok((parts, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dos_time_of_a_known_instant() {
+        // 2024-03-05 08:09:10 UTC
+        let (t, d) = dos_time(1_709_626_150);
+        assert_eq!(t, (8 << 11) | (9 << 5) | 5);
+        assert_eq!(d, ((2024 - 1980) << 9) | (3 << 5) | 5);
+    }
+
+    #[test]
+    fn classic_until_the_marker() {
+        let small = [EntryMeta {
+            name: "a".into(),
+            size: 0xFFFF_FFFE,
+            crc32: 0,
+        }];
+        let (parts, _) = layout(&small, 0).expect("layout");
+        let Part::Bytes(local) = &parts[0] else {
+            panic!("first part is a header")
+        };
+        assert_eq!(u16::from_le_bytes([local[4], local[5]]), VERSION_CLASSIC);
+        let big = [EntryMeta {
+            name: "a".into(),
+            size: 0xFFFF_FFFF,
+            crc32: 0,
+        }];
+        let (parts, _) = layout(&big, 0).expect("layout");
+        let Part::Bytes(local) = &parts[0] else {
+            panic!("first part is a header")
+        };
+        assert_eq!(u16::from_le_bytes([local[4], local[5]]), VERSION_ZIP64);
+    }
+}

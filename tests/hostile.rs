@@ -1,0 +1,870 @@
+//! Hostile input: the probe must answer — a result or an error value with a
+//! stable code and both messages — and never panic, loop, over-read or ask
+//! for a range the file does not have. Each case runs under `catch_unwind`
+//! so a panic names the case.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+use preflight::Error;
+use preflight::probe::{
+    LOOKAHEAD, MAX_MOOV, MAX_READS, MediaInfo, Poll, Probe, probe_bytes, probe_with,
+};
+
+/// Every code the probe may answer with.
+const CODES: &[&str] = &[
+    "empty_file",
+    "truncated",
+    "corrupt",
+    "not_video",
+    "too_large",
+    "io",
+    "unknown_format",
+    "unsupported_container",
+    "heic_image",
+    "no_moov",
+];
+
+/// The most a probe may read in all, however large the declared file.
+const BUDGET: u64 = MAX_MOOV + 64 * 1024;
+
+fn check_error(case: &str, e: &Error) {
+    assert!(
+        CODES.contains(&e.code),
+        "{case}: unexpected code {:?}",
+        e.code
+    );
+    assert!(!e.message_zh.is_empty(), "{case}: empty message_zh");
+    assert!(!e.message_en.is_empty(), "{case}: empty message_en");
+}
+
+/// Drive the sans-IO probe over a file of `size` bytes whose byte at `i` is
+/// `byte(i)`, checking every request. Returns the answer and the bytes fed.
+fn drive(
+    case: &str,
+    size: u64,
+    mut read: impl FnMut(u64, &mut [u8]) -> usize,
+) -> (Result<MediaInfo, Error>, u64) {
+    let mut probe = Probe::new(size);
+    let mut fed = 0u64;
+    let mut polls = 0u32;
+    let mut buf = Vec::new();
+    loop {
+        polls += 1;
+        assert!(
+            polls <= MAX_READS + 2,
+            "{case}: no answer after {polls} polls"
+        );
+        match probe.poll() {
+            Poll::Done(r) => {
+                if let Err(e) = &r {
+                    check_error(case, e);
+                }
+                return (r, fed);
+            }
+            Poll::Need(n) => {
+                let end = n.offset.checked_add(n.len);
+                assert!(
+                    end.is_some_and(|e| e <= size),
+                    "{case}: asked for {}+{} of a {size}-byte file",
+                    n.offset,
+                    n.len
+                );
+                assert!(
+                    n.len <= MAX_MOOV + 16,
+                    "{case}: asked for {} bytes at once",
+                    n.len
+                );
+                buf.resize(n.len as usize, 0);
+                let got = read(n.offset, &mut buf).min(buf.len());
+                fed += got as u64;
+                probe.feed(&buf[..got]);
+            }
+        }
+    }
+}
+
+/// Probe bytes in memory, both through `probe_bytes` and the checked driver;
+/// the two must agree.
+fn run(case: &str, data: &[u8]) -> Result<MediaInfo, Error> {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let direct = probe_bytes(data);
+        let (driven, fed) = drive(case, data.len() as u64, |off, buf| {
+            let start = (off as usize).min(data.len());
+            let n = buf.len().min(data.len() - start);
+            buf[..n].copy_from_slice(&data[start..start + n]);
+            n
+        });
+        assert!(fed <= BUDGET, "{case}: read {fed} bytes");
+        assert_eq!(
+            direct, driven,
+            "{case}: probe_bytes and the driver disagree"
+        );
+        driven
+    }));
+    match outcome {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panic!("case {case} panicked: {msg}");
+        }
+    }
+}
+
+/// A file of `size` bytes made of `head` then `fill(offset)` bytes, read
+/// through `probe_with`.
+fn run_huge(
+    case: &str,
+    size: u64,
+    head: &[u8],
+    fill: impl Fn(u64) -> u8,
+) -> (Result<MediaInfo, Error>, u64) {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let mut fed = 0u64;
+        let r = probe_with(size, |off, buf| {
+            assert!(
+                off.saturating_add(buf.len() as u64) <= size,
+                "{case}: read past the end"
+            );
+            assert!(
+                buf.len() as u64 <= MAX_MOOV + 16,
+                "{case}: read of {} bytes",
+                buf.len()
+            );
+            for (i, b) in buf.iter_mut().enumerate() {
+                let at = off + i as u64;
+                *b = match head.get(at as usize) {
+                    Some(&h) if at < head.len() as u64 => h,
+                    _ => fill(at),
+                };
+            }
+            fed += buf.len() as u64;
+            Ok(buf.len())
+        });
+        if let Err(e) = &r {
+            check_error(case, e);
+        }
+        let bytes_read = r.as_ref().map(|m| m.bytes_read).unwrap_or(fed);
+        assert_eq!(
+            bytes_read, fed,
+            "{case}: bytes_read does not count every byte"
+        );
+        assert!(
+            fed <= BUDGET,
+            "{case}: read {fed} bytes of a {size}-byte file"
+        );
+        (r, fed)
+    }));
+    outcome.unwrap_or_else(|_| panic!("case {case} panicked"))
+}
+
+// ---- building boxes ----
+
+fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(kind);
+    v.extend_from_slice(body);
+    v
+}
+
+fn full(kind: &[u8; 4], version: u8, body: &[u8]) -> Vec<u8> {
+    let mut b = vec![version, 0, 0, 0];
+    b.extend_from_slice(body);
+    bx(kind, &b)
+}
+
+fn cat(parts: &[Vec<u8>]) -> Vec<u8> {
+    parts.concat()
+}
+
+fn be32(v: u32) -> [u8; 4] {
+    v.to_be_bytes()
+}
+
+fn ftyp() -> Vec<u8> {
+    bx(b"ftyp", b"isom\0\0\x02\0isomiso2avc1mp41")
+}
+
+fn mvhd(timescale: u32, duration: u32) -> Vec<u8> {
+    let mut b = vec![0u8; 8];
+    b.extend_from_slice(&be32(timescale));
+    b.extend_from_slice(&be32(duration));
+    b.extend_from_slice(&[0, 1, 0, 0, 1, 0]); // rate, volume
+    b.extend_from_slice(&[0; 10]);
+    for m in [0x1_0000u32, 0, 0, 0, 0x1_0000, 0, 0, 0, 0x4000_0000] {
+        b.extend_from_slice(&be32(m));
+    }
+    b.extend_from_slice(&[0; 24]);
+    b.extend_from_slice(&be32(2)); // next track id
+    full(b"mvhd", 0, &b)
+}
+
+fn tkhd(id: u32, w: u16, h: u16) -> Vec<u8> {
+    let mut b = vec![0u8; 8];
+    b.extend_from_slice(&be32(id));
+    b.extend_from_slice(&[0; 4]);
+    b.extend_from_slice(&be32(0)); // duration
+    b.extend_from_slice(&[0; 8]);
+    b.extend_from_slice(&[0; 4]); // layer, group
+    b.extend_from_slice(&[0; 4]); // volume, reserved
+    for m in [0x1_0000u32, 0, 0, 0, 0x1_0000, 0, 0, 0, 0x4000_0000] {
+        b.extend_from_slice(&be32(m));
+    }
+    b.extend_from_slice(&be32(u32::from(w) << 16));
+    b.extend_from_slice(&be32(u32::from(h) << 16));
+    let mut body = vec![0, 0, 0, 3];
+    body.extend_from_slice(&b);
+    bx(b"tkhd", &body)
+}
+
+fn mdhd(timescale: u32, duration: u32) -> Vec<u8> {
+    let mut b = vec![0u8; 8];
+    b.extend_from_slice(&be32(timescale));
+    b.extend_from_slice(&be32(duration));
+    b.extend_from_slice(&[0x55, 0xC4, 0, 0]);
+    full(b"mdhd", 0, &b)
+}
+
+fn hdlr(kind: &[u8; 4]) -> Vec<u8> {
+    let mut b = vec![0u8; 4];
+    b.extend_from_slice(kind);
+    b.extend_from_slice(&[0; 12]);
+    b.extend_from_slice(b"h\0");
+    full(b"hdlr", 0, &b)
+}
+
+/// An avc1 entry with a real SPS/PPS (1080x720, High profile).
+fn avc1() -> Vec<u8> {
+    let sps = hex("6764001facd9404405be5f011000003e90000ea600f1831960");
+    let pps = hex("68ebe3cb22c0");
+    let mut avcc = vec![1, 0x64, 0, 0x1f, 0xff, 0xe1];
+    avcc.extend_from_slice(&(sps.len() as u16).to_be_bytes());
+    avcc.extend_from_slice(&sps);
+    avcc.push(1);
+    avcc.extend_from_slice(&(pps.len() as u16).to_be_bytes());
+    avcc.extend_from_slice(&pps);
+    let mut b = vec![0u8; 6];
+    b.extend_from_slice(&[0, 1]); // data reference index
+    b.extend_from_slice(&[0; 16]);
+    b.extend_from_slice(&1080u16.to_be_bytes());
+    b.extend_from_slice(&720u16.to_be_bytes());
+    b.extend_from_slice(&[0, 0x48, 0, 0, 0, 0x48, 0, 0, 0, 0, 0, 0, 0, 1]);
+    b.extend_from_slice(&[0; 32]);
+    b.extend_from_slice(&[0, 0x18, 0xff, 0xff]);
+    b.extend_from_slice(&bx(b"avcC", &avcc));
+    bx(b"avc1", &b)
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn stsd(entry: &[u8]) -> Vec<u8> {
+    let mut b = be32(1).to_vec();
+    b.extend_from_slice(entry);
+    full(b"stsd", 0, &b)
+}
+
+/// A table box: entry count, then the entries.
+fn table(kind: &[u8; 4], count: u32, entries: &[u32]) -> Vec<u8> {
+    let mut b = be32(count).to_vec();
+    for e in entries {
+        b.extend_from_slice(&be32(*e));
+    }
+    full(kind, 0, &b)
+}
+
+fn stsz(size: u32, count: u32, sizes: &[u32]) -> Vec<u8> {
+    let mut b = be32(size).to_vec();
+    b.extend_from_slice(&be32(count));
+    for s in sizes {
+        b.extend_from_slice(&be32(*s));
+    }
+    full(b"stsz", 0, &b)
+}
+
+/// The boxes of a one-track video `trak`, each replaceable.
+#[derive(Clone)]
+struct Trak {
+    stsd: Vec<u8>,
+    stts: Vec<u8>,
+    stsz: Vec<u8>,
+    stsc: Vec<u8>,
+    stco: Vec<u8>,
+    edts: Option<Vec<u8>>,
+    /// Raw bytes put in `trak` before `mdia`.
+    extra: Vec<u8>,
+}
+
+impl Trak {
+    fn new(mdat_at: u32) -> Self {
+        Trak {
+            stsd: stsd(&avc1()),
+            stts: table(b"stts", 1, &[3, 1000]),
+            stsz: stsz(0, 3, &[100, 100, 100]),
+            stsc: table(b"stsc", 1, &[1, 3, 1]),
+            stco: table(b"stco", 1, &[mdat_at]),
+            edts: None,
+            extra: Vec::new(),
+        }
+    }
+
+    fn build(&self) -> Vec<u8> {
+        let stbl = cat(&[
+            self.stsd.clone(),
+            self.stts.clone(),
+            self.stsz.clone(),
+            self.stsc.clone(),
+            self.stco.clone(),
+        ]);
+        bx(
+            b"trak",
+            &cat(&[
+                tkhd(1, 1080, 720),
+                self.edts.clone().unwrap_or_default(),
+                self.extra.clone(),
+                bx(
+                    b"mdia",
+                    &cat(&[
+                        mdhd(30000, 3000),
+                        hdlr(b"vide"),
+                        bx(b"minf", &bx(b"stbl", &stbl)),
+                    ]),
+                ),
+            ]),
+        )
+    }
+
+    fn file(&self) -> Vec<u8> {
+        cat(&[ftyp(), bx(b"moov", &cat(&[mvhd(1000, 100), self.build()]))])
+    }
+}
+
+fn video_trak(mdat_at: u32) -> Vec<u8> {
+    Trak::new(mdat_at).build()
+}
+
+/// ftyp, moov (one 3-frame H.264 track), mdat: a valid little file.
+fn tiny_mp4() -> Vec<u8> {
+    let head = ftyp().len() as u32;
+    let probe_moov = bx(b"moov", &cat(&[mvhd(1000, 100), video_trak(0)]));
+    let mdat_at = head + probe_moov.len() as u32 + 8;
+    let moov = bx(b"moov", &cat(&[mvhd(1000, 100), video_trak(mdat_at)]));
+    cat(&[ftyp(), moov, bx(b"mdat", &[0x55; 300])])
+}
+
+/// A fragmented file: moov with mvex, one moof with an inherited-default
+/// trun of `count` samples, then mdat.
+fn fragmented_mp4(count: u32) -> Vec<u8> {
+    let mut trex = be32(1).to_vec();
+    trex.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0x03, 0xe9, 0, 0, 0, 100, 0, 0, 0, 0]);
+    let trak = bx(
+        b"trak",
+        &cat(&[
+            tkhd(1, 1080, 720),
+            bx(
+                b"mdia",
+                &cat(&[
+                    mdhd(30000, 0),
+                    hdlr(b"vide"),
+                    bx(
+                        b"minf",
+                        &bx(
+                            b"stbl",
+                            &cat(&[
+                                stsd(&avc1()),
+                                table(b"stts", 0, &[]),
+                                stsz(0, 0, &[]),
+                                table(b"stsc", 0, &[]),
+                                table(b"stco", 0, &[]),
+                            ]),
+                        ),
+                    ),
+                ]),
+            ),
+        ]),
+    );
+    let moov = bx(
+        b"moov",
+        &cat(&[mvhd(1000, 0), trak, bx(b"mvex", &full(b"trex", 0, &trex))]),
+    );
+    let tfhd = {
+        let mut b = be32(1).to_vec(); // track id; flags 0x020000 default-base-is-moof
+        b.splice(0..0, [0u8, 2, 0, 0]);
+        bx(b"tfhd", &b)
+    };
+    let trun = {
+        // flags 0: no per-sample fields; every sample inherits trex defaults.
+        let mut b = vec![0u8, 0, 0, 0];
+        b.extend_from_slice(&be32(count));
+        bx(b"trun", &b)
+    };
+    let moof = bx(
+        b"moof",
+        &cat(&[full(b"mfhd", 0, &be32(1)), bx(b"traf", &cat(&[tfhd, trun]))]),
+    );
+    cat(&[ftyp(), moov, moof, bx(b"mdat", &[0u8; 64])])
+}
+
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+fn corpus_files() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/media");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "the real-world corpus is missing: {} ({e}); clone it as ../shared/corpus beside the repository",
+            dir.display()
+        )
+    });
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .map(|e| {
+            let p = e.expect("corpus entry").path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("read corpus file"))
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 80, "corpus media/ should hold 80 files");
+    files
+}
+
+/// 16 cut points spread over the length, plus the last byte off.
+fn cuts(len: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..16).map(|k| len * k / 16).collect();
+    v.push(len.saturating_sub(1));
+    v.dedup();
+    v
+}
+
+// ---- the cases ----
+
+#[test]
+fn synthetic_files_are_understood() {
+    let info = run("tiny mp4", &tiny_mp4()).expect("tiny mp4 probes");
+    let v = info.video.expect("video");
+    assert_eq!((v.codec.as_str(), v.width, v.height), ("h264", 1080, 720));
+    assert_eq!(info.duration_s, Some(0.1));
+    assert_eq!(info.faststart, Some(true));
+    let info = run("fragmented mp4", &fragmented_mp4(30)).expect("fragmented mp4 probes");
+    assert!(info.fragmented);
+    assert_eq!(info.duration_s, Some(30.0 * 1001.0 / 30000.0));
+}
+
+#[test]
+fn truncated_everywhere() {
+    let mut n = 0;
+    let mut synthetic = vec![
+        ("tiny mp4".to_string(), tiny_mp4()),
+        ("fragmented mp4".to_string(), fragmented_mp4(30)),
+    ];
+    synthetic.extend(corpus_files());
+    for (name, data) in &synthetic {
+        for cut in cuts(data.len()) {
+            let _ = run(
+                &format!("{name} cut at {cut} of {}", data.len()),
+                &data[..cut],
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 82 * 16, "{n} truncations");
+}
+
+#[test]
+fn random_bytes() {
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    for i in 0..200 {
+        let len = (rng.next() % 4096) as usize;
+        let mut data = rng.bytes(len);
+        let what = match i % 4 {
+            0 => "random",
+            1 => {
+                data.splice(0..0, ftyp());
+                "ftyp then random"
+            }
+            2 => {
+                // A plausible box header then garbage.
+                let kinds: [&[u8; 4]; 6] = [b"moov", b"mdat", b"moof", b"free", b"trak", b"ftyp"];
+                let k = kinds[(rng.next() % 6) as usize];
+                let size = (rng.next() % 8192) as u32;
+                let mut h = be32(size).to_vec();
+                h.extend_from_slice(k);
+                data.splice(0..0, h);
+                data.splice(0..0, ftyp());
+                "ftyp, box header, random"
+            }
+            _ => {
+                // A valid file with random bytes over part of it.
+                let mut f = tiny_mp4();
+                let at = (rng.next() as usize) % f.len();
+                let n = (len / 8).min(f.len() - at);
+                f[at..at + n].copy_from_slice(&data[..n]);
+                data = f;
+                "tiny mp4 overwritten"
+            }
+        };
+        let _ = run(
+            &format!("random #{i} ({what}, {} bytes)", data.len()),
+            &data,
+        );
+    }
+}
+
+#[test]
+fn hostile_box_sizes() {
+    let moov_body = cat(&[mvhd(1000, 100), video_trak(0)]);
+    let mut cases: Vec<(&str, Vec<u8>, Option<&str>)> = Vec::new();
+    // size 0: the box runs to the end of the file.
+    let mut zero_moov = vec![0, 0, 0, 0];
+    zero_moov.extend_from_slice(b"moov");
+    zero_moov.extend_from_slice(&moov_body);
+    cases.push(("moov of size 0", cat(&[ftyp(), zero_moov]), None));
+    let mut zero_mdat = vec![0, 0, 0, 0];
+    zero_mdat.extend_from_slice(b"mdat");
+    zero_mdat.extend_from_slice(&[7; 100]);
+    cases.push((
+        "mdat of size 0 first",
+        cat(&[ftyp(), zero_mdat.clone()]),
+        Some("no_moov"),
+    ));
+    // size 1 with largesize 2^64-1.
+    for kind in [b"moov", b"mdat", b"free", b"moof", b"ftyp"] {
+        let mut b = be32(1).to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(&u64::MAX.to_be_bytes());
+        b.extend_from_slice(&[0; 64]);
+        let name: &'static str = Box::leak(
+            format!("{} largesize 2^64-1", String::from_utf8_lossy(kind)).into_boxed_str(),
+        );
+        cases.push((name, cat(&[ftyp(), b.clone()]), None));
+        cases.push((
+            Box::leak(format!("{name} after moov").into_boxed_str()),
+            cat(&[tiny_mp4(), b]),
+            None,
+        ));
+    }
+    // largesize smaller than its 16-byte header.
+    let mut small_large = be32(1).to_vec();
+    small_large.extend_from_slice(b"moov");
+    small_large.extend_from_slice(&9u64.to_be_bytes());
+    cases.push(("largesize 9", cat(&[ftyp(), small_large]), Some("corrupt")));
+    // size below 8.
+    for s in 2..8u32 {
+        let mut b = be32(s).to_vec();
+        b.extend_from_slice(b"free");
+        b.extend_from_slice(&moov_body);
+        cases.push((
+            Box::leak(format!("free of size {s}").into_boxed_str()),
+            cat(&[ftyp(), b]),
+            Some("corrupt"),
+        ));
+    }
+    // size beyond the end of the file.
+    let mut big = be32(1 << 20).to_vec();
+    big.extend_from_slice(b"moov");
+    big.extend_from_slice(&moov_body);
+    cases.push(("moov past the end", cat(&[ftyp(), big]), Some("truncated")));
+    let mut big_ftyp = be32(1 << 20).to_vec();
+    big_ftyp.extend_from_slice(b"ftyp");
+    cases.push(("ftyp past the end", big_ftyp, None));
+    // Children claiming more than their parent.
+    let mut liar = be32(1 << 30).to_vec();
+    liar.extend_from_slice(b"trak");
+    liar.extend_from_slice(&video_trak(0)[8..]);
+    cases.push((
+        "trak larger than moov",
+        cat(&[ftyp(), bx(b"moov", &cat(&[mvhd(1000, 100), liar]))]),
+        None,
+    ));
+    let mut liar_stsd = be32(0x7fff_ffff).to_vec();
+    liar_stsd.extend_from_slice(b"stsd");
+    liar_stsd.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1]);
+    liar_stsd.extend_from_slice(&avc1());
+    cases.push((
+        "stsd larger than stbl",
+        Trak {
+            stsd: liar_stsd,
+            ..Trak::new(0)
+        }
+        .file(),
+        None,
+    ));
+    let mut liar_entry = stsd(&avc1());
+    liar_entry[16..20].copy_from_slice(&be32(u32::MAX));
+    cases.push((
+        "sample entry larger than stsd",
+        Trak {
+            stsd: liar_entry,
+            ..Trak::new(0)
+        }
+        .file(),
+        None,
+    ));
+    let mut short_entry = stsd(&avc1());
+    short_entry[16..20].copy_from_slice(&be32(9));
+    cases.push((
+        "sample entry of 9 bytes",
+        Trak {
+            stsd: short_entry,
+            ..Trak::new(0)
+        }
+        .file(),
+        None,
+    ));
+    let mut liar_avcc = avc1();
+    let at = liar_avcc.windows(4).position(|w| w == b"avcC").unwrap();
+    liar_avcc[at + 10] = 0xff; // the SPS length's high byte: past the box
+    cases.push((
+        "avcC SPS length past its box",
+        Trak {
+            stsd: stsd(&liar_avcc),
+            ..Trak::new(0)
+        }
+        .file(),
+        None,
+    ));
+    // Tables claiming 2^32-1 entries.
+    let t = Trak::new(0);
+    let tables = [
+        (
+            "stts claims 2^32-1 entries",
+            Trak {
+                stts: table(b"stts", u32::MAX, &[1, 1]),
+                ..t.clone()
+            },
+        ),
+        (
+            "stts of 2^32-1 samples",
+            Trak {
+                stts: table(b"stts", 1, &[u32::MAX, u32::MAX]),
+                ..t.clone()
+            },
+        ),
+        (
+            "stsz claims 2^32-1 sizes",
+            Trak {
+                stsz: stsz(0, u32::MAX, &[1, 2, 3]),
+                ..t.clone()
+            },
+        ),
+        (
+            "stsz 2^32-1 samples of 2^32-1 bytes",
+            Trak {
+                stsz: stsz(u32::MAX, u32::MAX, &[]),
+                ..t.clone()
+            },
+        ),
+        (
+            "stsc claims 2^32-1 entries",
+            Trak {
+                stsc: table(b"stsc", u32::MAX, &[1, 1, 1]),
+                ..t.clone()
+            },
+        ),
+        (
+            "stco claims 2^32-1 chunks",
+            Trak {
+                stco: table(b"stco", u32::MAX, &[0]),
+                ..t.clone()
+            },
+        ),
+        (
+            "co64 claims 2^32-1 chunks",
+            Trak {
+                stco: table(b"co64", u32::MAX, &[0, 0]),
+                ..t.clone()
+            },
+        ),
+        (
+            "stsc run past the chunks",
+            Trak {
+                stsc: table(b"stsc", 1, &[u32::MAX, 1, 1]),
+                ..t.clone()
+            },
+        ),
+        (
+            "elst claims 2^32-1 edits",
+            Trak {
+                edts: Some(bx(b"edts", &table(b"elst", u32::MAX, &[1, 0]))),
+                ..t.clone()
+            },
+        ),
+        (
+            "elst of 2^32-1 ticks",
+            Trak {
+                edts: Some(bx(b"edts", &table(b"elst", 1, &[u32::MAX, 0, 0x1_0000]))),
+                ..t.clone()
+            },
+        ),
+        (
+            "stsd claims 2^32-1 entries",
+            Trak {
+                stsd: table(b"stsd", u32::MAX, &[]),
+                ..t.clone()
+            },
+        ),
+        (
+            "empty stsd",
+            Trak {
+                stsd: bx(b"stsd", &[]),
+                ..t.clone()
+            },
+        ),
+    ];
+    for (name, trak) in tables {
+        let code = if name == "stsc run past the chunks" {
+            Some("corrupt")
+        } else {
+            None
+        };
+        cases.push((name, trak.file(), code));
+    }
+    // Fragments claiming 2^32-1 inherited samples.
+    cases.push((
+        "trun of 2^32-1 inherited samples",
+        fragmented_mp4(u32::MAX),
+        None,
+    ));
+    let mut n = 0;
+    for (name, data, want) in cases {
+        let r = run(name, &data);
+        if let Some(code) = want {
+            match &r {
+                Err(e) => assert_eq!(e.code, code, "{name}"),
+                Ok(_) => panic!("{name}: answered, expected error {code}"),
+            }
+        }
+        n += 1;
+    }
+    assert!(n > 30);
+}
+
+#[test]
+fn deep_nesting() {
+    let chains: [&[&[u8; 4]]; 5] = [
+        &[b"trak", b"mdia", b"minf", b"stbl"],
+        &[b"udta", b"meta"],
+        &[b"mvex"],
+        &[b"edts"],
+        &[b"dinf", b"stbl", b"stsd"],
+    ];
+    for chain in chains {
+        let mut inner = mvhd(1000, 100);
+        for i in 0..10_000 {
+            inner = bx(chain[i % chain.len()], &inner);
+        }
+        let name = format!(
+            "moov > {} … 10,000 levels",
+            chain
+                .iter()
+                .map(|k| String::from_utf8_lossy(*k))
+                .collect::<Vec<_>>()
+                .join(" > ")
+        );
+        let _ = run(&name, &cat(&[ftyp(), bx(b"moov", &inner)]));
+        // The same inside a fragment of a fragmented file.
+        let mut frag = fragmented_mp4(3);
+        let mut deep = full(b"mfhd", 0, &be32(1));
+        for i in 0..10_000 {
+            deep = bx(
+                if i % 2 == 0 {
+                    b"traf"
+                } else {
+                    chain[i % chain.len()]
+                },
+                &deep,
+            );
+        }
+        frag.extend_from_slice(&bx(b"moof", &deep));
+        let _ = run(&format!("{name} in a moof"), &frag);
+    }
+}
+
+#[test]
+fn huge_declared_sizes() {
+    const TIB: u64 = 1 << 40;
+    // Zeros throughout.
+    let (r, fed) = run_huge("2^40 zeros", TIB, &[], |_| 0);
+    assert!(r.is_err());
+    assert!(fed <= LOOKAHEAD, "read {fed}");
+    // ftyp, then zeros: a size-0 box runs to the end.
+    let (r, fed) = run_huge("ftyp then 2^40 zeros", TIB, &ftyp(), |_| 0);
+    assert_eq!(r.unwrap_err().code, "no_moov");
+    assert!(fed <= LOOKAHEAD, "read {fed}");
+    // moov claiming 4 GiB (largesize), 64 GiB, MAX_MOOV + 1.
+    for size in [4u64 << 30, 64 << 30, MAX_MOOV + 1] {
+        let mut head = ftyp();
+        head.extend_from_slice(&be32(1));
+        head.extend_from_slice(b"moov");
+        head.extend_from_slice(&size.to_be_bytes());
+        let (r, fed) = run_huge(&format!("moov claiming {size} bytes"), TIB, &head, |_| 0);
+        assert_eq!(r.unwrap_err().code, "too_large");
+        assert!(fed <= LOOKAHEAD, "read {fed}");
+    }
+    // A moov just under the cap, full of zeros: read once, then judged.
+    let mut head = ftyp();
+    head.extend_from_slice(&be32((MAX_MOOV - 64) as u32));
+    head.extend_from_slice(b"moov");
+    let (_, fed) = run_huge("moov of MAX_MOOV - 64 zeros", TIB, &head, |_| 0);
+    assert!(fed <= MAX_MOOV + LOOKAHEAD, "read {fed}");
+    // A valid file, then 2^40 bytes of mdat (size 0).
+    let mut head = tiny_mp4();
+    head.extend_from_slice(&[0, 0, 0, 0]);
+    head.extend_from_slice(b"mdat");
+    let (r, fed) = run_huge("tiny mp4 then a 2^40 mdat", TIB, &head, |_| 0);
+    assert!(r.is_ok());
+    assert!(fed <= LOOKAHEAD, "read {fed}");
+    // mdat first, 2^40 bytes of it, then nothing readable.
+    let mut head = ftyp();
+    head.extend_from_slice(&be32(1));
+    head.extend_from_slice(b"mdat");
+    head.extend_from_slice(&(TIB - 64).to_be_bytes());
+    let (r, fed) = run_huge("2^40 mdat then garbage", TIB, &head, |_| 0xAB);
+    assert!(r.is_err());
+    assert!(fed <= 2 * LOOKAHEAD, "read {fed}");
+    // Endless 8-byte free boxes before any moov.
+    let free = bx(b"free", &[]);
+    let fl = ftyp().len() as u64;
+    let (r, fed) = run_huge("2^40 of 8-byte free boxes", TIB, &ftyp(), move |at| {
+        free[((at - fl) % 8) as usize]
+    });
+    assert!(r.is_err());
+    assert!(fed <= BUDGET, "read {fed}");
+    // A fragmented file whose fragments never end.
+    let frag = fragmented_mp4(1);
+    let moof_at = frag.windows(4).position(|w| w == b"moof").unwrap() - 4;
+    let pair = frag[moof_at..].to_vec();
+    let head = frag[..moof_at].to_vec();
+    let hl = head.len() as u64;
+    let (r, fed) = run_huge("2^40 of fragments", TIB, &head, move |at| {
+        pair[((at - hl) % pair.len() as u64) as usize]
+    });
+    let info = r.expect("fragmented file answers");
+    assert!(
+        info.notes.iter().any(|n| n.contains("fragment")),
+        "{:?}",
+        info.notes
+    );
+    assert!(fed <= BUDGET, "read {fed}");
+}
