@@ -799,6 +799,42 @@ fn deep_nesting() {
         frag.extend_from_slice(&bx(b"moof", &deep));
         let _ = run(&format!("{name} in a moof"), &frag);
     }
+    // Inside a sample entry, where mp4-atom decodes children of any kind.
+    for chain in [
+        &[b"sinf", b"schi"][..],
+        &[b"avc1"],
+        &[b"moov", b"trak", b"mdia"],
+        &[b"stsd"],
+    ] {
+        let mut inner = bx(b"pasp", &[0, 0, 0, 1, 0, 0, 0, 1]);
+        for i in 0..10_000 {
+            inner = bx(chain[i % chain.len()], &inner);
+        }
+        let mut entry = avc1();
+        entry.extend_from_slice(&inner);
+        let len = entry.len() as u32;
+        entry[0..4].copy_from_slice(&be32(len));
+        let file = Trak {
+            stsd: stsd(&entry),
+            ..Trak::new(0)
+        }
+        .file();
+        let name = format!(
+            "avc1 > {:?} … 10,000 levels",
+            chain
+                .iter()
+                .map(|k| String::from_utf8_lossy(*k))
+                .collect::<Vec<_>>()
+        );
+        let info = run(&name, &file).expect("the track still answers");
+        // The raw fallback still names the codec and size.
+        let v = info.video.expect("video");
+        assert_eq!(
+            (v.codec.as_str(), v.width, v.height),
+            ("h264", 1080, 720),
+            "{name}"
+        );
+    }
 }
 
 #[test]

@@ -315,11 +315,11 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             crc32: s.crc32,
         });
     }
-    let mut add_bytes = |name: String,
-                         role: &str,
-                         bytes: Vec<u8>,
-                         entries: &mut Vec<Planned>,
-                         files: &mut Vec<ManifestFile>| {
+    let add_bytes = |name: String,
+                     role: &str,
+                     bytes: Vec<u8>,
+                     entries: &mut Vec<Planned>,
+                     files: &mut Vec<ManifestFile>| {
         let crc = crc32fast::hash(&bytes);
         files.push(ManifestFile {
             name: name.clone(),

@@ -6,11 +6,15 @@
 use std::collections::BTreeMap;
 
 use mp4_atom::{
-    Codec, Decode, Elst, Hdlr, Mdhd, Moof, Mvex, Mvhd, Stsd, Stsz, StszSamples, Stts, Tkhd,
-    TrunSamples,
+    Codec, Decode, Elst, Hdlr, Mdhd, Mehd, Mvhd, Stsd, Stsz, StszSamples, Stts, Tfhd, Tkhd, Trex,
+    Trun, TrunSamples,
 };
 
 use super::bmff::{children, fourcc, meta_location, udta_location};
+
+/// Deepest box nesting handed to mp4-atom (real sample entries reach 4:
+/// `encv` > `sinf` > `schi` > `tenc`).
+const MAX_NESTING: usize = 24;
 use super::{AudioInfo, Location, MediaInfo, VideoInfo};
 use crate::error::Error;
 
@@ -92,15 +96,23 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
                 Err(e) => m.notes.push(format!("track skipped: {e}")),
             },
             b"mvex" => {
+                // Leaf by leaf: mp4-atom's container decoders recurse into
+                // whatever boxes they meet, and a hostile file nests thousands.
                 m.has_mvex = true;
-                match Mvex::decode(&mut &whole[..]) {
-                    Ok(x) => {
-                        m.mehd = x.mehd.map(|h| h.fragment_duration).filter(|&d| d > 0);
-                        for t in x.trex {
-                            m.trex.insert(t.track_id, t.default_sample_duration);
-                        }
+                for (k, _, leaf) in children(b) {
+                    match &k {
+                        b"mehd" => match Mehd::decode(&mut &leaf[..]) {
+                            Ok(h) => m.mehd = Some(h.fragment_duration).filter(|&d| d > 0),
+                            Err(e) => m.notes.push(format!("mehd unreadable: {e}")),
+                        },
+                        b"trex" => match Trex::decode(&mut &leaf[..]) {
+                            Ok(t) => {
+                                m.trex.insert(t.track_id, t.default_sample_duration);
+                            }
+                            Err(e) => m.notes.push(format!("trex unreadable: {e}")),
+                        },
+                        _ => {}
                     }
-                    Err(e) => m.notes.push(format!("mvex unreadable: {e}")),
                 }
             }
             b"udta" => {
@@ -209,7 +221,14 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
         // `sinf/frma`: decode it as that format, noting the scheme.
         let clear = unwrap_protected(stsd, &mut t);
         let stsd = clear.as_deref().unwrap_or(stsd);
-        match Stsd::decode(&mut &stsd[..]) {
+        // mp4-atom decodes every box it knows wherever it meets it, recursing:
+        // keep thousands of nested boxes (a stack overflow) away from it.
+        let decoded = if super::bmff::max_nesting(stsd) > MAX_NESTING {
+            Err("boxes nested too deeply".to_string())
+        } else {
+            Stsd::decode(&mut &stsd[..]).map_err(|e| e.to_string())
+        };
+        match decoded {
             Ok(s) => {
                 if let Some(codec) = s.codecs.first() {
                     describe_codec(codec, &mut t);
@@ -716,6 +735,19 @@ fn audio_fields(codec: &Codec) -> Option<(u32, u32)> {
 /// ffprobe's name for a sample entry mp4-atom does not model.
 fn codec_name_for(k: &[u8; 4]) -> String {
     match k {
+        b"avc1" | b"avc3" => "h264",
+        b"hvc1" | b"hev1" => "hevc",
+        b"av01" => "av1",
+        b"vp09" => "vp9",
+        b"vp08" => "vp8",
+        b"mp4a" => "aac",
+        b"Opus" => "opus",
+        b"fLaC" => "flac",
+        b"ac-3" => "ac3",
+        b"ec-3" => "eac3",
+        b"samr" => "amr_nb",
+        b"sowt" => "pcm_s16le",
+        b"twos" => "pcm_s16be",
         b"mp4v" => "mpeg4",
         b"s263" | b"h263" => "h263",
         b"apcn" | b"apch" | b"apcs" | b"apco" | b"ap4h" | b"ap4x" => "prores",
@@ -801,21 +833,33 @@ pub fn rotation((a, b, _c, _d): (i32, i32, i32, i32)) -> u32 {
 }
 
 /// Moof → (track id, ticks, bytes, samples) per traf.
+/// Leaf by leaf (`tfhd`, `trun`), never through mp4-atom's recursive `Moof`.
 pub fn moof_durations(data: &[u8], m: &MoovFacts) -> Vec<(u32, u64, u64, u64)> {
-    let Ok(moof) = Moof::decode(&mut &data[..]) else {
-        return Vec::new();
+    let body = if data.get(0..4) == Some(&[0, 0, 0, 1]) {
+        data.get(16..)
+    } else {
+        data.get(8..)
     };
     let mut out = Vec::new();
-    for traf in &moof.traf {
-        let id = traf.tfhd.track_id;
-        let default_dur = traf
-            .tfhd
+    for (_, traf, _) in children(body.unwrap_or(&[])).filter(|(k, _, _)| k == b"traf") {
+        let mut tfhd = None;
+        let mut truns = Vec::new();
+        for (k, _, leaf) in children(traf) {
+            match &k {
+                b"tfhd" if tfhd.is_none() => tfhd = Tfhd::decode(&mut &leaf[..]).ok(),
+                b"trun" => truns.extend(Trun::decode(&mut &leaf[..]).ok()),
+                _ => {}
+            }
+        }
+        let Some(tfhd) = tfhd else { continue };
+        let id = tfhd.track_id;
+        let default_dur = tfhd
             .default_sample_duration
             .or_else(|| m.trex.get(&id).copied())
             .unwrap_or(0);
-        let default_size = traf.tfhd.default_sample_size.unwrap_or(0);
+        let default_size = tfhd.default_sample_size.unwrap_or(0);
         let (mut ticks, mut bytes, mut n) = (0u64, 0u64, 0u64);
-        for trun in &traf.trun {
+        for trun in &truns {
             match &trun.samples {
                 // No per-sample fields: every sample takes the defaults. Multiply
                 // rather than count up to 2^32 samples one by one.

@@ -243,7 +243,9 @@ impl Probe {
     fn window_at(&self, off: u64) -> Option<&[u8]> {
         let start = off.checked_sub(self.window_off)?;
         let start = usize::try_from(start).ok()?;
-        self.window.get(start..)
+        // An empty rest is no window: after a box read whole the window ends
+        // where the walk resumes, and that must ask for more, not end the file.
+        self.window.get(start..).filter(|rest| !rest.is_empty())
     }
 
     fn step(&mut self) {

@@ -9,6 +9,7 @@ use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
 use super::attachments::Attachments;
+use super::bundle_view::{self, BundleView};
 use super::client::{FromWorker, WorkerClient};
 use super::form_view::FormView;
 use super::picker::Picker;
@@ -18,7 +19,8 @@ use super::report::ReportView;
 use super::state::{Action, Crc, STORAGE_KEY, Saved, State, Video};
 use super::tr;
 use crate::Lang;
-use crate::check::{self, Input};
+use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
+use crate::check::{self, Input, Status};
 use crate::form::Attached;
 
 fn now() -> f64 {
@@ -131,6 +133,34 @@ pub fn app() -> Html {
     };
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
 
+    let start_crc = {
+        let dispatch = state.dispatcher();
+        let client = client.clone();
+        let file = state.file().cloned();
+        Callback::from(move |_: ()| {
+            if let (Some(c), Some(f)) = (client.borrow().as_ref(), file.as_ref()) {
+                let id = c.crc(f);
+                dispatch.dispatch(Action::Crc(Crc::Running {
+                    id,
+                    done: 0,
+                    total: f.size() as u64,
+                    ms: 0.0,
+                }));
+            }
+        })
+    };
+    let cancel_crc = {
+        let dispatch = state.dispatcher();
+        let client = client.clone();
+        Callback::from(move |_: ()| {
+            if let Some(c) = client.borrow_mut().as_mut() {
+                let _ = c.restart();
+            }
+            dispatch.dispatch(Action::Crc(Crc::Idle));
+        })
+    };
+    let bundle_message = use_state(|| None::<String>);
+
     let Some(profile) = state.profile.clone() else {
         return html! { <main class="app"><p>{"配置加载失败 / profile failed to load"}</p></main> };
     };
@@ -160,6 +190,98 @@ pub fn app() -> Html {
             attachments: Some(&attached),
             file_name: file_name.as_deref(),
         },
+    );
+
+    let video_fails: Vec<String> = report
+        .rules
+        .iter()
+        .filter(|r| r.kind == "video" && r.status == Status::Fail)
+        .map(|r| r.id.clone())
+        .collect();
+    let all_fails: Vec<String> = report.failures().map(|r| r.id.clone()).collect();
+    // Start the CRC pass as soon as the video passes its checks, while the
+    // user fills in the form, so that bundling feels instant.
+    {
+        let key = match &state.video {
+            Video::Done { info, .. } if video_fails.is_empty() => {
+                Some((info.file.clone(), info.size_bytes))
+            }
+            _ => None,
+        };
+        let idle = matches!(state.crc, Crc::Idle);
+        let start = start_crc.clone();
+        use_effect_with(key, move |k| {
+            if k.is_some() && idle {
+                start.emit(());
+            }
+        });
+    }
+    let on_bundle = {
+        let state = state.clone();
+        let profile = profile.clone();
+        let report = report.clone();
+        let msg = bundle_message.clone();
+        Callback::from(move |force: bool| {
+            let (Video::Done { info, file, .. }, Crc::Done { crc, size, .. }) =
+                (&state.video, &state.crc)
+            else {
+                return;
+            };
+            let form = state.saved.form();
+            let scans: Vec<ScanIn> = state
+                .attachments
+                .iter()
+                .map(|a| ScanIn {
+                    slot: a.slot.clone(),
+                    name: a.name.clone(),
+                    size: a.size,
+                    crc32: a.crc32,
+                    sha256: a.sha256.clone(),
+                    kind: a.kind,
+                })
+                .collect();
+            let now = (js_sys::Date::now() / 1000.0) as i64;
+            let planned = bundle::plan(&PlanInput {
+                profile: &profile,
+                category: state.saved.category.as_deref(),
+                channel: state.saved.channel.as_deref(),
+                form: &form,
+                ticks: &state.saved.ticks,
+                video: &VideoIn {
+                    size: *size,
+                    crc32: *crc,
+                    info: info.clone(),
+                },
+                scans: &scans,
+                report: &report,
+                unix_time: now,
+                forced: force,
+                tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
+            });
+            let lang = state.saved.lang;
+            let result = planned.map_err(super::UiError::from).and_then(|plan| {
+                let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
+                let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
+                let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
+                    .map_err(|_| super::UiError::internal("Blob"))?;
+                bundle_view::download(&blob, &plan.zip_name)
+                    .map_err(|_| super::UiError::internal("download"))?;
+                Ok(format!(
+                    "{} {}（{:.1} MB）",
+                    tr(lang, "已生成", "Made"),
+                    plan.zip_name,
+                    total as f64 / 1e6
+                ))
+            });
+            msg.set(Some(match result {
+                Ok(m) => m,
+                Err(e) => e.text(lang).to_string(),
+            }));
+        })
+    };
+    let zip_name = format!(
+        "{}.zip",
+        bundle::fill_template(&profile.bundle.zip_name, &profile, &form, "投稿材料")
     );
 
     let set_lang = {
@@ -259,6 +381,12 @@ pub fn app() -> Html {
                 <h2>{tr(lang, "3. 签字盖章的扫描件", "3. Signed scans")}</h2>
                 <Attachments profile={profile.clone()} lang={lang} category={state.saved.category.clone()} channel={state.saved.channel.clone()}
                     attachments={state.attachments.clone()} errors={state.att_errors.clone()} dispatch={state.dispatcher()} />
+            </section>
+            <section class="card">
+                <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
+                <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
+                    ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat()} zip_name={zip_name}
+                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_bundle={on_bundle} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">
                 <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>

@@ -43,14 +43,36 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
     match form::check_attachment(&slot, &file.name(), size, detected) {
         Err(e) => d.dispatch(Action::AttachError(slot.id.clone(), e.into())),
         Ok(kind) => {
-            let mut pages = None;
             let mut thumb = None;
-            if kind == FileKind::Pdf && file.size() <= MAX_PDF_READ {
-                pages = bytes(&file)
-                    .await
-                    .map(|b| form::pdf_pages(&b))
-                    .filter(|n| *n > 0);
-            }
+            // Scans are small (the slot's limit, at most 64 MB): read once for
+            // the page count, the CRC-32 and the SHA-256 the bundle needs.
+            let all = if file.size() <= MAX_PDF_READ {
+                bytes(&file).await
+            } else {
+                None
+            };
+            let Some(all) = all else {
+                d.dispatch(Action::AttachError(
+                    slot.id.clone(),
+                    UiError {
+                        code: "scan_unreadable".into(),
+                        message_zh: format!(
+                            "无法读取「{}」（文件过大或已被移动）。请重新选择。",
+                            file.name()
+                        ),
+                        message_en: format!(
+                            "Could not read \"{}\" (too large, or moved). Choose it again.",
+                            file.name()
+                        ),
+                    },
+                ));
+                return;
+            };
+            let pages = (kind == FileKind::Pdf)
+                .then(|| form::pdf_pages(&all))
+                .filter(|n| *n > 0);
+            let crc32 = crc32fast::hash(&all);
+            let sha256 = crate::bundle::sha256_hex(&all);
             if matches!(kind, FileKind::Jpeg | FileKind::Png) {
                 thumb = web_sys::Url::create_object_url_with_blob(&file).ok();
             }
@@ -62,6 +84,8 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
                 thumb,
                 pages,
                 file,
+                crc32,
+                sha256,
             }));
         }
     }

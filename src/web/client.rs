@@ -70,6 +70,7 @@ fn result<T>(w: &mut Wire<T>) -> Result<T, UiError> {
 }
 
 pub struct WorkerClient {
+    on: Callback<FromWorker>,
     worker: Worker,
     next: Cell<u32>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
@@ -78,6 +79,7 @@ pub struct WorkerClient {
 
 impl WorkerClient {
     pub fn new(on: Callback<FromWorker>) -> Result<WorkerClient, JsValue> {
+        let keep = on.clone();
         let worker = Worker::new(WORKER_URL)?;
         let on2 = on.clone();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -125,11 +127,20 @@ impl WorkerClient {
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         Ok(WorkerClient {
+            on: keep,
             worker,
             next: Cell::new(1),
             _onmessage: onmessage,
             _onerror: onerror,
         })
+    }
+
+    /// Stop whatever the worker is doing (a CRC pass cannot be interrupted
+    /// from outside: the worker is ended and a fresh one started).
+    pub fn restart(&mut self) -> Result<(), JsValue> {
+        let fresh = WorkerClient::new(self.on.clone())?;
+        *self = fresh;
+        Ok(())
     }
 
     fn send(&self, cmd: &str, file: &File) -> u32 {

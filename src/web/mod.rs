@@ -3,6 +3,7 @@
 
 pub mod app;
 mod attachments;
+pub mod bundle_view;
 pub mod client;
 mod form_view;
 mod picker;

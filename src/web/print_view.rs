@@ -1,5 +1,5 @@
-//! The print view: the form as an A4 table with the user's values in place,
-//! the signature and stamp lines left blank, shown only when printing.
+//! The print view: the same filled-form HTML the bundle carries (made by the
+//! core's `render::form_body`), shown only when printing.
 
 use std::rc::Rc;
 
@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::state::Saved;
 use crate::profile::Profile;
+use crate::render;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -16,36 +17,16 @@ pub struct Props {
 
 #[function_component(PrintView)]
 pub fn print_view(p: &Props) -> Html {
-    let values = p.saved.form();
-    let cat = p.saved.category.as_deref();
-    let chan = p.saved.channel.as_deref();
-    let prof = &p.profile;
-    let signs: Vec<String> = prof
-        .attachments
-        .iter()
-        .filter(|a| Profile::applies(&a.when, cat, chan) && !a.signatures.is_empty())
-        .map(|a| format!("{}：{}", a.label, a.signatures))
-        .collect();
+    let body = render::form_body(
+        &p.profile,
+        &p.saved.form(),
+        p.saved.category.as_deref(),
+        p.saved.channel.as_deref(),
+    );
+    // `form_body` escapes every value the user typed.
     html! {
         <section class="print-only" id="print-view" aria-hidden="true">
-            <h1 class="print-title">{prof.bundle.form_name.clone()}</h1>
-            <table class="print-table">
-                <tbody>
-                    { for prof.fields.iter().filter(|f| Profile::applies(&f.when, cat, chan)).map(|f| {
-                        let v = values.get(&f.id).map(|v| {
-                            let t = v.text();
-                            // Show option labels, not ids.
-                            f.options.iter().fold(t, |acc, o| if acc == o.id { o.label.clone() } else { acc.replace(&o.id, &o.label) })
-                        }).unwrap_or_default();
-                        html! { <tr><th>{f.label.clone()}</th><td>{v}</td></tr> }
-                    }) }
-                </tbody>
-            </table>
-            <div class="sign">
-                { for signs.iter().map(|s| html! { <p>{s.clone()}</p> }) }
-                <p>{"签字：________________　　盖章：　　　　　　　　年　　月　　日"}</p>
-            </div>
-            <p class="print-foot">{format!("{} · {}", prof.issuer, prof.notice)}</p>
+            { Html::from_html_unchecked(AttrValue::from(body)) }
         </section>
     }
 }

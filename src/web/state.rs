@@ -64,6 +64,8 @@ pub struct Att {
     /// Object URL for an image thumbnail.
     pub thumb: Option<String>,
     pub pages: Option<usize>,
+    pub crc32: u32,
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,140 @@
+//! The bundle: the CRC pass's progress (speed, time left, cancel), then one
+//! zip made as a Blob of `[header bytes, the user's File, header bytes, scans…,
+//! central directory]` — the video is never read into memory or copied.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement};
+use yew::prelude::*;
+
+use super::state::Crc;
+use super::tr;
+use crate::Lang;
+use crate::bundle::{Part, Plan, Source};
+
+/// The zip as a Blob made of parts; nothing is copied into wasm memory.
+pub fn zip_blob(
+    plan: &Plan,
+    parts: &[Part],
+    video: &File,
+    scans: &[File],
+) -> Result<Blob, JsValue> {
+    let arr = Array::new();
+    for part in parts {
+        match part {
+            Part::Bytes(b) => {
+                arr.push(&Uint8Array::from(&b[..]));
+            }
+            Part::Data(i) => match plan.entries.get(*i).map(|e| &e.source) {
+                Some(Source::Video) => {
+                    arr.push(video);
+                }
+                Some(Source::Scan(j)) => {
+                    let f = scans
+                        .get(*j)
+                        .ok_or_else(|| JsValue::from_str("scan missing"))?;
+                    arr.push(f);
+                }
+                Some(Source::Bytes(b)) => {
+                    arr.push(&Uint8Array::from(&b[..]));
+                }
+                None => return Err(JsValue::from_str("entry missing")),
+            },
+        }
+    }
+    let opts = BlobPropertyBag::new();
+    opts.set_type("application/zip");
+    Blob::new_with_blob_sequence_and_options(&arr, &opts)
+}
+
+/// Offer a Blob as a download under `name`.
+pub fn download(blob: &Blob, name: &str) -> Result<(), JsValue> {
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
+    let a: HtmlAnchorElement = gloo::utils::document().create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Revoke later: the download needs the URL a while.
+    gloo::timers::callback::Timeout::new(120_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub crc: Crc,
+    pub total: u64,
+    pub ready: bool,
+    pub failures: Vec<String>,
+    pub wechat: bool,
+    pub zip_name: String,
+    pub on_start: Callback<()>,
+    pub on_cancel: Callback<()>,
+    pub on_bundle: Callback<bool>,
+    pub message: Option<String>,
+}
+
+fn mb(x: u64) -> f64 {
+    x as f64 / 1e6
+}
+
+#[function_component(BundleView)]
+pub fn bundle_view(p: &Props) -> Html {
+    let lang = p.lang;
+    let progress = match &p.crc {
+        Crc::Idle => html! {
+            if p.ready {
+                <button id="crc-start" onclick={p.on_start.reform(|_| ())}>{tr(lang, "准备打包（校验视频）", "Prepare the bundle (checksum the video)")}</button>
+            }
+        },
+        Crc::Running { done, ms, .. } => {
+            let speed = if *ms > 0.0 {
+                *done as f64 / (*ms / 1000.0)
+            } else {
+                0.0
+            };
+            let left = if speed > 0.0 {
+                p.total.saturating_sub(*done) as f64 / speed
+            } else {
+                0.0
+            };
+            html! {
+                <div class="crc" id="crc-progress">
+                    <progress class="progress" max={p.total.to_string()} value={done.to_string()}></progress>
+                    <p class="hint">{format!("{} {:.0}/{:.0} MB · {:.0} MB/s · {} {:.0} s", tr(lang, "正在校验视频", "Checksumming"), mb(*done), mb(p.total), speed / 1e6, tr(lang, "剩余约", "about"), left)}</p>
+                    <button id="crc-cancel" onclick={p.on_cancel.reform(|_| ())}>{tr(lang, "取消", "Cancel")}</button>
+                </div>
+            }
+        }
+        Crc::Done { size, ms, .. } => html! {
+            <p class="hint" id="crc-done" data-ms={format!("{ms:.0}")} data-bytes={size.to_string()}>
+                {format!("{} {:.0} MB · {:.0} ms · {:.0} MB/s", tr(lang, "视频已校验", "Video checksummed"), mb(*size), ms, if *ms > 0.0 { mb(*size) / (ms / 1000.0) } else { 0.0 })}
+            </p>
+        },
+        Crc::Failed(e) => {
+            html! { <p class="field-error" role="alert">{e.text(lang).to_string()}</p> }
+        }
+    };
+    let done = matches!(p.crc, Crc::Done { .. });
+    html! {
+        <div class="bundle" id="bundle">
+            <p>{tr(lang, "打包文件名：", "Bundle name: ")}<strong>{p.zip_name.clone()}</strong></p>
+            {progress}
+            if p.wechat {
+                <p class="notice">{tr(lang, "微信内无法下载文件：请点击右上角 ··· → 在浏览器打开，再打包下载。", "WeChat blocks downloads: tap ··· → Open in Browser, then bundle and download there.")}</p>
+            } else if done {
+                if p.failures.is_empty() {
+                    <button class="primary" id="bundle-download" onclick={p.on_bundle.reform(|_| false)}>{tr(lang, "下载打包文件（.zip）", "Download the bundle (.zip)")}</button>
+                } else {
+                    <p class="field-error">{format!("{}{}", tr(lang, "仍有未通过项：", "Still failing: "), p.failures.join(", "))}</p>
+                    <button id="bundle-force" onclick={p.on_bundle.reform(|_| true)}>{tr(lang, "仍然打包（清单会记录未通过项）", "Bundle anyway (the manifest records the failures)")}</button>
+                }
+            }
+            if let Some(m) = &p.message { <p class="hint" id="bundle-message">{m.clone()}</p> }
+        </div>
+    }
+}

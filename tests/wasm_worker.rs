@@ -1,0 +1,175 @@
+//! The worker-side reading code, run in a real dedicated Web Worker (where
+//! `FileReaderSync` exists) by wasm-bindgen-test-runner in headless Chromium:
+//!
+//!   CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_worker
+//!
+//! (`.cargo/config.toml` names the runner; `webdriver.json` gives Chromium its flags.)
+//! On native targets this file compiles to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Uint8Array};
+use preflight::web::worker::{CRC_CHUNK, crc_blob, probe_blob, read_into};
+use wasm_bindgen_test::*;
+use web_sys::{Blob, FileReaderSync};
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// 2 s, 64×36, 5 fps H.264 + mono AAC, moov at the end (made by ffmpeg).
+const TINY: &[u8] = include_bytes!("data/tiny.mp4");
+
+fn blob(parts: &[&[u8]]) -> Blob {
+    let arr = Array::new();
+    for p in parts {
+        arr.push(&Uint8Array::from(*p));
+    }
+    Blob::new_with_u8_array_sequence(&arr).expect("Blob")
+}
+
+/// Bytes 0, 1, …, 250, 0, 1, … (a prime period, so offsets are visible).
+fn pattern(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i % 251) as u8).collect()
+}
+
+/// Top-level boxes of an MP4 with 32-bit sizes: (type, start, end).
+fn boxes(data: &[u8]) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 8 <= data.len() {
+        let size = u32::from_be_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+        let kind = String::from_utf8_lossy(&data[at + 4..at + 8]).into_owned();
+        assert!(size >= 8, "box {kind} has a 64-bit or zero size");
+        out.push((kind, at, at + size));
+        at += size;
+    }
+    out
+}
+
+#[wasm_bindgen_test]
+fn read_into_reads_at_offsets() {
+    let data = pattern(1000);
+    let b = blob(&[&data[..600], &data[600..]]);
+    let reader = FileReaderSync::new().unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(read_into(&reader, &b, 0, &mut buf).unwrap(), 16);
+    assert_eq!(&buf[..], &data[..16]);
+    // Across the two parts of the Blob.
+    let mut buf = vec![0u8; 100];
+    assert_eq!(read_into(&reader, &b, 550, &mut buf).unwrap(), 100);
+    assert_eq!(&buf[..], &data[550..650]);
+    // An empty buffer reads nothing.
+    assert_eq!(read_into(&reader, &b, 10, &mut []).unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+fn read_into_short_read_at_eof() {
+    let data = pattern(1000);
+    let b = blob(&[&data]);
+    let reader = FileReaderSync::new().unwrap();
+    let mut buf = vec![0xEEu8; 100];
+    assert_eq!(read_into(&reader, &b, 990, &mut buf).unwrap(), 10);
+    assert_eq!(&buf[..10], &data[990..]);
+    assert!(
+        buf[10..].iter().all(|&x| x == 0xEE),
+        "bytes past EOF were touched"
+    );
+    assert_eq!(read_into(&reader, &b, 1000, &mut buf).unwrap(), 0);
+    assert_eq!(read_into(&reader, &b, 1 << 40, &mut buf).unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+fn read_into_reuses_the_buffer() {
+    let data = pattern(4096);
+    let b = blob(&[&data]);
+    let reader = FileReaderSync::new().unwrap();
+    let mut buf = vec![0u8; 256];
+    let ptr = buf.as_ptr();
+    for off in [0u64, 3000, 17, 4000] {
+        let n = read_into(&reader, &b, off, &mut buf).unwrap();
+        let want = &data[off as usize..(off as usize + 256).min(data.len())];
+        assert_eq!(n, want.len());
+        assert_eq!(&buf[..n], want, "offset {off}");
+    }
+    assert_eq!(buf.as_ptr(), ptr);
+    assert_eq!(buf.len(), 256);
+}
+
+#[wasm_bindgen_test]
+fn probe_blob_reads_a_small_mp4() {
+    let info = probe_blob(&blob(&[TINY]), "tiny.mp4").unwrap();
+    assert_eq!(info.file, "tiny.mp4");
+    assert_eq!(info.container, "mp4");
+    assert_eq!(info.size_bytes, TINY.len() as u64);
+    let d = info.duration_s.unwrap();
+    assert!((d - 2.0).abs() < 0.05, "duration {d}");
+    let v = info.video.as_ref().unwrap();
+    assert_eq!(v.codec, "h264");
+    assert_eq!((v.width, v.height), (64, 36));
+    assert_eq!(info.audio.as_ref().unwrap().codec, "aac");
+    assert_eq!(info.faststart, Some(false));
+    assert!(info.bytes_read <= TINY.len() as u64);
+}
+
+/// ftyp, a 64 MiB mdat of zeros, then the moov: the probe must jump over the
+/// mdat rather than read it.
+#[wasm_bindgen_test]
+fn probe_blob_skips_a_large_mdat() {
+    let bx = boxes(TINY);
+    let get = |k: &str| {
+        let (_, s, e) = bx.iter().find(|b| b.0 == k).unwrap();
+        &TINY[*s..*e]
+    };
+    let (ftyp, moov) = (get("ftyp"), get("moov"));
+    const MDAT: usize = 64 << 20;
+    let mut head = Vec::new();
+    head.extend_from_slice(&1u32.to_be_bytes());
+    head.extend_from_slice(b"mdat");
+    head.extend_from_slice(&(16 + MDAT as u64).to_be_bytes());
+    let zeros = vec![0u8; 1 << 20];
+    let arr = Array::new();
+    arr.push(&Uint8Array::from(ftyp));
+    arr.push(&Uint8Array::from(&head[..]));
+    let z = Uint8Array::from(&zeros[..]);
+    for _ in 0..(MDAT >> 20) {
+        arr.push(&z);
+    }
+    arr.push(&Uint8Array::from(moov));
+    let b = Blob::new_with_u8_array_sequence(&arr).unwrap();
+    let total = (ftyp.len() + 16 + MDAT + moov.len()) as u64;
+    assert_eq!(b.size() as u64, total);
+    let info = probe_blob(&b, "big.mp4").unwrap();
+    assert_eq!(info.size_bytes, total);
+    assert_eq!(info.video.as_ref().unwrap().codec, "h264");
+    assert!(
+        info.bytes_read < moov.len() as u64 + 64 * 1024,
+        "read {} bytes of {total}",
+        info.bytes_read
+    );
+}
+
+#[wasm_bindgen_test]
+fn probe_blob_refuses_garbage() {
+    let data = pattern(5000);
+    assert!(probe_blob(&blob(&[&data]), "x.mp4").is_err());
+    assert!(probe_blob(&blob(&[]), "empty.mp4").is_err());
+}
+
+#[wasm_bindgen_test]
+fn crc_blob_matches_crc32fast() {
+    let want = crc32fast::hash(TINY);
+    let mut seen = Vec::new();
+    let got = crc_blob(&blob(&[TINY]), |d| seen.push(d)).unwrap();
+    assert_eq!(got, want);
+    assert_eq!(seen, vec![TINY.len() as u64]);
+    assert_eq!(crc_blob(&blob(&[]), |_| {}).unwrap(), crc32fast::hash(&[]));
+}
+
+#[wasm_bindgen_test]
+fn crc_blob_over_several_chunks() {
+    // Not a multiple of the chunk, so the last read is short.
+    let n = (2 * CRC_CHUNK + 12_345) as usize;
+    let data = pattern(n);
+    let mut seen = Vec::new();
+    let got = crc_blob(&blob(&[&data]), |d| seen.push(d)).unwrap();
+    assert_eq!(got, crc32fast::hash(&data));
+    assert_eq!(seen.last().copied(), Some(n as u64));
+}
