@@ -199,7 +199,11 @@ pub fn human_probe(f: &str, r: &Result<MediaInfo, Error>, lang: Lang) -> String 
     let zh = lang == Lang::Zh;
     let mut s = format!("{f}\n");
     let mut row = |k_zh: &str, k_en: &str, v: String| {
-        s.push_str(&format!("  {:<10} {}\n", if zh { k_zh } else { k_en }, v));
+        s.push_str(&format!(
+            "  {} {}\n",
+            pad(if zh { k_zh } else { k_en }, 10),
+            v
+        ));
     };
     row(
         "容器",
@@ -373,6 +377,24 @@ fn status_mark(s: Status, lang: Lang) -> &'static str {
     }
 }
 
+/// Columns on a terminal: CJK and full-width characters take two.
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s
+        .chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// The report as a readable table.
 pub fn human_report(f: &str, r: &Report, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
@@ -387,14 +409,15 @@ pub fn human_report(f: &str, r: &Report, lang: Lang) -> String {
         } else {
             (&rule.message_en, &rule.fix_en)
         };
+        let id = pad(&rule.id, 18);
         s.push_str(&format!(
-            "  {:<11} {:<18} {}\n",
-            status_mark(rule.status, lang),
-            rule.id,
-            msg
+            "  {} {id} {msg}\n",
+            pad(status_mark(rule.status, lang), 11)
         ));
-        if !fix.is_empty() {
-            s.push_str(&format!("  {:<11} {:<18} → {}\n", "", "", fix));
+        if !fix.is_empty() && id.len() <= 18 {
+            s.push_str(&format!("  {} → {fix}\n", " ".repeat(11 + 1 + 18)));
+        } else if !fix.is_empty() {
+            s.push_str(&format!("  {} → {fix}\n", " ".repeat(11)));
         }
     }
     s
