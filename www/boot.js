@@ -40,9 +40,16 @@
          'This browser is too old (missing WebAssembly features: ' + missing.join(', ') + '); Chrome 96 / Safari 15 or later is needed. Update it or use another browser; in WeChat tap ··· → Open in Browser.');
     return;
   }
-  import('./app.js').then(function (m) { return m.default(); }).catch(function (e) {
-    if (String(e).indexOf('unreachable') >= 0 || String(e).indexOf('RuntimeError') >= 0) return;
+  function loadFailed(e) {
     fail('加载失败：' + e + '。请刷新页面重试。', 'Loading failed: ' + e + '. Reload the page to try again.');
-  });
+  }
+  var s = document.createElement('script');
+  s.src = 'app.js';
+  s.onload = function () {
+    // app.js (wasm-bindgen no-modules) declares the global `wasm_bindgen`; initialising runs main().
+    wasm_bindgen({ module_or_path: 'app_bg.wasm' }).catch(loadFailed);
+  };
+  s.onerror = function () { loadFailed('app.js'); };
+  document.body.appendChild(s);
   if (status) status.textContent = '正在加载… / Loading…';
 })();

@@ -28,9 +28,14 @@ fuzz_target!(|input: &[u8]| {
                 return;
             }
             Poll::Need(n) => {
-                assert!(n.offset.saturating_add(n.len) <= size, "range past the size");
+                assert!(
+                    n.offset.saturating_add(n.len) <= size,
+                    "range past the size"
+                );
                 assert!(n.len <= MAX_MOOV + 16, "read too large");
-                let start = usize::try_from(n.offset).unwrap_or(usize::MAX).min(data.len());
+                let start = usize::try_from(n.offset)
+                    .unwrap_or(usize::MAX)
+                    .min(data.len());
                 let end = start
                     .saturating_add(usize::try_from(n.len).unwrap_or(usize::MAX))
                     .min(data.len());

@@ -1,8 +1,15 @@
-//! The browser app's entry (built by Trunk for wasm32).
+//! The browser build's one entry (Trunk, wasm32, wasm-bindgen `no-modules`).
+//! The same module runs in the page and in the Web Worker (loaded there by
+//! `www/worker_loader.js` with `importScripts`), so the browser downloads and
+//! compiles the code once; `main` looks at where it runs.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    preflight::web::start();
+    if preflight::web::in_worker() {
+        preflight::web::worker::run();
+    } else {
+        preflight::web::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -80,44 +80,6 @@ pub fn children(buf: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8], &[u8])> {
     })
 }
 
-/// An upper bound on how deeply boxes nest in `buf`, whatever their types
-/// and wherever they start: the most "plausible box" spans (a size that fits,
-/// then four printable type bytes) covering one byte. A decoder that recurses
-/// into child boxes cannot go deeper than this. Linear in `buf` plus a sort of
-/// the (few) candidates; no recursion.
-pub fn max_nesting(buf: &[u8]) -> usize {
-    let printable = |c: u8| (0x20..0x7f).contains(&c) || c == 0xA9;
-    let mut events: Vec<(usize, i32)> = Vec::new();
-    for p in 0..buf.len().saturating_sub(7) {
-        if !buf[p + 4..p + 8].iter().all(|&c| printable(c)) {
-            continue;
-        }
-        let rest = buf.len() - p;
-        let size = match be32(buf, p) {
-            Some(0) => rest as u64,
-            Some(1) => match be64(buf, p + 8) {
-                Some(s) if s >= 16 => s,
-                _ => continue,
-            },
-            Some(s) => u64::from(s),
-            None => continue,
-        };
-        if size < 8 || size > rest as u64 {
-            continue;
-        }
-        events.push((p, 1));
-        events.push((p + size as usize, -1));
-    }
-    // Ends sort before starts at the same offset: adjacent boxes do not nest.
-    events.sort_unstable();
-    let (mut depth, mut max) = (0i32, 0i32);
-    for (_, d) in events {
-        depth += d;
-        max = max.max(depth);
-    }
-    max.max(0) as usize
-}
-
 pub enum Action {
     Skip,
     Read { cap: u64 },

@@ -11,10 +11,6 @@ use mp4_atom::{
 };
 
 use super::bmff::{children, fourcc, meta_location, udta_location};
-
-/// Deepest box nesting handed to mp4-atom (real sample entries reach 4:
-/// `encv` > `sinf` > `schi` > `tenc`).
-const MAX_NESTING: usize = 24;
 use super::{AudioInfo, Location, MediaInfo, VideoInfo};
 use crate::error::Error;
 
@@ -216,17 +212,16 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
         leaf(b"stco").or_else(|| leaf(b"co64")),
         &mut t,
     );
-    if let Some(stsd) = leaf(b"stsd") {
+    let first = leaf(b"stsd")
+        .and_then(|stsd| stsd.get(16..))
+        .and_then(|entries| children(entries).next());
+    if let Some((kind, body, _)) = first {
         // An encrypted entry (`encv`/`enca`) keeps the real format in
-        // `sinf/frma`: decode it as that format, noting the scheme.
-        let clear = unwrap_protected(stsd, &mut t);
-        let stsd = clear.as_deref().unwrap_or(stsd);
-        // mp4-atom decodes every box it knows wherever it meets it, recursing:
-        // keep thousands of nested boxes (a stack overflow) away from it.
-        let decoded = if super::bmff::max_nesting(stsd) > MAX_NESTING {
-            Err("boxes nested too deeply".to_string())
-        } else {
-            Stsd::decode(&mut &stsd[..]).map_err(|e| e.to_string())
+        // `sinf/frma`: read it as that format, noting the scheme.
+        let kind = unprotected_kind(&kind, body, &mut t).unwrap_or(kind);
+        let decoded = match decodable_entry(&kind, body) {
+            Some(stsd) => Stsd::decode(&mut &stsd[..]).map_err(|e| Some(e.to_string())),
+            None => Err(None),
         };
         match decoded {
             Ok(s) => {
@@ -235,18 +230,76 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
                 }
             }
             Err(e) => {
-                // Fall back to the raw first sample entry: its type and size.
-                t.notes.push(format!("stsd: {e}"));
-                let entries = stsd.get(16..).unwrap_or(&[]);
-                if let Some((kind, b, _)) = children(entries).next() {
-                    raw_sample_entry(&kind, b, &mut t);
-                    t.codec = codec_name_for(&kind);
-                    raw_codec_details(&kind, b, &mut t);
+                // The raw first sample entry: its type, size and what else
+                // we can read ourselves.
+                if let Some(e) = e {
+                    t.notes.push(format!("stsd: {e}"));
+                }
+                raw_sample_entry(&kind, body, &mut t);
+                t.codec = codec_name_for(&kind);
+                raw_codec_details(&kind, body, &mut t);
+                if let Some(p) = raw_pasp(body) {
+                    t.par = reduce(p);
                 }
             }
         }
     }
     Ok(t)
+}
+
+/// Sample entries mp4-atom reads for us, with their child boxes at 78.
+const VISUAL_ENTRIES: &[&[u8; 4]] = &[
+    b"avc1", b"avc3", b"hvc1", b"hev1", b"av01", b"vp08", b"vp09", b"jpeg", b"uncv",
+];
+/// … and with their child boxes after the sound fields.
+const AUDIO_ENTRIES: &[&[u8; 4]] = &[
+    b"mp4a", b".mp3", b"Opus", b"fLaC", b"ac-3", b"ec-3", b"sowt", b"twos", b"samr", b"lpcm",
+    b"in24", b"in32", b"fl32", b"fl64", b"s16l", b"ipcm", b"fpcm",
+];
+/// Child boxes worth handing to mp4-atom: configurations it needs and
+/// leaves we use. Anything else (mp4-atom decodes whatever box it knows,
+/// wherever it meets it: thousands nested overflow the stack, a hostile
+/// `sgpd` loops 2^32 times) stays out.
+const ENTRY_CHILDREN: &[&[u8; 4]] = &[
+    b"avcC", b"hvcC", b"av1C", b"vpcC", b"pasp", b"btrt", b"colr", b"fiel", b"taic", b"ccst",
+    b"esds", b"wave", b"dOps", b"dfLa", b"dac3", b"dec3", b"damr", b"chnl", b"pcmC", b"cmpd",
+    b"uncC",
+];
+
+/// A one-entry `stsd` for mp4-atom holding the first sample entry (as `kind`)
+/// with only the children in [`ENTRY_CHILDREN`]; `None` for entries we read raw.
+fn decodable_entry(kind: &[u8; 4], body: &[u8]) -> Option<Vec<u8>> {
+    let at = if VISUAL_ENTRIES.contains(&kind) {
+        78
+    } else if AUDIO_ENTRIES.contains(&kind) {
+        entry_children_at(b"soun", body)
+    } else {
+        return None;
+    };
+    let fixed = body.get(..at)?;
+    let mut entry = Vec::with_capacity(body.len() + 8);
+    entry.extend_from_slice(&[0; 4]);
+    entry.extend_from_slice(kind);
+    entry.extend_from_slice(fixed);
+    for (k, b, whole) in children(&body[at..]) {
+        // mp4-atom decodes nested MPEG-4 descriptors recursively too.
+        let safe = match &k {
+            b"esds" => esds_shallow(b),
+            b"wave" => children(b).all(|(k, b, _)| &k != b"esds" || esds_shallow(b)),
+            _ => true,
+        };
+        if ENTRY_CHILDREN.contains(&&k) && safe {
+            entry.extend_from_slice(whole);
+        }
+    }
+    let len = u32::try_from(entry.len()).ok()?;
+    entry[0..4].copy_from_slice(&len.to_be_bytes());
+    let mut stsd = Vec::with_capacity(entry.len() + 16);
+    stsd.extend_from_slice(&len.checked_add(16)?.to_be_bytes());
+    stsd.extend_from_slice(b"stsd");
+    stsd.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1]);
+    stsd.extend_from_slice(&entry);
+    Some(stsd)
 }
 
 fn be32_at(b: &[u8], i: usize) -> Option<u32> {
@@ -284,7 +337,12 @@ fn check_chunk_index(stsc: Option<&[u8]>, stco: Option<&[u8]>, t: &mut TrackFact
     if chunks == 0 || entries == 0 {
         return;
     }
-    let last_first = be32_at(stsc, 16 + (entries - 1) * 12).unwrap_or(0);
+    // Like ffmpeg, drop trailing runs of zero samples per chunk first.
+    let mut last = entries - 1;
+    while last > 0 && be32_at(stsc, 16 + last * 12 + 4) == Some(0) {
+        last -= 1;
+    }
+    let last_first = be32_at(stsc, 16 + last * 12).unwrap_or(0);
     if u64::from(last_first) > chunks as u64 {
         t.index_error = Some(format!(
             "the sample-to-chunk table (stsc) points at chunk {last_first} of {chunks}"
@@ -306,39 +364,34 @@ fn entry_children_at(handler: &[u8; 4], body: &[u8]) -> usize {
     }
 }
 
-/// For an `encv`/`enca` first sample entry: a copy of the whole `stsd` with
-/// the entry renamed to its original format (from `sinf/frma`).
-fn unwrap_protected(stsd: &[u8], t: &mut TrackFacts) -> Option<Vec<u8>> {
-    let entries = stsd.get(16..)?;
-    let (kind, body, _) = children(entries).next()?;
-    let handler = match &kind {
+/// For an `encv`/`enca` sample entry, the original format from `sinf/frma`
+/// (and a note that the track is encrypted).
+fn unprotected_kind(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) -> Option<[u8; 4]> {
+    let handler = match kind {
         b"encv" => *b"vide",
         b"enca" => *b"soun",
         _ => return None,
     };
-    let kids = body.get(entry_children_at(&handler, body)..)?;
-    let (_, sinf, _) = children(kids).find(|(k, _, _)| k == b"sinf")?;
     let mut original = None;
     let mut scheme = String::from("unknown scheme");
-    for (k, b, _) in children(sinf) {
-        match &k {
-            b"frma" => original = b.get(0..4).map(|f| [f[0], f[1], f[2], f[3]]),
-            b"schm" => {
-                if let Some(s) = b.get(4..8) {
-                    scheme = format!("scheme {}", fourcc(s));
+    let kids = body.get(entry_children_at(&handler, body)..).unwrap_or(&[]);
+    if let Some((_, sinf, _)) = children(kids).find(|(k, _, _)| k == b"sinf") {
+        for (k, b, _) in children(sinf) {
+            match &k {
+                b"frma" => original = b.get(0..4).map(|f| [f[0], f[1], f[2], f[3]]),
+                b"schm" => {
+                    if let Some(s) = b.get(4..8) {
+                        scheme = format!("scheme {}", fourcc(s));
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
     t.notes.push(format!(
         "encrypted (DRM, {scheme}): it will not play without the key"
     ));
-    let original = original?;
-    // The first entry's type sits at bytes 20..24 of the whole stsd box.
-    let mut copy = stsd.to_vec();
-    copy.get_mut(20..24)?.copy_from_slice(&original);
-    Some(copy)
+    original
 }
 
 /// What the raw fallback can still tell: the codec from an `esds`, the pixel
@@ -357,10 +410,9 @@ fn raw_codec_details(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
             }
         }
         b"mp4v" => {
-            if raw_pasp(body).is_none() {
-                if let Some(p) = config.and_then(|(_, dsi)| vol_par(dsi)) {
-                    t.par = reduce(p);
-                }
+            // `pasp` (applied by the caller) overrides the VOL, as in ffmpeg.
+            if let Some(p) = config.and_then(|(_, dsi)| vol_par(dsi)) {
+                t.par = reduce(p);
             }
         }
         b"s263" | b"h263" => {
@@ -408,12 +460,35 @@ fn descriptor(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     Some((tag, &b[i..end], &b[end..]))
 }
 
-/// (objectTypeIndication, DecoderSpecificInfo) from an `esds` body.
-fn esds_config(esds: &[u8]) -> Option<(u8, &[u8])> {
-    let (tag, es, _) = descriptor(esds.get(4..)?)?;
-    if tag != 0x03 {
-        return None;
+/// Whether the descriptors in an `esds` body nest no deeper than a real
+/// one's (ES_Descriptor > DecoderConfigDescriptor > DecoderSpecificInfo).
+/// Iterative: thousands of levels cost no stack here.
+fn esds_shallow(esds: &[u8]) -> bool {
+    let mut stack: Vec<(&[u8], usize)> = vec![(esds.get(4..).unwrap_or(&[]), 0)];
+    while let Some((mut b, depth)) = stack.pop() {
+        while let Some((tag, body, rest)) = descriptor(b) {
+            // Only ES_Descriptor (3) and DecoderConfigDescriptor (4) hold
+            // descriptors, after their fixed fields.
+            let fixed = match tag {
+                3 => es_fixed_len(body),
+                4 => Some(13),
+                _ => None,
+            };
+            if let Some(fixed) = fixed {
+                if depth >= 4 {
+                    return false;
+                }
+                stack.push((body.get(fixed..).unwrap_or(&[]), depth + 1));
+            }
+            b = rest;
+        }
     }
+    true
+}
+
+/// The fixed fields of an ES_Descriptor body: ES_ID, flags, and what the
+/// flags add.
+fn es_fixed_len(es: &[u8]) -> Option<usize> {
     let flags = *es.get(2)?;
     let mut p = 3usize;
     if flags & 0x80 != 0 {
@@ -425,7 +500,16 @@ fn esds_config(esds: &[u8]) -> Option<(u8, &[u8])> {
     if flags & 0x20 != 0 {
         p += 2;
     }
-    let mut rest = es.get(p..)?;
+    Some(p)
+}
+
+/// (objectTypeIndication, DecoderSpecificInfo) from an `esds` body.
+fn esds_config(esds: &[u8]) -> Option<(u8, &[u8])> {
+    let (tag, es, _) = descriptor(esds.get(4..)?)?;
+    if tag != 0x03 {
+        return None;
+    }
+    let mut rest = es.get(es_fixed_len(es)?..)?;
     while !rest.is_empty() {
         let (tag, body, next) = descriptor(rest)?;
         if tag == 0x04 {
@@ -748,6 +832,7 @@ fn codec_name_for(k: &[u8; 4]) -> String {
         b"samr" => "amr_nb",
         b"sowt" => "pcm_s16le",
         b"twos" => "pcm_s16be",
+        b"tx3g" => "mov_text",
         b"mp4v" => "mpeg4",
         b"s263" | b"h263" => "h263",
         b"apcn" | b"apch" | b"apcs" | b"apco" | b"ap4h" | b"ap4x" => "prores",
@@ -1006,17 +1091,20 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
         let picked = pick(h);
         if picked.is_none() && m.tracks.iter().any(|t| &t.handler == h) {
             info.notes.push(format!(
-                "the {what} track has no sample description (stsd): nothing can play it, so it is left out"
+                "the {what} track has no sample description (stsd): nothing can play it, \
+                 so it is left out"
             ));
         }
         // Sample data the index places past the end: the file was cut short
         // after its index (or its data was stripped).
-        if let Some(t) = picked {
-            if let Some(off) = t.max_chunk_offset.filter(|&o| o >= file_size) {
-                info.notes.push(format!(
-                    "the {what} data is indexed up to byte {off} but the file ends at byte {file_size}: the file is cut short"
-                ));
-            }
+        if let Some(off) = picked
+            .and_then(|t| t.max_chunk_offset)
+            .filter(|&o| o >= file_size)
+        {
+            info.notes.push(format!(
+                "the {what} data is indexed up to byte {off} but the file ends at byte \
+                 {file_size}: the file is cut short"
+            ));
         }
     }
     info

@@ -63,7 +63,8 @@ pub struct MediaInfo {
     /// ISO-BMFF major and compatible brands.
     pub brands: Vec<String>,
     pub duration_s: Option<f64>,
-    /// `moov` before `mdat` (ISO-BMFF only).
+    /// `moov` before `mdat` (ISO-BMFF only); `None` when the file, walked to
+    /// its end, has no top-level `mdat` at all (its media data is elsewhere or gone).
     pub faststart: Option<bool>,
     pub fragmented: bool,
     pub bytes_read: u64,

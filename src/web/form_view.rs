@@ -114,7 +114,10 @@ fn field_view(f: &Field, v: Option<&Value>, lang: Lang, on: Callback<Value>) -> 
                     }
                 }
             </div>
-            { for issues.iter().map(|i| html! { <p class="field-error" role="alert">{ if zh { i.message_zh.clone() } else { i.message_en.clone() } }</p> }) }
+            // One fragment, so that the number of the div's children stays the
+            // same: Yew matches unkeyed children from the end, and an error
+            // appended here would otherwise replace the focused input.
+            <>{ for issues.iter().map(|i| html! { <p class="field-error" role="alert">{ if zh { i.message_zh.clone() } else { i.message_en.clone() } }</p> }) }</>
         </div>
     }
 }

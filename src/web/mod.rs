@@ -59,6 +59,11 @@ pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
+/// True inside a Web Worker (no `document`).
+pub fn in_worker() -> bool {
+    !js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
+}
+
 /// Start the app in `<main id="app">` (or the body).
 pub fn start() {
     let root = gloo::utils::document().get_element_by_id("app");

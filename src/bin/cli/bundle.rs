@@ -274,7 +274,12 @@ pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
                 format!("entry {i} has an undecodable name ({err})"),
             )
         })?;
-        if e.enclosed_name().is_none() || name.contains('\\') {
+        // enclosed_name() drops a leading `/` or `C:` rather than refusing it.
+        if e.enclosed_name().is_none()
+            || name.contains('\\')
+            || name.starts_with('/')
+            || name.contains(':')
+        {
             return Err(bad_bundle(
                 format!("文件名「{name}」不安全（含 ../ 或绝对路径）"),
                 format!("unsafe entry name \"{name}\" (../ or an absolute path)"),
