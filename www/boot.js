@@ -52,4 +52,8 @@
   s.onerror = function () { loadFailed('app.js'); };
   document.body.appendChild(s);
   if (status) status.textContent = '正在加载… / Loading…';
+  // Offline after one visit (not from file://, where service workers do not run).
+  if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+    navigator.serviceWorker.register('sw.js').catch(function () {});
+  }
 })();

@@ -11,12 +11,13 @@ use yew::prelude::*;
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
 use super::client::{FromWorker, WorkerClient};
+use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
 use super::report::ReportView;
-use super::state::{Action, Crc, STORAGE_KEY, Saved, State, Video};
+use super::state::{Action, Crc, Saved, State, Video};
 use super::tr;
 use crate::Lang;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
@@ -46,24 +47,79 @@ fn is_ios() -> bool {
     ua.contains("iPhone") || ua.contains("iPad")
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub config: Rc<Config>,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            config: Rc::new(Config::standalone()),
+        }
+    }
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let state =
-        use_reducer(|| State::new(LocalStorage::get::<Saved>(STORAGE_KEY).unwrap_or_default()));
+pub fn app(props: &AppProps) -> Html {
+    let config = props.config.clone();
+    if let Some(e) = &config.error {
+        return html! {
+            <main class="app">
+                <div class="error" role="alert" id="config-error" data-error={e.code.clone()}>
+                    <p>{e.message_zh.clone()}</p>
+                    <p>{e.message_en.clone()}</p>
+                </div>
+            </main>
+        };
+    }
+    // A new configuration (an iframe host's message) starts a fresh widget.
+    let key = format!(
+        "{}|{:?}|{:?}|{:?}|{}",
+        config.profile.as_ref().map(|p| p.id.as_str()).unwrap_or(""),
+        config.category,
+        config.channel,
+        config.lang,
+        config.storage_key
+    );
+    html! { <Widget key={key} config={config} /> }
+}
+
+#[function_component(Widget)]
+fn widget(props: &AppProps) -> Html {
+    let config = props.config.clone();
+    let state = {
+        let config = config.clone();
+        use_reducer(move || {
+            let mut saved = LocalStorage::get::<Saved>(&config.storage_key).unwrap_or_default();
+            if let Some(l) = config.lang {
+                saved.lang = l;
+            }
+            if config.category.is_some() {
+                saved.category = config.category.clone();
+            }
+            if config.channel.is_some() {
+                saved.channel = config.channel.clone();
+            }
+            State::new(saved, config.profile.clone())
+        })
+    };
     let client: Rc<RefCell<Option<WorkerClient>>> = use_mut_ref(|| None);
     let lang = state.saved.lang;
 
     // Save every change of what the user typed or chose.
     {
         let saved = state.saved.clone();
-        use_effect_with(saved, |s| {
-            let _ = LocalStorage::set(STORAGE_KEY, s);
+        let key = config.storage_key.clone();
+        use_effect_with(saved, move |s| {
+            let _ = LocalStorage::set(&key, s);
         });
     }
 
     // One worker for the page's life.
     {
         let client = client.clone();
+        let worker_url = config.worker_url.clone();
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
             let on = Callback::from(move |m: FromWorker| match m {
@@ -90,7 +146,7 @@ pub fn app() -> Html {
                     now(),
                 )),
             });
-            match WorkerClient::new(on) {
+            match WorkerClient::new(&worker_url, on) {
                 Ok(c) => *client.borrow_mut() = Some(c),
                 Err(_) => gloo::console::error!("worker failed to start"),
             }
@@ -192,6 +248,19 @@ pub fn app() -> Html {
         },
     );
 
+    // Tell the host each new report (embedded only).
+    {
+        let json = match (&config.sink, media) {
+            (Some(_), Some(_)) => serde_json::to_string(&report).ok(),
+            _ => None,
+        };
+        let sink = config.sink.clone();
+        use_effect_with(json, move |j| {
+            if let (Some(s), Some(j)) = (sink, j) {
+                s.emit_json("report", j);
+            }
+        });
+    }
     let video_fails: Vec<String> = report
         .rules
         .iter()
@@ -221,6 +290,8 @@ pub fn app() -> Html {
         let profile = profile.clone();
         let report = report.clone();
         let msg = bundle_message.clone();
+        let to_host = config.bundle_to_host;
+        let sink = config.sink.clone();
         Callback::from(move |force: bool| {
             let (Video::Done { info, file, .. }, Crc::Done { crc, size, .. }) =
                 (&state.video, &state.crc)
@@ -264,8 +335,31 @@ pub fn app() -> Html {
                 let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
                 let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
                     .map_err(|_| super::UiError::internal("Blob"))?;
-                bundle_view::download(&blob, &plan.zip_name)
-                    .map_err(|_| super::UiError::internal("download"))?;
+                if let (true, Some(sink)) = (to_host, &sink) {
+                    // The platform uploads it with its own uploader.
+                    let manifest = plan
+                        .entries
+                        .iter()
+                        .find(|e| e.name == "manifest.json")
+                        .and_then(|e| match &e.source {
+                            bundle::Source::Bytes(b) => std::str::from_utf8(b).ok(),
+                            _ => None,
+                        })
+                        .and_then(|t| js_sys::JSON::parse(t).ok())
+                        .unwrap_or(wasm_bindgen::JsValue::NULL);
+                    let detail = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
+                    let _ = js_sys::Reflect::set(
+                        &detail,
+                        &"name".into(),
+                        &plan.zip_name.clone().into(),
+                    );
+                    let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
+                    sink.emit("bundle", &detail);
+                } else {
+                    bundle_view::download(&blob, &plan.zip_name)
+                        .map_err(|_| super::UiError::internal("download"))?;
+                }
                 Ok(format!(
                     "{} {}（{:.1} MB）",
                     tr(lang, "已生成", "Made"),
@@ -290,13 +384,14 @@ pub fn app() -> Html {
     };
     let reset = {
         let d = state.dispatcher();
+        let key = config.storage_key.clone();
         Callback::from(move |_| {
             if gloo::dialogs::confirm(tr(
                 lang,
                 "确定清空所有已填写的内容并重新开始吗？此操作无法撤销。",
                 "Clear everything you have entered and start over? This cannot be undone.",
             )) {
-                let _ = LocalStorage::delete(STORAGE_KEY);
+                let _ = LocalStorage::delete(&key);
                 d.dispatch(Action::Reset);
             }
         })
@@ -351,7 +446,7 @@ pub fn app() -> Html {
                 </div>
             }
             <section class="card">
-                <Picker profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} />
+                <Picker profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} locked={config.lock_profile} />
             </section>
             <section class="card" ondrop={on_drop} ondragover={on_dragover}>
                 <h2>{tr(lang, "1. 选择视频", "1. Pick the video")}</h2>
@@ -385,7 +480,7 @@ pub fn app() -> Html {
             <section class="card">
                 <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
                 <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
-                    ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat()} zip_name={zip_name}
+                    ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
                     on_start={start_crc.clone()} on_cancel={cancel_crc} on_bundle={on_bundle} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">

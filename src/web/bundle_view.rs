@@ -71,6 +71,9 @@ pub struct Props {
     pub ready: bool,
     pub failures: Vec<String>,
     pub wechat: bool,
+    /// The bundle goes to the host page's uploader, not to a download.
+    #[prop_or_default]
+    pub to_host: bool,
     pub zip_name: String,
     pub on_start: Callback<()>,
     pub on_cancel: Callback<()>,
@@ -128,7 +131,7 @@ pub fn bundle_view(p: &Props) -> Html {
                 <p class="notice">{tr(lang, "微信内无法下载文件：请点击右上角 ··· → 在浏览器打开，再打包下载。", "WeChat blocks downloads: tap ··· → Open in Browser, then bundle and download there.")}</p>
             } else if done {
                 if p.failures.is_empty() {
-                    <button class="primary" id="bundle-download" onclick={p.on_bundle.reform(|_| false)}>{tr(lang, "下载打包文件（.zip）", "Download the bundle (.zip)")}</button>
+                    <button class="primary" id="bundle-download" onclick={p.on_bundle.reform(|_| false)}>{if p.to_host { tr(lang, "提交打包文件", "Hand over the bundle") } else { tr(lang, "下载打包文件（.zip）", "Download the bundle (.zip)") }}</button>
                 } else {
                     <p class="field-error">{format!("{}{}", tr(lang, "仍有未通过项：", "Still failing: "), p.failures.join(", "))}</p>
                     <button id="bundle-force" onclick={p.on_bundle.reform(|_| true)}>{tr(lang, "仍然打包（清单会记录未通过项）", "Bundle anyway (the manifest records the failures)")}</button>

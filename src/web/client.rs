@@ -70,6 +70,7 @@ fn result<T>(w: &mut Wire<T>) -> Result<T, UiError> {
 }
 
 pub struct WorkerClient {
+    url: String,
     on: Callback<FromWorker>,
     worker: Worker,
     next: Cell<u32>,
@@ -78,9 +79,9 @@ pub struct WorkerClient {
 }
 
 impl WorkerClient {
-    pub fn new(on: Callback<FromWorker>) -> Result<WorkerClient, JsValue> {
+    pub fn new(url: &str, on: Callback<FromWorker>) -> Result<WorkerClient, JsValue> {
         let keep = on.clone();
-        let worker = Worker::new(WORKER_URL)?;
+        let worker = Worker::new(url)?;
         let on2 = on.clone();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
@@ -127,6 +128,7 @@ impl WorkerClient {
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         Ok(WorkerClient {
+            url: url.to_string(),
             on: keep,
             worker,
             next: Cell::new(1),
@@ -138,7 +140,7 @@ impl WorkerClient {
     /// Stop whatever the worker is doing (a CRC pass cannot be interrupted
     /// from outside: the worker is ended and a fresh one started).
     pub fn restart(&mut self) -> Result<(), JsValue> {
-        let fresh = WorkerClient::new(self.on.clone())?;
+        let fresh = WorkerClient::new(&self.url, self.on.clone())?;
         *self = fresh;
         Ok(())
     }

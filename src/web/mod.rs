@@ -1,10 +1,12 @@
 //! The browser edge: the Yew app (page side) and the worker. Only this module
 //! sees `web_sys`; everything it shows comes from the core.
 
+pub mod api;
 pub mod app;
 mod attachments;
 pub mod bundle_view;
 pub mod client;
+pub mod embed;
 mod form_view;
 mod picker;
 mod preview;
@@ -14,6 +16,7 @@ pub mod state;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
 
 use crate::Lang;
 
@@ -64,16 +67,75 @@ pub fn in_worker() -> bool {
     !js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
 }
 
-/// Start the app in `<main id="app">` (or the body).
+/// Start the standalone app in `<main id="app" data-preflight="standalone">`,
+/// or the iframe mode when the page was opened with `?origin=…`. On a host
+/// page (the custom element loaded the module) nothing starts by itself: the
+/// element calls [`embed::mount`].
 pub fn start() {
-    let root = gloo::utils::document().get_element_by_id("app");
-    match root {
-        Some(el) => {
-            el.set_inner_html("");
-            yew::Renderer::<app::App>::with_root(el).render();
-        }
-        None => {
-            yew::Renderer::<app::App>::new().render();
-        }
+    let Some(el) = gloo::utils::document().get_element_by_id("app") else {
+        return;
+    };
+    if el.get_attribute("data-preflight").as_deref() != Some("standalone") {
+        return;
     }
+    el.set_inner_html("");
+    let config = match embed::iframe_origin() {
+        Some(origin) => {
+            let sink = embed::post_sink(origin.clone());
+            let c = embed::Config::from_host(&embed::iframe_config(), Some(sink.clone()));
+            listen_for_config(origin, sink, el.clone());
+            c
+        }
+        None => embed::Config::standalone(),
+    };
+    let handle = yew::Renderer::<app::App>::with_root_and_props(
+        el,
+        app::AppProps {
+            config: std::rc::Rc::new(config),
+        },
+    )
+    .render();
+    APP.with(|a| *a.borrow_mut() = Some(handle));
+}
+
+thread_local! {
+    static APP: std::cell::RefCell<Option<yew::AppHandle<app::App>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// iframe mode: take `{type: "preflight:config", …}` from the named origin
+/// only; anything else is ignored.
+fn listen_for_config(origin: String, sink: embed::HostSink, _el: web_sys::Element) {
+    let window = gloo::utils::window();
+    let listener = gloo::events::EventListener::new(&window, "message", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        if e.origin() != origin {
+            return;
+        }
+        let data = e.data();
+        let kind = js_sys::Reflect::get(&data, &"type".into())
+            .ok()
+            .and_then(|v| v.as_string());
+        if kind.as_deref() != Some("preflight:config") {
+            return;
+        }
+        let json = js_sys::JSON::stringify(&data)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        let mut host: embed::HostConfig = serde_json::from_str(&json).unwrap_or_default();
+        if host.bundle.is_none() {
+            host.bundle = Some("event".into());
+        }
+        let c = embed::Config::from_host(&host, Some(sink.clone()));
+        APP.with(|a| {
+            if let Some(h) = a.borrow_mut().as_mut() {
+                h.update(app::AppProps {
+                    config: std::rc::Rc::new(c),
+                });
+            }
+        });
+    });
+    listener.forget();
 }

@@ -14,6 +14,9 @@ pub struct Props {
     pub profile: Rc<Profile>,
     pub saved: Saved,
     pub dispatch: UseReducerDispatcher<State>,
+    /// The host fixed the contest: show it, offer no other.
+    #[prop_or_default]
+    pub locked: bool,
 }
 
 fn choices(
@@ -56,11 +59,15 @@ pub fn picker(p: &Props) -> Html {
     html! {
         <>
             <h2>{tr(lang, "比赛", "Contest")}</h2>
+            if p.locked {
+                <p class="contest" id="profile-locked"><strong>{ if zh { prof.name.clone() } else { prof.name_en.clone() } }</strong></p>
+            } else {
             <select id="profile" onchange={on_profile} aria-label={tr(lang, "选择比赛", "Choose the contest")}>
                 { for all.iter().map(|x| html! {
                     <option value={x.id.clone()} selected={x.id == prof.id}>{ if zh { x.name.clone() } else { x.name_en.clone() } }</option>
                 }) }
             </select>
+            }
             <p class="hint">{format!("{} · {}", prof.issuer, prof.notice)}
                 if let Some(d) = &prof.deadline {
                     {format!(" · {} {}", tr(lang, "截止", "deadline"), d.date)}

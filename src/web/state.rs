@@ -89,6 +89,8 @@ pub enum Crc {
 pub struct State {
     pub saved: Saved,
     pub profile: Option<Rc<Profile>>,
+    /// A host page's own profile, which replaces the built-in ones.
+    pub custom: Option<Rc<Profile>>,
     pub video: Video,
     pub attachments: Vec<Att>,
     pub att_errors: Vec<(String, UiError)>,
@@ -113,10 +115,11 @@ pub enum Action {
 }
 
 impl State {
-    pub fn new(saved: Saved) -> State {
+    pub fn new(saved: Saved, custom: Option<Rc<Profile>>) -> State {
         let mut s = State {
             saved,
             profile: None,
+            custom,
             video: Video::None,
             attachments: Vec::new(),
             att_errors: Vec::new(),
@@ -127,13 +130,18 @@ impl State {
     }
 
     fn load_profile(&mut self) {
-        if self.saved.profile.is_empty() {
+        if let Some(c) = &self.custom {
+            self.saved.profile = c.id.clone();
+            self.profile = Some(c.clone());
+        } else if self.saved.profile.is_empty() {
             self.saved.profile = profile::builtin_ids()
                 .next()
                 .unwrap_or_default()
                 .to_string();
         }
-        self.profile = profile::builtin(&self.saved.profile).ok().map(Rc::new);
+        if self.custom.is_none() {
+            self.profile = profile::builtin(&self.saved.profile).ok().map(Rc::new);
+        }
         if self.profile.is_none() {
             self.saved.profile = profile::builtin_ids()
                 .next()
@@ -234,10 +242,13 @@ impl Reducible for State {
             Action::Crc(c) => s.crc = c,
             Action::Reset => {
                 let lang = s.saved.lang;
-                s = State::new(Saved {
-                    lang,
-                    ..Default::default()
-                });
+                s = State::new(
+                    Saved {
+                        lang,
+                        ..Default::default()
+                    },
+                    s.custom.clone(),
+                );
             }
         }
         Rc::new(s)

@@ -1,0 +1,278 @@
+//! The headless JS API for platforms that want only the verdict:
+//! `probe(file)`, `check(file, profile, options)`, `bundle({...})`, each a
+//! Promise; typed in `www/embed/preflight.d.ts`. It reads Blob slices
+//! asynchronously on the calling thread (no UI, no worker needed).
+
+use js_sys::{Reflect, Uint8Array};
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, File};
+
+use crate::Error;
+use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
+use crate::check::{self, Input, Report};
+use crate::form::{self, Attached, FormValues};
+use crate::probe::{MediaInfo, Poll, Probe};
+use crate::profile::{self, Profile};
+
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+const MAX_SCAN: f64 = 64.0 * 1024.0 * 1024.0;
+
+fn reject(e: Error) -> JsValue {
+    let s = serde_json::to_string(&e).unwrap_or_default();
+    js_sys::JSON::parse(&s).unwrap_or_else(|_| JsValue::from_str(&e.message_en))
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    let s = serde_json::to_string(v).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    js_sys::JSON::parse(&s)
+}
+
+async fn read(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, Error> {
+    let slice = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|_| Error::io("Blob.slice"))?;
+    let ab = JsFuture::from(slice.array_buffer())
+        .await
+        .map_err(|_| Error::io("Blob.arrayBuffer"))?;
+    Ok(Uint8Array::new(&ab).to_vec())
+}
+
+/// Probe a Blob/File, reading only the ranges the probe asks for.
+pub async fn probe_blob(blob: &Blob) -> Result<MediaInfo, Error> {
+    let mut p = Probe::new(blob.size() as u64);
+    loop {
+        match p.poll() {
+            Poll::Done(r) => {
+                return r.map(|mut m| {
+                    m.file = blob.dyn_ref::<File>().map(|f| f.name()).unwrap_or_default();
+                    m
+                });
+            }
+            Poll::Need(n) => {
+                let bytes = read(blob, n.offset as f64, (n.offset + n.len) as f64).await?;
+                p.feed(&bytes);
+            }
+        }
+    }
+}
+
+async fn crc_blob(blob: &Blob) -> Result<u32, Error> {
+    let size = blob.size();
+    let mut h = crc32fast::Hasher::new();
+    let mut off = 0.0;
+    while off < size {
+        let end = (off + CHUNK).min(size);
+        let b = read(blob, off, end).await?;
+        if b.is_empty() {
+            return Err(Error::truncated("file shrank while reading"));
+        }
+        h.update(&b);
+        off += b.len() as f64;
+    }
+    Ok(h.finalize())
+}
+
+/// A profile given as a built-in id, a JSON string or an object.
+fn profile_of(v: &JsValue) -> Result<Profile, Error> {
+    if let Some(s) = v.as_string() {
+        if s.trim_start().starts_with('{') {
+            return Profile::from_json(&s);
+        }
+        return profile::builtin(&s);
+    }
+    let s = js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            Error::new(
+                "bad_profile",
+                "比赛配置应为 id、JSON 文本或对象。",
+                "The profile must be an id, JSON text or an object.",
+            )
+        })?;
+    Profile::from_json(&s)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Options {
+    category: Option<String>,
+    channel: Option<String>,
+    form: Option<FormValues>,
+}
+
+fn options_of(v: &JsValue) -> Result<Options, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Options::default());
+    }
+    let s = js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&s).map_err(|e| {
+        Error::new(
+            "bad_options",
+            format!("选项无效：{e}"),
+            format!("Invalid options: {e}"),
+        )
+    })
+}
+
+fn run_check(p: &Profile, o: &Options, m: &MediaInfo, attached: Option<&[Attached]>) -> Report {
+    check::check(
+        p,
+        &Input {
+            category: o.category.as_deref(),
+            channel: o.channel.as_deref(),
+            media: Some(m),
+            form: o.form.as_ref(),
+            attachments: attached,
+            file_name: Some(&m.file),
+        },
+    )
+}
+
+/// `probe(file)` → the probe's JSON (as `preflight probe --json`).
+#[wasm_bindgen(js_name = probe)]
+pub async fn probe_js(file: Blob) -> Result<JsValue, JsValue> {
+    let m = probe_blob(&file).await.map_err(reject)?;
+    to_js(&m)
+}
+
+/// `check(file, profile, {category, channel, form})` → the report (as
+/// `preflight check --json`).
+#[wasm_bindgen(js_name = check)]
+pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let p = profile_of(&profile).map_err(reject)?;
+    let o = options_of(&options).map_err(reject)?;
+    let m = probe_blob(&file).await.map_err(reject)?;
+    to_js(&run_check(&p, &o, &m, None))
+}
+
+/// `bundle({profile, category, channel, form, video, attachments: [{slot, file}], force})`
+/// → `{blob, name, manifest, report}`.
+#[wasm_bindgen(js_name = bundle)]
+pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
+    let get = |k: &str| Reflect::get(&opts, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let p = profile_of(&get("profile")).map_err(reject)?;
+    let o = options_of(&opts).map_err(reject)?;
+    let video: File = get("video").dyn_into().map_err(|_| {
+        reject(Error::new(
+            "bad_options",
+            "缺少视频文件 video。",
+            "`video` (a File) is required.",
+        ))
+    })?;
+    let force = get("force").as_bool().unwrap_or(false);
+    let info = probe_blob(&video).await.map_err(reject)?;
+    let mut scans = Vec::new();
+    let mut files = Vec::new();
+    let mut attached = Vec::new();
+    let list = get("attachments");
+    if list.is_object() {
+        for item in js_sys::Array::from(&list).iter() {
+            let slot_id = Reflect::get(&item, &"slot".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let file: File = Reflect::get(&item, &"file".into())
+                .ok()
+                .and_then(|v| v.dyn_into().ok())
+                .ok_or_else(|| {
+                    reject(Error::new(
+                        "bad_options",
+                        "附件需要 {slot, file}。",
+                        "Each attachment needs {slot, file}.",
+                    ))
+                })?;
+            let slot = p
+                .attachments
+                .iter()
+                .find(|a| a.id == slot_id)
+                .ok_or_else(|| {
+                    reject(Error::new(
+                        "unknown_slot",
+                        format!("附件位置「{slot_id}」不存在。"),
+                        format!("Unknown attachment slot \"{slot_id}\"."),
+                    ))
+                })?;
+            if file.size() > MAX_SCAN {
+                return Err(reject(Error::too_large(&file.name(), MAX_SCAN as u64)));
+            }
+            let bytes = read(&file, 0.0, file.size()).await.map_err(reject)?;
+            let kind = form::check_attachment(
+                slot,
+                &file.name(),
+                bytes.len() as u64,
+                form::detect(&bytes),
+            )
+            .map_err(reject)?;
+            attached.push(Attached {
+                slot: slot_id.clone(),
+                name: file.name(),
+                size: bytes.len() as u64,
+                kind: Some(kind),
+                heic: false,
+            });
+            scans.push(ScanIn {
+                slot: slot_id,
+                name: file.name(),
+                size: bytes.len() as u64,
+                crc32: crc32fast::hash(&bytes),
+                sha256: bundle::sha256_hex(&bytes),
+                kind,
+            });
+            files.push(file);
+        }
+    }
+    let report = run_check(&p, &o, &info, Some(&attached));
+    let crc = crc_blob(&video).await.map_err(reject)?;
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    let form = o.form.clone().unwrap_or_default();
+    let ticks = Default::default();
+    let plan = bundle::plan(&PlanInput {
+        profile: &p,
+        category: o.category.as_deref(),
+        channel: o.channel.as_deref(),
+        form: &form,
+        ticks: &ticks,
+        video: &VideoIn {
+            size: video.size() as u64,
+            crc32: crc,
+            info,
+        },
+        scans: &scans,
+        report: &report,
+        unix_time: now,
+        forced: force,
+        tool: concat!("preflight-js ", env!("CARGO_PKG_VERSION")),
+    })
+    .map_err(reject)?;
+    let (parts, _) = plan.layout(now).map_err(reject)?;
+    let blob = super::bundle_view::zip_blob(&plan, &parts, &video, &files)?;
+    let manifest = plan
+        .entries
+        .iter()
+        .find(|e| e.name == "manifest.json")
+        .and_then(|e| match &e.source {
+            bundle::Source::Bytes(b) => std::str::from_utf8(b).ok(),
+            _ => None,
+        })
+        .and_then(|t| js_sys::JSON::parse(t).ok())
+        .unwrap_or(JsValue::NULL);
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &"blob".into(), &blob);
+    let _ = Reflect::set(&out, &"name".into(), &plan.zip_name.into());
+    let _ = Reflect::set(&out, &"manifest".into(), &manifest);
+    let _ = Reflect::set(&out, &"report".into(), &to_js(&report)?);
+    Ok(out.into())
+}
+
+/// The built-in profiles' ids.
+#[wasm_bindgen(js_name = profiles)]
+pub fn profiles_js() -> Vec<JsValue> {
+    profile::builtin_ids().map(JsValue::from).collect()
+}

@@ -1,0 +1,100 @@
+// Types for Preflight's embed script (preflight-embed.js).
+
+export type Status = 'pass' | 'warn' | 'fail' | 'manual' | 'unknown';
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface PreflightError {
+  code: string;
+  message_zh: string;
+  message_en: string;
+}
+
+export interface MediaInfo {
+  file: string;
+  size_bytes: number;
+  container: string;
+  brands: string[];
+  duration_s: number | null;
+  faststart: boolean | null;
+  fragmented: boolean;
+  bytes_read: number;
+  reads: number;
+  creation_time: string | null;
+  location: { latitude: number; longitude: number; altitude: number | null; source: string } | null;
+  video: {
+    codec: string; width: number; height: number; display_width: number; display_height: number;
+    rotation: 0 | 90 | 180 | 270; pixel_aspect: string; frame_rate: number | null;
+    bitrate_bps: number | null; duration_s: number | null;
+  } | null;
+  audio: { codec: string; channels: number | null; sample_rate: number | null; bitrate_bps: number | null; duration_s: number | null } | null;
+  top_level: string[];
+  notes: string[];
+}
+
+export interface RuleResult {
+  id: string;
+  status: Status;
+  measured: string;
+  expected: string;
+  message_zh: string;
+  message_en: string;
+  fix_zh: string;
+  fix_en: string;
+  source: string;
+  kind: 'video' | 'form' | 'attachment' | 'checklist';
+  preview?: 'start' | 'end';
+}
+
+export interface Report {
+  profile: string;
+  category: string | null;
+  channel: string | null;
+  verdict: Verdict;
+  rules: RuleResult[];
+  media: MediaInfo | null;
+}
+
+/** A built-in profile id, a profile as JSON text, or a profile object (docs/PROFILES.md). */
+export type ProfileInput = string | object;
+
+export type FormValues = Record<string, string | string[]>;
+
+export interface CheckOptions {
+  category?: string;
+  channel?: string;
+  form?: FormValues;
+}
+
+export interface BundleOptions extends CheckOptions {
+  profile: ProfileInput;
+  video: File;
+  attachments?: { slot: string; file: File }[];
+  /** Bundle although a rule fails; the manifest records the failures. */
+  force?: boolean;
+}
+
+export interface Bundle {
+  blob: Blob;
+  name: string;
+  manifest: object;
+  report: Report;
+}
+
+export interface PreflightApi {
+  ready(): Promise<true>;
+  profiles(): Promise<string[]>;
+  probe(file: Blob): Promise<MediaInfo>;
+  check(file: Blob, profile: ProfileInput, options?: CheckOptions): Promise<Report>;
+  bundle(options: BundleOptions): Promise<Bundle>;
+}
+
+declare global {
+  interface Window {
+    Preflight: PreflightApi;
+  }
+  interface HTMLElementEventMap {
+    'preflight-report': CustomEvent<Report>;
+    'preflight-bundle': CustomEvent<{ blob: Blob; name: string; manifest: object }>;
+    'preflight-error': CustomEvent<PreflightError>;
+  }
+}
