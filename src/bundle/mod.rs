@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::check::{Report, Status};
 use crate::error::Error;
@@ -135,12 +134,26 @@ const WINDOWS_RESERVED: [&str; 22] = [
     "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
+/// Unicode NFC. Natively from `unicode-normalization`; in the browser from
+/// the platform's own `String.prototype.normalize`, which saves the wasm
+/// payload the crate's tables (see BENCHMARKS.md).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn nfc(s: &str) -> String {
+    js_sys::JsString::from(s).normalize("NFC").into()
+}
+
 /// A safe file-name stem: NFC, no characters Windows forbids, no control
 /// characters, no path separators or `..`, no trailing dots or spaces, not a
 /// reserved device name, at most [`MAX_STEM`] characters.
 pub fn sanitize(s: &str) -> String {
-    let mut out: String = s
-        .nfc()
+    let mut out: String = nfc(s)
+        .chars()
         .map(|c| match c {
             '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c if c.is_control() => ' ',

@@ -10,14 +10,14 @@ use yew::prelude::*;
 
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
-use super::client::{FromWorker, WorkerClient};
+use super::client::{FromWorker, WorkerClient, crc_workers};
 use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
 use super::report::ReportView;
-use super::state::{Action, Crc, Saved, State, Video};
+use super::state::{Action, Crc, CrcPart, Saved, State, Video};
 use super::tr;
 use crate::Lang;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
@@ -104,7 +104,8 @@ fn widget(props: &AppProps) -> Html {
             State::new(saved, config.profile.clone())
         })
     };
-    let client: Rc<RefCell<Option<WorkerClient>>> = use_mut_ref(|| None);
+    // The workers: the first also probes; all share the CRC pass.
+    let client: Rc<RefCell<Vec<WorkerClient>>> = use_mut_ref(Vec::new);
     let lang = state.saved.lang;
 
     // Save every change of what the user typed or chose.
@@ -116,7 +117,7 @@ fn widget(props: &AppProps) -> Html {
         });
     }
 
-    // One worker for the page's life.
+    // The workers live as long as the page.
     {
         let client = client.clone();
         let worker_url = config.worker_url.clone();
@@ -127,28 +128,22 @@ fn widget(props: &AppProps) -> Html {
                     dispatch.dispatch(Action::Probed(result, ms, now()))
                 }
                 FromWorker::Progress { id, done, ms } => {
-                    dispatch.dispatch(Action::Crc(Crc::Running {
-                        id,
-                        done,
-                        total: 0,
-                        ms,
-                    }))
+                    dispatch.dispatch(Action::CrcProgress { id, done, ms })
                 }
-                FromWorker::Crc {
-                    result, size, ms, ..
-                } => dispatch.dispatch(Action::Crc(match result {
-                    Ok(crc) => Crc::Done { crc, size, ms },
-                    Err(e) => Crc::Failed(e),
-                })),
+                FromWorker::Crc { id, result, ms, .. } => {
+                    dispatch.dispatch(Action::CrcShare { id, result, ms })
+                }
                 FromWorker::Failed { message } => dispatch.dispatch(Action::Probed(
                     Err(super::UiError::internal(&message)),
                     0.0,
                     now(),
                 )),
             });
-            match WorkerClient::new(&worker_url, on) {
-                Ok(c) => *client.borrow_mut() = Some(c),
-                Err(_) => gloo::console::error!("worker failed to start"),
+            for _ in 0..crc_workers() {
+                match WorkerClient::new(&worker_url, on.clone()) {
+                    Ok(c) => client.borrow_mut().push(c),
+                    Err(_) => gloo::console::error!("worker failed to start"),
+                }
             }
             || ()
         });
@@ -159,7 +154,7 @@ fn widget(props: &AppProps) -> Html {
         let client = client.clone();
         Callback::from(move |file: File| {
             dispatch.dispatch(Action::VideoPicked(file.clone(), now()));
-            if let Some(c) = client.borrow().as_ref() {
+            if let Some(c) = client.borrow().first() {
                 c.probe(&file);
             }
         })
@@ -194,22 +189,39 @@ fn widget(props: &AppProps) -> Html {
         let client = client.clone();
         let file = state.file().cloned();
         Callback::from(move |_: ()| {
-            if let (Some(c), Some(f)) = (client.borrow().as_ref(), file.as_ref()) {
-                let id = c.crc(f);
-                dispatch.dispatch(Action::Crc(Crc::Running {
-                    id,
-                    done: 0,
-                    total: f.size() as u64,
-                    ms: 0.0,
-                }));
+            let pool = client.borrow();
+            let Some(f) = file.as_ref() else { return };
+            if pool.is_empty() {
+                return;
             }
+            // Split the file into one share per worker (at least 64 MiB each).
+            let total = f.size() as u64;
+            let k = (pool.len() as u64).min(total.div_ceil(64 << 20)).max(1);
+            let share = total.div_ceil(k);
+            let mut parts = Vec::new();
+            for (i, c) in pool.iter().take(k as usize).enumerate() {
+                let start = share * i as u64;
+                let end = (start + share).min(total);
+                let id = c.crc(f, start, end);
+                parts.push(CrcPart {
+                    id,
+                    len: end - start,
+                    done: 0,
+                    crc: None,
+                });
+            }
+            dispatch.dispatch(Action::Crc(Crc::Running {
+                parts,
+                total,
+                ms: 0.0,
+            }));
         })
     };
     let cancel_crc = {
         let dispatch = state.dispatcher();
         let client = client.clone();
         Callback::from(move |_: ()| {
-            if let Some(c) = client.borrow_mut().as_mut() {
+            for c in client.borrow_mut().iter_mut() {
                 let _ = c.restart();
             }
             dispatch.dispatch(Action::Crc(Crc::Idle));

@@ -94,7 +94,8 @@ pub fn bundle_view(p: &Props) -> Html {
                 <button id="crc-start" onclick={p.on_start.reform(|_| ())}>{tr(lang, "准备打包（校验视频）", "Prepare the bundle (checksum the video)")}</button>
             }
         },
-        Crc::Running { done, ms, .. } => {
+        Crc::Running { ms, .. } => {
+            let done = &p.crc.done_bytes();
             let speed = if *ms > 0.0 {
                 *done as f64 / (*ms / 1000.0)
             } else {
@@ -113,8 +114,10 @@ pub fn bundle_view(p: &Props) -> Html {
                 </div>
             }
         }
-        Crc::Done { size, ms, .. } => html! {
-            <p class="hint" id="crc-done" data-ms={format!("{ms:.0}")} data-bytes={size.to_string()}>
+        Crc::Done {
+            size, ms, workers, ..
+        } => html! {
+            <p class="hint" id="crc-done" data-ms={format!("{ms:.0}")} data-bytes={size.to_string()} data-workers={workers.to_string()}>
                 {format!("{} {:.0} MB · {:.0} ms · {:.0} MB/s", tr(lang, "视频已校验", "Video checksummed"), mb(*size), ms, if *ms > 0.0 { mb(*size) / (ms / 1000.0) } else { 0.0 })}
             </p>
         },

@@ -69,11 +69,29 @@ fn result<T>(w: &mut Wire<T>) -> Result<T, UiError> {
     }
 }
 
+thread_local! {
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// How many workers share the CRC pass: `?crc_workers=N` (1–8), else the
+/// device's cores, at most 4.
+pub fn crc_workers() -> usize {
+    let w = gloo::utils::window();
+    let param = w
+        .location()
+        .search()
+        .ok()
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("crc_workers"))
+        .and_then(|v| v.parse::<usize>().ok());
+    let cores = w.navigator().hardware_concurrency() as usize;
+    param.unwrap_or(cores.min(4)).clamp(1, 8)
+}
+
 pub struct WorkerClient {
     url: String,
     on: Callback<FromWorker>,
     worker: Worker,
-    next: Cell<u32>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -131,7 +149,6 @@ impl WorkerClient {
             url: url.to_string(),
             on: keep,
             worker,
-            next: Cell::new(1),
             _onmessage: onmessage,
             _onerror: onerror,
         })
@@ -145,23 +162,32 @@ impl WorkerClient {
         Ok(())
     }
 
-    fn send(&self, cmd: &str, file: &File) -> u32 {
-        let id = self.next.get();
-        self.next.set(id.wrapping_add(1));
+    fn send(&self, cmd: &str, file: &File, range: Option<(u64, u64)>) -> u32 {
+        // Ids are unique across every worker of the page.
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        });
         let o = js_sys::Object::new();
         let _ = Reflect::set(&o, &"cmd".into(), &cmd.into());
         let _ = Reflect::set(&o, &"id".into(), &f64::from(id).into());
         let _ = Reflect::set(&o, &"file".into(), file);
+        if let Some((a, b)) = range {
+            let _ = Reflect::set(&o, &"start".into(), &(a as f64).into());
+            let _ = Reflect::set(&o, &"end".into(), &(b as f64).into());
+        }
         let _ = self.worker.post_message(&o);
         id
     }
 
     pub fn probe(&self, file: &File) -> u32 {
-        self.send("probe", file)
+        self.send("probe", file, None)
     }
 
-    pub fn crc(&self, file: &File) -> u32 {
-        self.send("crc", file)
+    /// CRC-32 of `[start, end)` of the file.
+    pub fn crc(&self, file: &File, start: u64, end: u64) -> u32 {
+        self.send("crc", file, Some((start, end)))
     }
 }
 

@@ -68,12 +68,21 @@ pub struct Att {
     pub sha256: String,
 }
 
+/// One worker's share of the CRC pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrcPart {
+    pub id: u32,
+    pub len: u64,
+    pub done: u64,
+    pub crc: Option<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Crc {
     Idle,
+    /// Shares in file order; `ms` since the pass began.
     Running {
-        id: u32,
-        done: u64,
+        parts: Vec<CrcPart>,
         total: u64,
         ms: f64,
     },
@@ -81,8 +90,19 @@ pub enum Crc {
         crc: u32,
         size: u64,
         ms: f64,
+        workers: usize,
     },
     Failed(UiError),
+}
+
+impl Crc {
+    pub fn done_bytes(&self) -> u64 {
+        match self {
+            Crc::Running { parts, .. } => parts.iter().map(|p| p.done).sum(),
+            Crc::Done { size, .. } => *size,
+            _ => 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +131,16 @@ pub enum Action {
     AttachError(String, UiError),
     Detach(usize),
     Crc(Crc),
+    CrcProgress {
+        id: u32,
+        done: u64,
+        ms: f64,
+    },
+    CrcShare {
+        id: u32,
+        result: Result<u32, UiError>,
+        ms: f64,
+    },
     Reset,
 }
 
@@ -240,6 +270,45 @@ impl Reducible for State {
                 }
             }
             Action::Crc(c) => s.crc = c,
+            Action::CrcProgress { id, done, ms: t } => {
+                if let Crc::Running { parts, ms, .. } = &mut s.crc {
+                    if let Some(p) = parts.iter_mut().find(|p| p.id == id) {
+                        p.done = done.min(p.len);
+                        *ms = t.max(*ms);
+                    }
+                }
+            }
+            Action::CrcShare { id, result, ms: t } => {
+                if let Crc::Running { parts, ms, .. } = &mut s.crc {
+                    match result {
+                        Err(e) => s.crc = Crc::Failed(e),
+                        Ok(c) => {
+                            if let Some(p) = parts.iter_mut().find(|p| p.id == id) {
+                                p.crc = Some(c);
+                                p.done = p.len;
+                            }
+                            *ms = t.max(*ms);
+                            if parts.iter().all(|p| p.crc.is_some()) {
+                                // Join the shares with CRC-32 combine, in file order.
+                                let mut h = crc32fast::Hasher::new();
+                                for p in parts.iter() {
+                                    h.combine(&crc32fast::Hasher::new_with_initial_len(
+                                        p.crc.unwrap_or(0),
+                                        p.len,
+                                    ));
+                                }
+                                let size = parts.iter().map(|p| p.len).sum();
+                                s.crc = Crc::Done {
+                                    crc: h.finalize(),
+                                    size,
+                                    ms: *ms,
+                                    workers: parts.len(),
+                                };
+                            }
+                        }
+                    }
+                }
+            }
             Action::Reset => {
                 let lang = s.saved.lang;
                 s = State::new(

@@ -64,13 +64,24 @@ pub fn probe_blob(blob: &Blob, name: &str) -> Result<MediaInfo, Error> {
 
 /// CRC-32 of a whole Blob, reading 4 MiB slices into one buffer; calls
 /// `progress(done)` about every 32 MiB.
-pub fn crc_blob(blob: &Blob, mut progress: impl FnMut(u64)) -> Result<u32, Error> {
+pub fn crc_blob(blob: &Blob, progress: impl FnMut(u64)) -> Result<u32, Error> {
+    crc_range(blob, 0, blob.size() as u64, progress)
+}
+
+/// CRC-32 of `[start, end)` of a Blob: one worker's share of a parallel pass
+/// (the page joins the shares with CRC-32 combine).
+pub fn crc_range(
+    blob: &Blob,
+    start: u64,
+    end: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<u32, Error> {
     let reader = FileReaderSync::new().map_err(|_| Error::io("FileReaderSync"))?;
-    let size = blob.size() as u64;
+    let size = end.min(blob.size() as u64);
     let mut buf = vec![0u8; CRC_CHUNK as usize];
     let mut h = crc32fast::Hasher::new();
-    let mut off = 0u64;
-    let mut last = 0u64;
+    let mut off = start.min(size);
+    let mut last = off;
     while off < size {
         let want = (size - off).min(CRC_CHUNK) as usize;
         let n = read_into(&reader, blob, off, &mut buf[..want])?;
@@ -80,7 +91,7 @@ pub fn crc_blob(blob: &Blob, mut progress: impl FnMut(u64)) -> Result<u32, Error
         h.update(&buf[..n]);
         off += n as u64;
         if off - last >= 32 * 1024 * 1024 || off == size {
-            progress(off);
+            progress(off - start);
             last = off;
         }
     }
@@ -117,7 +128,9 @@ pub fn run() {
                 post(&s2, "probe", id, &json.to_string());
             }
             "crc" => {
-                let r = crc_blob(&file, |done| {
+                let start = get("start").and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+                let end = get("end").and_then(|v| v.as_f64()).unwrap_or(file.size()) as u64;
+                let r = crc_range(&file, start, end, |done| {
                     let ms = now() - t0;
                     post(
                         &s2,
@@ -128,7 +141,9 @@ pub fn run() {
                 });
                 let ms = now() - t0;
                 let json = match r {
-                    Ok(crc) => serde_json::json!({"ok": crc, "ms": ms, "size": file.size() as u64}),
+                    Ok(crc) => {
+                        serde_json::json!({"ok": crc, "ms": ms, "size": end.saturating_sub(start)})
+                    }
                     Err(e) => serde_json::json!({"err": e, "ms": ms}),
                 };
                 post(&s2, "crc", id, &json.to_string());
