@@ -98,6 +98,81 @@ pub fn crc_range(
     Ok(h.finalize())
 }
 
+/// The CRC of `[start, end)` read through a BYOB stream reader into one
+/// reused 4 MiB buffer: no allocation per chunk, so memory stays flat (a
+/// FileReaderSync pass leaves every chunk's ArrayBuffer to the GC, and the
+/// renderer grows by hundreds of MB over a large file). `Ok(None)` where the
+/// browser's Blob streams have no BYOB reader (older WebViews): the caller
+/// falls back to [`crc_range`].
+pub async fn crc_range_byob(
+    blob: &Blob,
+    start: u64,
+    end: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Option<u32>, Error> {
+    let slice = blob
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|_| Error::io("Blob.slice"))?;
+    let stream = slice.stream();
+    let opts = js_sys::Object::new();
+    let _ = Reflect::set(&opts, &"mode".into(), &"byob".into());
+    let get_reader = match Reflect::get(&stream, &"getReader".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        Some(f) => f,
+        None => return Ok(None),
+    };
+    let Ok(reader) = get_reader.call1(&stream, &opts) else {
+        return Ok(None);
+    };
+    let read = Reflect::get(&reader, &"read".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| Error::io("BYOB reader"))?;
+    let mut buffer = js_sys::ArrayBuffer::new(CRC_CHUNK as u32);
+    let mut wasm_buf = vec![0u8; CRC_CHUNK as usize];
+    let mut h = crc32fast::Hasher::new();
+    let (mut done_bytes, mut last) = (0u64, 0u64);
+    loop {
+        let view = Uint8Array::new(&buffer);
+        let promise: js_sys::Promise = read
+            .call1(&reader, &view)
+            .map_err(|e| Error::io(&format!("stream read: {e:?}")))?
+            .dyn_into()
+            .map_err(|_| Error::io("stream read"))?;
+        let res = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| Error::io(&format!("stream read: {e:?}")))?;
+        if Reflect::get(&res, &"done".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let value: Uint8Array = Reflect::get(&res, &"value".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or_else(|| Error::io("stream value"))?;
+        let n = (value.length() as usize).min(wasm_buf.len());
+        value.subarray(0, n as u32).copy_to(&mut wasm_buf[..n]);
+        h.update(&wasm_buf[..n]);
+        done_bytes += n as u64;
+        // The buffer came back (transferred): reuse it.
+        buffer = value.buffer();
+        if done_bytes - last >= 32 * 1024 * 1024 {
+            progress(done_bytes);
+            last = done_bytes;
+        }
+    }
+    if done_bytes != end.saturating_sub(start) {
+        return Err(Error::truncated("file shrank while reading"));
+    }
+    progress(done_bytes);
+    Ok(Some(h.finalize()))
+}
+
 /// Entry point of the worker binary.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
@@ -130,23 +205,31 @@ pub fn run() {
             "crc" => {
                 let start = get("start").and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
                 let end = get("end").and_then(|v| v.as_f64()).unwrap_or(file.size()) as u64;
-                let r = crc_range(&file, start, end, |done| {
+                let s3 = s2.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let progress = |done: u64| {
+                        let ms = now() - t0;
+                        post(
+                            &s3,
+                            "progress",
+                            id,
+                            &serde_json::json!({"done": done, "ms": ms}).to_string(),
+                        );
+                    };
+                    let r = match crc_range_byob(&file, start, end, progress).await {
+                        Ok(Some(crc)) => Ok(crc),
+                        Ok(None) => crc_range(&file, start, end, progress),
+                        Err(e) => Err(e),
+                    };
                     let ms = now() - t0;
-                    post(
-                        &s2,
-                        "progress",
-                        id,
-                        &serde_json::json!({"done": done, "ms": ms}).to_string(),
-                    );
+                    let json = match r {
+                        Ok(crc) => {
+                            serde_json::json!({"ok": crc, "ms": ms, "size": end.saturating_sub(start)})
+                        }
+                        Err(e) => serde_json::json!({"err": e, "ms": ms}),
+                    };
+                    post(&s3, "crc", id, &json.to_string());
                 });
-                let ms = now() - t0;
-                let json = match r {
-                    Ok(crc) => {
-                        serde_json::json!({"ok": crc, "ms": ms, "size": end.saturating_sub(start)})
-                    }
-                    Err(e) => serde_json::json!({"err": e, "ms": ms}),
-                };
-                post(&s2, "crc", id, &json.to_string());
             }
             other => post(
                 &s2,
