@@ -797,7 +797,7 @@ fn hostile_box_sizes() {
         };
         cases.push((name.into(), trak.file(), code));
     }
-    // sgpd claiming 2^32-1 zero-length entries (mp4-atom builds each one):
+    // sgpd claiming 2^32-1 zero-length entries (the mp4-atom crate, our first parser, built each one):
     // in a moof, in a traf, in a sample entry.
     let sgpd = {
         let mut b = b"xxxx".to_vec();
@@ -824,7 +824,7 @@ fn hostile_box_sizes() {
         .file(),
         None,
     ));
-    // Descriptors nested 20,000 deep in an esds (mp4-atom decodes each
+    // Descriptors nested 20,000 deep in an esds (the mp4-atom crate, our first parser, decoded each
     // before finding it out of place).
     for (name, tag, prefix) in [
         (
@@ -950,7 +950,7 @@ fn deep_nesting() {
         frag.extend_from_slice(&bx(b"moof", &deep));
         let _ = run(&format!("{name} in a moof"), &frag);
     }
-    // Inside a sample entry, where mp4-atom decodes children of any kind.
+    // Inside a sample entry, where the mp4-atom crate, our first parser, decoded children of any kind.
     for chain in [
         &[b"sinf", b"schi"][..],
         &[b"avc1"],

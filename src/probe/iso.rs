@@ -1,14 +1,11 @@
-//! The one module that talks to `mp4-atom` (pinned, pre-1.0): it turns the
-//! crate's boxes into our own plain facts, and derives every number
-//! (duration with edit lists, frame rate from `stts`, bitrate from `stsz`,
-//! rotation from the matrix, display size) with checked arithmetic.
+//! From the `moov` (and `moof`s) to plain facts: tracks, codecs, sizes, and
+//! every derived number (duration with edit lists, frame rate from `stts`,
+//! bitrate from `stsz`, rotation from the matrix, display size) with checked
+//! arithmetic. Leaf boxes are decoded by [`super::boxes`].
 
 use std::collections::BTreeMap;
 
-use mp4_atom::{
-    Codec, Decode, Elst, Hdlr, Mdhd, Mehd, Mvhd, Stsd, Stsz, StszSamples, Stts, Tfhd, Tkhd, Trex,
-    Trun, TrunSamples,
-};
+use super::boxes;
 
 use super::bmff::{children, fourcc, meta_location, udta_location};
 use super::{AudioInfo, Location, MediaInfo, VideoInfo};
@@ -24,6 +21,8 @@ pub struct MoovFacts {
     pub mehd: Option<u64>,
     /// trex default sample duration per track id.
     pub trex: BTreeMap<u32, u32>,
+    /// trex default sample size per track id.
+    pub trex_size: BTreeMap<u32, u32>,
     pub location: Option<Location>,
     pub notes: Vec<String>,
 }
@@ -73,14 +72,14 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
     let mut have_mvhd = false;
     for (kind, b, whole) in children(body) {
         match &kind {
-            b"mvhd" => match Mvhd::decode(&mut &whole[..]) {
-                Ok(h) => {
+            b"mvhd" => match boxes::mvhd(whole) {
+                Some(h) => {
                     m.timescale = h.timescale;
                     m.duration = h.duration;
-                    m.creation = h.creation_time;
+                    m.creation = h.creation;
                     have_mvhd = true;
                 }
-                Err(e) => m.notes.push(format!("mvhd unreadable: {e}")),
+                None => m.notes.push("mvhd unreadable".into()),
             },
             b"trak" => match parse_trak(b) {
                 Ok(mut t) => {
@@ -92,20 +91,20 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
                 Err(e) => m.notes.push(format!("track skipped: {e}")),
             },
             b"mvex" => {
-                // Leaf by leaf: mp4-atom's container decoders recurse into
-                // whatever boxes they meet, and a hostile file nests thousands.
+                // Leaf by leaf, never recursing into whatever a hostile file nests.
                 m.has_mvex = true;
                 for (k, _, leaf) in children(b) {
                     match &k {
-                        b"mehd" => match Mehd::decode(&mut &leaf[..]) {
-                            Ok(h) => m.mehd = Some(h.fragment_duration).filter(|&d| d > 0),
-                            Err(e) => m.notes.push(format!("mehd unreadable: {e}")),
+                        b"mehd" => match boxes::mehd(leaf) {
+                            Some(d) => m.mehd = Some(d).filter(|&d| d > 0),
+                            None => m.notes.push("mehd unreadable".into()),
                         },
-                        b"trex" => match Trex::decode(&mut &leaf[..]) {
-                            Ok(t) => {
-                                m.trex.insert(t.track_id, t.default_sample_duration);
+                        b"trex" => match boxes::trex(leaf) {
+                            Some((id, dur, size)) => {
+                                m.trex.insert(id, dur);
+                                m.trex_size.insert(id, size);
                             }
-                            Err(e) => m.notes.push(format!("trex unreadable: {e}")),
+                            None => m.notes.push("trex unreadable".into()),
                         },
                         _ => {}
                     }
@@ -147,19 +146,17 @@ fn find<'a>(body: &'a [u8], path: &[&[u8; 4]]) -> Option<&'a [u8]> {
 }
 
 /// Decode one `trak` box by box: each leaf (`tkhd`, `mdhd`, `hdlr`, `stsd`,
-/// `stts`, `stsz`, `elst`) goes through `mp4-atom` on its own, so one odd box
-/// costs one fact, not the whole track. A track without `tkhd`, `mdhd` and
-/// `hdlr` is skipped.
+/// `stts`, `stsz`, `elst`) on its own, so one odd box costs one fact, not the
+/// whole track. A track without `tkhd`, `mdhd` and `hdlr` is skipped.
 fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
-    let tkhd = Tkhd::decode(&mut find(body, &[b"tkhd"]).ok_or("no tkhd")?)
-        .map_err(|e| format!("tkhd: {e}"))?;
-    let mdhd = Mdhd::decode(&mut find(body, &[b"mdia", b"mdhd"]).ok_or("no mdhd")?)
-        .map_err(|e| format!("mdhd: {e}"))?;
-    let hdlr = Hdlr::decode(&mut find(body, &[b"mdia", b"hdlr"]).ok_or("no hdlr")?)
-        .map_err(|e| format!("hdlr: {e}"))?;
+    let tkhd = boxes::tkhd(find(body, &[b"tkhd"]).ok_or("no tkhd")?).ok_or("tkhd unreadable")?;
+    let mdhd =
+        boxes::mdhd(find(body, &[b"mdia", b"mdhd"]).ok_or("no mdhd")?).ok_or("mdhd unreadable")?;
+    let handler =
+        boxes::hdlr(find(body, &[b"mdia", b"hdlr"]).ok_or("no hdlr")?).ok_or("hdlr unreadable")?;
     let mut t = TrackFacts {
         id: tkhd.track_id,
-        handler: *hdlr.handler.as_ref(),
+        handler,
         enabled: tkhd.enabled,
         timescale: mdhd.timescale,
         // All ones means "unknown" (fragmented files write it): not 39 hours.
@@ -169,42 +166,24 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
             mdhd.duration
         },
         par: (1, 1),
-        matrix: (tkhd.matrix.a, tkhd.matrix.b, tkhd.matrix.c, tkhd.matrix.d),
+        matrix: tkhd.matrix,
         ..Default::default()
     };
-    if let Some(Ok(elst)) = find(body, &[b"edts", b"elst"]).map(|mut b| Elst::decode(&mut b)) {
-        let mut sum: u64 = 0;
-        for e in elst.entries.iter().filter(|e| e.media_time.is_some()) {
-            sum = sum.saturating_add(e.segment_duration);
-        }
+    if let Some(sum) = find(body, &[b"edts", b"elst"]).and_then(boxes::elst) {
         t.edit_duration = (sum > 0).then_some(sum);
     }
     let leaf = |k: &[u8; 4]| find(body, &[b"mdia", b"minf", b"stbl", k]);
-    match leaf(b"stts").map(|mut b| Stts::decode(&mut b)) {
-        Some(Ok(stts)) => {
-            for e in &stts.entries {
-                let c = u64::from(e.sample_count);
-                t.sample_count = t.sample_count.saturating_add(c);
-                t.total_delta = t
-                    .total_delta
-                    .saturating_add(c.saturating_mul(u64::from(e.sample_delta)));
-            }
+    match leaf(b"stts").map(boxes::stts) {
+        Some(Some((count, total))) => {
+            t.sample_count = count;
+            t.total_delta = total;
         }
-        Some(Err(e)) => t.notes.push(format!("stts: {e}")),
+        Some(None) => t.notes.push("stts unreadable".into()),
         None => {}
     }
-    match leaf(b"stsz").map(|mut b| Stsz::decode(&mut b)) {
-        Some(Ok(stsz)) => {
-            t.total_bytes = match &stsz.samples {
-                StszSamples::Identical { count, size } => {
-                    u64::from(*count).saturating_mul(u64::from(*size))
-                }
-                StszSamples::Different { sizes } => sizes
-                    .iter()
-                    .fold(0u64, |a, &s| a.saturating_add(u64::from(s))),
-            }
-        }
-        Some(Err(e)) => t.notes.push(format!("stsz: {e}")),
+    match leaf(b"stsz").or_else(|| leaf(b"stz2")).map(boxes::stsz) {
+        Some(Some(bytes)) => t.total_bytes = bytes,
+        Some(None) => t.notes.push("stsz unreadable".into()),
         None => {}
     }
     check_chunk_index(
@@ -219,87 +198,70 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
         // An encrypted entry (`encv`/`enca`) keeps the real format in
         // `sinf/frma`: read it as that format, noting the scheme.
         let kind = unprotected_kind(&kind, body, &mut t).unwrap_or(kind);
-        let decoded = match decodable_entry(&kind, body) {
-            Some(stsd) => Stsd::decode(&mut &stsd[..]).map_err(|e| Some(e.to_string())),
-            None => Err(None),
-        };
-        match decoded {
-            Ok(s) => {
-                if let Some(codec) = s.codecs.first() {
-                    describe_codec(codec, &mut t);
-                }
-            }
-            Err(e) => {
-                // The raw first sample entry: its type, size and what else
-                // we can read ourselves.
-                if let Some(e) = e {
-                    t.notes.push(format!("stsd: {e}"));
-                }
-                raw_sample_entry(&kind, body, &mut t);
-                t.codec = codec_name_for(&kind);
-                raw_codec_details(&kind, body, &mut t);
-                if let Some(p) = raw_pasp(body) {
-                    t.par = reduce(p);
-                }
-            }
-        }
+        describe_entry(&kind, body, &mut t);
     }
     Ok(t)
 }
 
-/// Sample entries mp4-atom reads for us, with their child boxes at 78.
-const VISUAL_ENTRIES: &[&[u8; 4]] = &[
-    b"avc1", b"avc3", b"hvc1", b"hev1", b"av01", b"vp08", b"vp09", b"jpeg", b"uncv",
-];
-/// … and with their child boxes after the sound fields.
-const AUDIO_ENTRIES: &[&[u8; 4]] = &[
-    b"mp4a", b".mp3", b"Opus", b"fLaC", b"ac-3", b"ec-3", b"sowt", b"twos", b"samr", b"lpcm",
-    b"in24", b"in32", b"fl32", b"fl64", b"s16l", b"ipcm", b"fpcm",
-];
-/// Child boxes worth handing to mp4-atom: configurations it needs and
-/// leaves we use. Anything else (mp4-atom decodes whatever box it knows,
-/// wherever it meets it: thousands nested overflow the stack, a hostile
-/// `sgpd` loops 2^32 times) stays out.
-const ENTRY_CHILDREN: &[&[u8; 4]] = &[
-    b"avcC", b"hvcC", b"av1C", b"vpcC", b"pasp", b"btrt", b"colr", b"fiel", b"taic", b"ccst",
-    b"esds", b"wave", b"dOps", b"dfLa", b"dac3", b"dec3", b"damr", b"chnl", b"pcmC", b"cmpd",
-    b"uncC",
-];
-
-/// A one-entry `stsd` for mp4-atom holding the first sample entry (as `kind`)
-/// with only the children in [`ENTRY_CHILDREN`]; `None` for entries we read raw.
-fn decodable_entry(kind: &[u8; 4], body: &[u8]) -> Option<Vec<u8>> {
-    let at = if VISUAL_ENTRIES.contains(&kind) {
-        78
-    } else if AUDIO_ENTRIES.contains(&kind) {
-        entry_children_at(b"soun", body)
-    } else {
-        return None;
-    };
-    let fixed = body.get(..at)?;
-    let mut entry = Vec::with_capacity(body.len() + 8);
-    entry.extend_from_slice(&[0; 4]);
-    entry.extend_from_slice(kind);
-    entry.extend_from_slice(fixed);
-    for (k, b, whole) in children(&body[at..]) {
-        // mp4-atom decodes nested MPEG-4 descriptors recursively too.
-        let safe = match &k {
-            b"esds" => esds_shallow(b),
-            b"wave" => children(b).all(|(k, b, _)| &k != b"esds" || esds_shallow(b)),
-            _ => true,
-        };
-        if ENTRY_CHILDREN.contains(&&k) && safe {
-            entry.extend_from_slice(whole);
+/// What the first sample entry says: the codec by its type, the size or the
+/// sound fields, and what its configuration boxes add (the H.264 SPS's size
+/// and pixel aspect, the AAC config's channels and rate, `pasp`).
+fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
+    raw_sample_entry(kind, body, t);
+    t.codec = codec_name_for(kind);
+    let kids = body
+        .get(entry_children_at(&t.handler, body)..)
+        .unwrap_or(&[]);
+    match kind {
+        b"avc1" | b"avc3" => {
+            if let Some((_, avcc, _)) = children(kids).find(|(k, _, _)| k == b"avcC") {
+                let sps = boxes::avcc_sps(avcc);
+                sps_override(&sps, t);
+                if let Some(p) = sps.first().and_then(|s| super::h264::sar(s)) {
+                    t.par = reduce(p);
+                }
+            }
         }
+        b"mp4a" => {
+            // The esds sits in the entry, or in QuickTime's `wave` inside it.
+            let esds = children(kids)
+                .find(|(k, _, _)| k == b"esds")
+                .map(|(_, b, _)| b)
+                .or_else(|| {
+                    children(kids)
+                        .find(|(k, _, _)| k == b"wave")
+                        .and_then(|(_, w, _)| {
+                            children(w)
+                                .find(|(k, _, _)| k == b"esds")
+                                .map(|(_, b, _)| b)
+                        })
+                });
+            if let Some((oti, dsi)) = esds.and_then(esds_config) {
+                t.codec = mp4a_codec_name(oti).into();
+                if matches!(oti, 0x40 | 0x66 | 0x67 | 0x68) {
+                    if let Some((ch, rate)) = boxes::audio_specific_config(dsi) {
+                        if ch > 0 {
+                            t.channels = Some(ch);
+                        }
+                        t.sample_rate = Some(rate);
+                    }
+                }
+            }
+        }
+        b"Opus" => {
+            if let Some((_, d, _)) = children(kids).find(|(k, _, _)| k == b"dOps") {
+                if let Some(&ch) = d.get(1) {
+                    t.channels = Some(u32::from(ch));
+                }
+            }
+            t.sample_rate = Some(48_000);
+        }
+        _ => {}
     }
-    let len = u32::try_from(entry.len()).ok()?;
-    entry[0..4].copy_from_slice(&len.to_be_bytes());
-    let mut stsd = Vec::with_capacity(entry.len() + 16);
-    stsd.extend_from_slice(&len.checked_add(16)?.to_be_bytes());
-    stsd.extend_from_slice(b"stsd");
-    stsd.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1]);
-    stsd.extend_from_slice(&entry);
-    Some(stsd)
+    raw_codec_details(kind, body, t);
+    if let Some(p) = raw_pasp(body) {
+        t.par = reduce(p);
+    }
 }
 
 fn be32_at(b: &[u8], i: usize) -> Option<u32> {
@@ -458,32 +420,6 @@ fn descriptor(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     }
     let end = i.checked_add(len)?.min(b.len());
     Some((tag, &b[i..end], &b[end..]))
-}
-
-/// Whether the descriptors in an `esds` body nest no deeper than a real
-/// one's (ES_Descriptor > DecoderConfigDescriptor > DecoderSpecificInfo).
-/// Iterative: thousands of levels cost no stack here.
-fn esds_shallow(esds: &[u8]) -> bool {
-    let mut stack: Vec<(&[u8], usize)> = vec![(esds.get(4..).unwrap_or(&[]), 0)];
-    while let Some((mut b, depth)) = stack.pop() {
-        while let Some((tag, body, rest)) = descriptor(b) {
-            // Only ES_Descriptor (3) and DecoderConfigDescriptor (4) hold
-            // descriptors, after their fixed fields.
-            let fixed = match tag {
-                3 => es_fixed_len(body),
-                4 => Some(13),
-                _ => None,
-            };
-            if let Some(fixed) = fixed {
-                if depth >= 4 {
-                    return false;
-                }
-                stack.push((body.get(fixed..).unwrap_or(&[]), depth + 1));
-            }
-            b = rest;
-        }
-    }
-    true
 }
 
 /// The fixed fields of an ES_Descriptor body: ES_ID, flags, and what the
@@ -692,7 +628,7 @@ fn sps_size(nal: &[u8]) -> Option<(u32, u32)> {
 /// decoders do, except for "container cropping" (ffmpeg's rule): an entry
 /// no larger than the SPS size and within the same macroblocks stands, as
 /// GoPro's 854x480 in an 864x480 stream does.
-fn sps_override(sps: &[Vec<u8>], t: &mut TrackFacts) {
+fn sps_override(sps: &[&[u8]], t: &mut TrackFacts) {
     let Some((w, h)) = sps.first().and_then(|s| sps_size(s)) else {
         return;
     };
@@ -709,114 +645,7 @@ fn sps_override(sps: &[Vec<u8>], t: &mut TrackFacts) {
     }
 }
 
-fn pasp_of(p: &Option<mp4_atom::Pasp>) -> Option<(u32, u32)> {
-    p.as_ref()
-        .filter(|p| p.h_spacing > 0 && p.v_spacing > 0)
-        .map(|p| (p.h_spacing, p.v_spacing))
-}
-
-fn describe_codec(codec: &Codec, t: &mut TrackFacts) {
-    if let Some(v) = codec.visual() {
-        t.width = u32::from(v.width);
-        t.height = u32::from(v.height);
-    }
-    let (name, par): (String, Option<(u32, u32)>) = match codec {
-        Codec::Avc1(c) => {
-            sps_override(&c.avcc.sequence_parameter_sets, t);
-            (
-                "h264".into(),
-                pasp_of(&c.pasp).or_else(|| sps_sar(&c.avcc.sequence_parameter_sets)),
-            )
-        }
-        Codec::Avc3(c) => {
-            sps_override(&c.avcc.sequence_parameter_sets, t);
-            (
-                "h264".into(),
-                pasp_of(&c.pasp).or_else(|| sps_sar(&c.avcc.sequence_parameter_sets)),
-            )
-        }
-        Codec::Hvc1(c) => ("hevc".into(), pasp_of(&c.pasp)),
-        Codec::Hev1(c) => ("hevc".into(), pasp_of(&c.pasp)),
-        Codec::Av01(c) => ("av1".into(), pasp_of(&c.pasp)),
-        Codec::Vp09(c) => ("vp9".into(), pasp_of(&c.pasp)),
-        Codec::Vp08(_) => ("vp8".into(), None),
-        Codec::Jpeg(_) => ("mjpeg".into(), None),
-        Codec::Uncv(_) => ("rawvideo".into(), None),
-        Codec::Mp4a(a) => {
-            t.channels = Some(u32::from(a.audio.channel_count));
-            t.sample_rate = Some(u32::from(a.audio.sample_rate.integer()));
-            let dc = &a.esds.es_desc.dec_config;
-            if let Some(ds) = &dc.dec_specific {
-                if ds.chan_conf > 0 && ds.chan_conf < 8 {
-                    t.channels = Some(u32::from(ds.chan_conf));
-                }
-                const RATES: [u32; 13] = [
-                    96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025,
-                    8000, 7350,
-                ];
-                if let Some(&r) = RATES.get(usize::from(ds.freq_index)) {
-                    if dc.object_type_indication == 0x40 {
-                        t.sample_rate = Some(r);
-                    }
-                }
-            }
-            (mp4a_codec_name(dc.object_type_indication).into(), None)
-        }
-        Codec::Mp3(_) => ("mp3".into(), None),
-        Codec::Opus(_) => ("opus".into(), None),
-        Codec::Flac(_) => ("flac".into(), None),
-        Codec::Ac3(_) => ("ac3".into(), None),
-        Codec::Eac3(_) => ("eac3".into(), None),
-        Codec::Sowt(_) => ("pcm_s16le".into(), None),
-        Codec::Twos(_) => ("pcm_s16be".into(), None),
-        Codec::Samr(_) => ("amr_nb".into(), None),
-        Codec::Tx3g(_) => ("mov_text".into(), None),
-        Codec::Unknown(kind, body) => {
-            let k = kind.as_ref();
-            raw_sample_entry(k, body, t);
-            t.codec = codec_name_for(k);
-            raw_codec_details(k, body, t);
-            let name = std::mem::take(&mut t.codec);
-            let par = raw_pasp(body).or((t.par != (1, 1)).then_some(t.par));
-            (name, par)
-        }
-        other => (
-            format!("{other:?}")
-                .split('(')
-                .next()
-                .unwrap_or("")
-                .to_lowercase(),
-            None,
-        ),
-    };
-    if let Some(a) = audio_fields(codec) {
-        t.channels = t.channels.or(Some(a.0));
-        t.sample_rate = t.sample_rate.or(Some(a.1));
-    }
-    t.codec = name;
-    if let Some(p) = par {
-        t.par = reduce(p);
-    }
-}
-
-fn audio_fields(codec: &Codec) -> Option<(u32, u32)> {
-    let a = match codec {
-        Codec::Mp3(c) => &c.audio,
-        Codec::Opus(c) => &c.audio,
-        Codec::Flac(c) => &c.audio,
-        Codec::Ac3(c) => &c.audio,
-        Codec::Eac3(c) => &c.audio,
-        Codec::Sowt(c) => &c.audio,
-        Codec::Twos(c) => &c.audio,
-        _ => return None,
-    };
-    Some((
-        u32::from(a.channel_count),
-        u32::from(a.sample_rate.integer()),
-    ))
-}
-
-/// ffprobe's name for a sample entry mp4-atom does not model.
+/// ffprobe's name for a sample entry type.
 fn codec_name_for(k: &[u8; 4]) -> String {
     match k {
         b"avc1" | b"avc3" => "h264",
@@ -889,11 +718,6 @@ fn raw_pasp(body: &[u8]) -> Option<(u32, u32)> {
     None
 }
 
-/// Sample aspect ratio from the first H.264 SPS's VUI.
-fn sps_sar(sps: &[Vec<u8>]) -> Option<(u32, u32)> {
-    super::h264::sar(sps.first()?)
-}
-
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
@@ -917,50 +741,25 @@ pub fn rotation((a, b, _c, _d): (i32, i32, i32, i32)) -> u32 {
     snapped
 }
 
-/// Moof → (track id, ticks, bytes, samples) per traf.
-/// Leaf by leaf (`tfhd`, `trun`), never through mp4-atom's recursive `Moof`.
+/// Moof → (track id, ticks, bytes, samples) per traf, leaf by leaf.
 pub fn moof_durations(data: &[u8], m: &MoovFacts) -> Vec<(u32, u64, u64, u64)> {
-    let body = if data.get(0..4) == Some(&[0, 0, 0, 1]) {
-        data.get(16..)
-    } else {
-        data.get(8..)
-    };
     let mut out = Vec::new();
-    for (_, traf, _) in children(body.unwrap_or(&[])).filter(|(k, _, _)| k == b"traf") {
-        let mut tfhd = None;
-        let mut truns = Vec::new();
-        for (k, _, leaf) in children(traf) {
-            match &k {
-                b"tfhd" if tfhd.is_none() => tfhd = Tfhd::decode(&mut &leaf[..]).ok(),
-                b"trun" => truns.extend(Trun::decode(&mut &leaf[..]).ok()),
-                _ => {}
-            }
-        }
-        let Some(tfhd) = tfhd else { continue };
-        let id = tfhd.track_id;
-        let default_dur = tfhd
-            .default_sample_duration
-            .or_else(|| m.trex.get(&id).copied())
-            .unwrap_or(0);
-        let default_size = tfhd.default_sample_size.unwrap_or(0);
+    let body = boxes::body(data).unwrap_or(&[]);
+    for (_, traf, _) in children(body).filter(|(k, _, _)| k == b"traf") {
+        let Some((id, dur, size)) = children(traf)
+            .find(|(k, _, _)| k == b"tfhd")
+            .and_then(|(_, _, w)| boxes::tfhd(w))
+        else {
+            continue;
+        };
+        let default_dur = dur.or_else(|| m.trex.get(&id).copied()).unwrap_or(0);
+        let default_size = size.or_else(|| m.trex_size.get(&id).copied()).unwrap_or(0);
         let (mut ticks, mut bytes, mut n) = (0u64, 0u64, 0u64);
-        for trun in &truns {
-            match &trun.samples {
-                // No per-sample fields: every sample takes the defaults. Multiply
-                // rather than count up to 2^32 samples one by one.
-                TrunSamples::Inherited { count, .. } => {
-                    let c = u64::from(*count);
-                    ticks = ticks.saturating_add(c.saturating_mul(u64::from(default_dur)));
-                    bytes = bytes.saturating_add(c.saturating_mul(u64::from(default_size)));
-                    n = n.saturating_add(c);
-                }
-                TrunSamples::Explicit(entries) => {
-                    for e in entries {
-                        ticks = ticks.saturating_add(u64::from(e.duration.unwrap_or(default_dur)));
-                        bytes = bytes.saturating_add(u64::from(e.size.unwrap_or(default_size)));
-                        n = n.saturating_add(1);
-                    }
-                }
+        for (_, _, run) in children(traf).filter(|(k, _, _)| k == b"trun") {
+            if let Some((c, d, b)) = boxes::trun(run, default_dur, default_size) {
+                n = n.saturating_add(c);
+                ticks = ticks.saturating_add(d);
+                bytes = bytes.saturating_add(b);
             }
         }
         out.push((id, ticks, bytes, n));

@@ -10,6 +10,7 @@
 
 mod asf;
 mod bmff;
+mod boxes;
 mod h264;
 mod iso;
 mod riff;

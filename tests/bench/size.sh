@@ -15,7 +15,7 @@ for f in "${files[@]}"; do
   printf '%-22s %10d %10d %10d\n' "$f" "$r" "$g" "$b"
 done
 printf '%-22s %10d %10d %10d\n' total "$tr" "$tg" "$tb"
-printf 'budget: %d bytes brotli (%.1f KB of %.1f KB)\n' "$budget_br" "$(echo "$tb/1024" | bc -l)" "$(echo "$budget_br/1024" | bc -l)"
+printf 'budget: %d bytes brotli; used %d (%d%%)\n' "$budget_br" "$tb" $((tb * 100 / budget_br))
 if [ "$tb" -gt "$budget_br" ]; then
   echo "OVER BUDGET by $((tb - budget_br)) bytes brotli" >&2
   exit 1

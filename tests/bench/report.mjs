@@ -1,0 +1,1 @@
+export function writeReport(res) { console.log(JSON.stringify(res.bundles ? Object.fromEntries(Object.entries(res.bundles).map(([k,v])=>[k,Object.fromEntries(Object.entries(v).map(([t,s])=>[t,{mbps:s.mbps,ms:s.ms,peak:s.peakRenderer/1e6,heap:s.peakHeap/1e6,all:s.peakAll/1e6,err:s.error}]))])) : {}, null, 1)); }
