@@ -106,6 +106,9 @@ pub struct Walker {
     frag_bytes: u64,
     gave_up: bool,
     notes: Vec<String>,
+    /// Size of the last `moof` read: the next header look-up reads about that
+    /// much, not a whole [`super::LOOKAHEAD`], so small fragments cost little.
+    last_moof: Option<u64>,
 }
 
 impl Walker {
@@ -120,6 +123,15 @@ impl Walker {
     /// The walk reached the end of the file.
     pub fn reached_end(&mut self) {
         self.reached_end = true;
+    }
+
+    /// How much a header look-up should read: enough for the next `moof`
+    /// and the `mdat` header after it, judged by the last one.
+    pub fn lookahead(&self) -> u64 {
+        match self.last_moof {
+            Some(n) => n.saturating_add(64).clamp(64, super::LOOKAHEAD),
+            None => super::LOOKAHEAD,
+        }
     }
 
     pub fn give_up_fragments(&mut self) {
@@ -220,6 +232,7 @@ impl Walker {
                 self.moov = Some(m);
             }
             b"moof" => {
+                self.last_moof = Some(data.len() as u64);
                 if let Some(m) = &self.moov {
                     for (track, ticks, bytes, n) in iso::moof_durations(data, m) {
                         let t = self.frag_ticks.entry(track).or_insert(0);

@@ -353,7 +353,8 @@ impl Probe {
             }
             let Some(buf) = self.window_at(pos) else {
                 self.stage = Stage::Walk { pos };
-                self.request(pos, LOOKAHEAD);
+                let ahead = self.iso.lookahead();
+                self.request(pos, ahead);
                 return;
             };
             let header = match bmff::read_header(buf, pos, self.size) {
@@ -366,7 +367,8 @@ impl Probe {
                         return;
                     }
                     self.stage = Stage::Walk { pos };
-                    self.request(pos, LOOKAHEAD);
+                    let ahead = self.iso.lookahead();
+                    self.request(pos, ahead);
                     return;
                 }
                 bmff::HeaderRead::Bad(e) => {
