@@ -12,6 +12,8 @@ pub mod form;
 pub mod probe;
 pub mod profile;
 pub mod render;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod verify;
 
 pub use error::Error;
 

@@ -12,7 +12,6 @@ pub struct Header {
     pub kind: [u8; 4],
     /// Whole box, header included.
     pub size: u64,
-    pub header_len: u64,
 }
 
 pub enum HeaderRead {
@@ -50,11 +49,7 @@ pub fn read_header(buf: &[u8], pos: u64, file_size: u64) -> HeaderRead {
     if size < header_len {
         return HeaderRead::Bad("box size smaller than its header");
     }
-    HeaderRead::Header(Header {
-        kind,
-        size,
-        header_len,
-    })
+    HeaderRead::Header(Header { kind, size })
 }
 
 /// Iterate the child boxes of a box body: (type, body, whole box).

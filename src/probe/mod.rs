@@ -141,10 +141,8 @@ enum Stage {
         len: u64,
         kind: [u8; 4],
     },
-    /// AVI or ASF: reading the header list.
-    ReadHeader {
-        len: u64,
-    },
+    /// AVI or ASF: the header list is (or is being read into) the window.
+    ReadHeader,
     Finished,
 }
 
@@ -273,7 +271,7 @@ impl Probe {
                 }
                 self.walk(pos.saturating_add(len));
             }
-            Stage::ReadHeader { .. } => {
+            Stage::ReadHeader => {
                 let data = std::mem::take(&mut self.window);
                 let r = match sniff::sniff(&data) {
                     sniff::Kind::Avi => riff::parse_avi(&data, self.size),
@@ -306,20 +304,13 @@ impl Probe {
         }
     }
 
+    /// AVI/ASF: parse the first `want` bytes, reading them first if the
+    /// window does not hold them yet.
     fn read_header(&mut self, want: u64) {
+        self.stage = Stage::ReadHeader;
         if want <= self.window.len() as u64 {
-            let data = std::mem::take(&mut self.window);
-            self.window = data;
-            self.stage = Stage::ReadHeader { len: want };
-            // Already have it: answer ourselves without another read.
-            let data = std::mem::take(&mut self.window);
-            let r = match sniff::sniff(&data) {
-                sniff::Kind::Avi => riff::parse_avi(&data, self.size),
-                _ => asf::parse_asf(&data, self.size),
-            };
-            self.finish(r);
+            self.step();
         } else {
-            self.stage = Stage::ReadHeader { len: want };
             self.request(0, want);
         }
     }
