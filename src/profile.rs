@@ -48,6 +48,10 @@ pub struct Profile {
     /// What no parser can see: a person ticks these.
     #[serde(default)]
     pub checklist: Vec<ChecklistItem>,
+    /// The commitments and opinions the form prints for signing (作者承诺,
+    /// 推荐单位意见), in the notice's words; the print view carries them.
+    #[serde(default)]
+    pub pledges: Vec<Pledge>,
     pub bundle: BundleLayout,
 }
 
@@ -360,6 +364,21 @@ pub struct ChecklistItem {
     pub when: Option<When>,
 }
 
+/// A block of the printed form to be signed or stamped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pledge {
+    /// The form's row heading: "作者承诺", "推荐单位意见".
+    pub heading: String,
+    /// The printed text, verbatim from the notice's form.
+    pub text: String,
+    /// The signature / stamp / date lines under it.
+    #[serde(default)]
+    pub sign: String,
+    #[serde(default)]
+    pub when: Option<When>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BundleLayout {
@@ -491,6 +510,7 @@ impl Profile {
             || self.checklist.len() > MAX_ITEMS
             || self.categories.len() > MAX_ITEMS
             || self.channels.len() > MAX_ITEMS
+            || self.pledges.len() > MAX_ITEMS
         {
             return fail("条目过多", "too many entries");
         }
@@ -509,6 +529,9 @@ impl Profile {
         }
         for c in &self.checklist {
             texts.extend([c.text.as_str(), &c.text_en, &c.quote]);
+        }
+        for c in &self.pledges {
+            texts.extend([c.heading.as_str(), &c.text, &c.sign]);
         }
         if texts.iter().any(|t| t.len() > MAX_TEXT) {
             return fail("某段文字过长", "a text is too long");
@@ -555,7 +578,8 @@ impl Profile {
             .iter()
             .filter_map(|f| f.when.as_ref())
             .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
-            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()));
+            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
+            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()));
         for w in whens {
             if let Some(c) = w
                 .category

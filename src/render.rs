@@ -48,7 +48,7 @@ pub fn shown_value(p: &Profile, id: &str, values: &FormValues) -> String {
 pub const PRINT_CSS: &str = "@page{size:A4;margin:18mm 16mm}body{font-family:\"SimSun\",\"Songti SC\",\"Noto Serif CJK SC\",serif;color:#000;margin:0}\
 .pf-title{text-align:center;font-size:18pt;margin:0 0 12pt}.pf-table{width:100%;border-collapse:collapse;font-size:11pt}\
 .pf-table th,.pf-table td{border:1px solid #000;padding:6pt 8pt;vertical-align:top;text-align:left}.pf-table th{width:28%;font-weight:normal}\
-.pf-sign p{margin:14pt 0}.pf-foot{font-size:9pt;color:#444;margin-top:18pt}";
+.pf-sign p{margin:14pt 0}.pf-lines{text-align:right;line-height:2.2}.pf-foot{font-size:9pt;color:#444;margin-top:18pt}";
 
 /// The filled form's body (no `<html>`): a table of label and value, then
 /// the signature and stamp lines of the slots that apply.
@@ -71,6 +71,18 @@ pub fn form_body(
             "<tr><th>{}</th><td>{}</td></tr>",
             esc(&f.label),
             esc(&shown_value(p, &f.id, values))
+        ));
+    }
+    for g in p
+        .pledges
+        .iter()
+        .filter(|g| Profile::applies(&g.when, category, channel))
+    {
+        s.push_str(&format!(
+            "<tr><th>{}</th><td><p>{}</p><p class=\"pf-lines\">{}</p></td></tr>",
+            esc(&g.heading),
+            esc(&g.text),
+            esc(&g.sign)
         ));
     }
     s.push_str("</tbody></table><div class=\"pf-sign\">");
