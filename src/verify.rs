@@ -4,7 +4,7 @@
 //! the manifest compared with what is there — and re-run the checks on the
 //! video inside, read in place (nothing is extracted or written). Native only.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek};
 
 use crate::Error;
 use crate::bundle::Manifest;
@@ -186,19 +186,7 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
             "the video's data offset is unknown".into(),
         )
     })?;
-    let mut info = probe::probe_with(ve.1, |off, buf| {
-        f.seek(SeekFrom::Start(base + off))
-            .map_err(|e| Error::io(&e.to_string()))?;
-        let mut n = 0;
-        while n < buf.len() {
-            match f.read(&mut buf[n..]) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) => return Err(Error::io(&e.to_string())),
-            }
-        }
-        Ok(n)
-    })?;
+    let mut info = probe::probe_reader(&mut f, base, ve.1)?;
     info.file = video.name.clone();
     let p = crate::profile::builtin(&m.profile)?;
     let attached: Vec<Attached> = m

@@ -237,6 +237,35 @@ fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
+impl ScanIn {
+    /// A scan read whole, checked against its slot (type by its bytes, size):
+    /// the bundle's entry and the check engine's view of it.
+    pub fn from_bytes(
+        slot: &crate::profile::AttachmentSlot,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(ScanIn, crate::form::Attached), Error> {
+        let size = bytes.len() as u64;
+        let kind = crate::form::check_attachment(slot, name, size, crate::form::detect(bytes))?;
+        let attached = crate::form::Attached {
+            slot: slot.id.clone(),
+            name: name.to_string(),
+            size,
+            kind: Some(kind),
+            heic: false,
+        };
+        let scan = ScanIn {
+            slot: slot.id.clone(),
+            name: name.to_string(),
+            size,
+            crc32: crc32fast::hash(bytes),
+            sha256: sha256_hex(bytes),
+            kind,
+        };
+        Ok((scan, attached))
+    }
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     let d = Sha256::digest(data);
     d.iter().map(|b| format!("{b:02x}")).collect()
@@ -435,6 +464,17 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
 }
 
 impl Plan {
+    /// The manifest's JSON text, as the bundle carries it.
+    pub fn manifest_json(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.name == "manifest.json")
+            .and_then(|e| match &e.source {
+                Source::Bytes(b) => std::str::from_utf8(b).ok(),
+                _ => None,
+            })
+    }
+
     /// The zip layout: header bytes and data slots in order, and the total size.
     pub fn layout(&self, unix_time: i64) -> Result<(Vec<Part>, u64), Error> {
         let metas: Vec<EntryMeta> = self

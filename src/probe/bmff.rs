@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::boxes::{be32, be64};
 use super::iso::{self, MoovFacts};
 use super::{MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV, MediaInfo};
 use crate::error::Error;
@@ -18,18 +19,6 @@ pub enum HeaderRead {
     Header(Header),
     NeedMore,
     Bad(&'static str),
-}
-
-fn be32(b: &[u8], i: usize) -> Option<u32> {
-    let s = b.get(i..i.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn be64(b: &[u8], i: usize) -> Option<u64> {
-    let s = b.get(i..i.checked_add(8)?)?;
-    let mut a = [0u8; 8];
-    a.copy_from_slice(s);
-    Some(u64::from_be_bytes(a))
 }
 
 /// Read a box header at the start of `buf` (file offset `pos`).

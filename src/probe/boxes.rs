@@ -20,7 +20,7 @@ pub fn be32(b: &[u8], i: usize) -> Option<u32> {
     Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
-fn be64(b: &[u8], i: usize) -> Option<u64> {
+pub fn be64(b: &[u8], i: usize) -> Option<u64> {
     let s = b.get(i..i.checked_add(8)?)?;
     let mut a = [0u8; 8];
     a.copy_from_slice(s);

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::boxes;
+use super::boxes::{self, be32};
+use super::h264::BitReader;
 
 use super::bmff::{children, fourcc, meta_location, udta_location};
 use super::{AudioInfo, Location, MediaInfo, VideoInfo};
@@ -217,7 +218,11 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
             if let Some((_, avcc, _)) = children(kids).find(|(k, _, _)| k == b"avcC") {
                 let sps = boxes::avcc_sps(avcc);
                 sps_override(&sps, t);
-                if let Some(p) = sps.first().and_then(|s| super::h264::sar(s)) {
+                if let Some(p) = sps
+                    .first()
+                    .and_then(|s| super::h264::parse(s))
+                    .and_then(|s| s.sar)
+                {
                     t.par = reduce(p);
                 }
             }
@@ -264,11 +269,6 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
     }
 }
 
-fn be32_at(b: &[u8], i: usize) -> Option<u32> {
-    let s = b.get(i..i.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
-
 /// `stsc` against `stco`/`co64` (whole boxes): the last run `stsc` starts must
 /// start at a chunk that exists, as ffmpeg demands ("contradictionary STSC and
 /// STCO" fails the whole file). Also records the largest chunk offset.
@@ -276,17 +276,17 @@ fn check_chunk_index(stsc: Option<&[u8]>, stco: Option<&[u8]>, t: &mut TrackFact
     let Some(stco) = stco else { return };
     let wide = stco.get(4..8) == Some(b"co64");
     let width = if wide { 8usize } else { 4 };
-    let declared = be32_at(stco, 12).unwrap_or(0) as usize;
+    let declared = be32(stco, 12).unwrap_or(0) as usize;
     let chunks = declared.min(stco.len().saturating_sub(16) / width);
     let mut max = None::<u64>;
     for i in 0..chunks {
         let at = 16 + i * width;
         let off = if wide {
-            be32_at(stco, at)
-                .zip(be32_at(stco, at + 4))
+            be32(stco, at)
+                .zip(be32(stco, at + 4))
                 .map(|(h, l)| (u64::from(h) << 32) | u64::from(l))
         } else {
-            be32_at(stco, at).map(u64::from)
+            be32(stco, at).map(u64::from)
         };
         if let Some(o) = off {
             max = Some(max.map_or(o, |m: u64| m.max(o)));
@@ -294,17 +294,17 @@ fn check_chunk_index(stsc: Option<&[u8]>, stco: Option<&[u8]>, t: &mut TrackFact
     }
     t.max_chunk_offset = max;
     let Some(stsc) = stsc else { return };
-    let declared = be32_at(stsc, 12).unwrap_or(0) as usize;
+    let declared = be32(stsc, 12).unwrap_or(0) as usize;
     let entries = declared.min(stsc.len().saturating_sub(16) / 12);
     if chunks == 0 || entries == 0 {
         return;
     }
     // Like ffmpeg, drop trailing runs of zero samples per chunk first.
     let mut last = entries - 1;
-    while last > 0 && be32_at(stsc, 16 + last * 12 + 4) == Some(0) {
+    while last > 0 && be32(stsc, 16 + last * 12 + 4) == Some(0) {
         last -= 1;
     }
-    let last_first = be32_at(stsc, 16 + last * 12).unwrap_or(0);
+    let last_first = be32(stsc, 16 + last * 12).unwrap_or(0);
     if u64::from(last_first) > chunks as u64 {
         t.index_error = Some(format!(
             "the sample-to-chunk table (stsc) points at chunk {last_first} of {chunks}"
@@ -489,147 +489,16 @@ fn vol_par(dsi: &[u8]) -> Option<(u32, u32)> {
     }
 }
 
-/// Big-endian bit reader with Exp-Golomb codes.
-struct BitReader<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> BitReader<'a> {
-    fn new(b: &'a [u8]) -> Self {
-        BitReader { b, pos: 0 }
-    }
-
-    fn bits(&mut self, n: u32) -> Option<u32> {
-        let mut v = 0u32;
-        for _ in 0..n {
-            let byte = *self.b.get(self.pos / 8)?;
-            v = (v << 1) | u32::from((byte >> (7 - (self.pos % 8))) & 1);
-            self.pos += 1;
-        }
-        Some(v)
-    }
-
-    fn ue(&mut self) -> Option<u32> {
-        let mut zeros = 0;
-        while self.bits(1)? == 0 {
-            zeros += 1;
-            if zeros > 31 {
-                return None;
-            }
-        }
-        let rest = u64::from(self.bits(zeros)?);
-        u32::try_from((1u64 << zeros) - 1 + rest).ok()
-    }
-
-    fn se(&mut self) -> Option<i64> {
-        let k = i64::from(self.ue()?);
-        Some(if k % 2 == 1 { (k + 1) / 2 } else { -(k / 2) })
-    }
-}
-
-/// The picture size an H.264 SPS (NAL header included) codes, after
-/// cropping: what decoders, and so ffprobe, report.
-// h264.rs reads the same SPS for its SAR; the two could share one reader.
-fn sps_size(nal: &[u8]) -> Option<(u32, u32)> {
-    let mut rbsp = Vec::with_capacity(nal.len().min(512));
-    let mut zeros = 0;
-    for &c in nal.iter().skip(1).take(512) {
-        if zeros >= 2 && c == 3 {
-            zeros = 0;
-            continue;
-        }
-        zeros = if c == 0 { zeros + 1 } else { 0 };
-        rbsp.push(c);
-    }
-    let mut r = BitReader::new(&rbsp);
-    let profile = r.bits(8)?;
-    r.bits(16)?; // constraint flags + level
-    r.ue()?; // sps id
-    let mut chroma = 1;
-    let mut separate_planes = false;
-    if matches!(
-        profile,
-        100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135
-    ) {
-        chroma = r.ue()?;
-        if chroma == 3 {
-            separate_planes = r.bits(1)? == 1;
-        }
-        r.ue()?; // bit depth luma
-        r.ue()?; // bit depth chroma
-        r.bits(1)?; // qpprime bypass
-        if r.bits(1)? == 1 {
-            let lists = if chroma == 3 { 12 } else { 8 };
-            for i in 0..lists {
-                if r.bits(1)? == 1 {
-                    let size = if i < 6 { 16 } else { 64 };
-                    let (mut last, mut next) = (8i64, 8i64);
-                    for _ in 0..size {
-                        if next != 0 {
-                            next = (last + r.se()? + 256).rem_euclid(256);
-                        }
-                        if next != 0 {
-                            last = next;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    r.ue()?; // log2_max_frame_num
-    match r.ue()? {
-        0 => {
-            r.ue()?;
-        }
-        1 => {
-            r.bits(1)?;
-            r.se()?;
-            r.se()?;
-            let n = r.ue()?;
-            if n > 255 {
-                return None;
-            }
-            for _ in 0..n {
-                r.se()?;
-            }
-        }
-        _ => {}
-    }
-    r.ue()?; // max refs
-    r.bits(1)?; // gaps allowed
-    let w_mbs = u64::from(r.ue()?) + 1;
-    let h_units = u64::from(r.ue()?) + 1;
-    let frame_mbs_only = r.bits(1)?;
-    if frame_mbs_only == 0 {
-        r.bits(1)?; // mb_adaptive_frame_field
-    }
-    r.bits(1)?; // direct_8x8_inference
-    let (mut cl, mut cr, mut ct, mut cb) = (0u64, 0u64, 0u64, 0u64);
-    if r.bits(1)? == 1 {
-        cl = u64::from(r.ue()?);
-        cr = u64::from(r.ue()?);
-        ct = u64::from(r.ue()?);
-        cb = u64::from(r.ue()?);
-    }
-    let (sub_w, sub_h) = match if separate_planes { 0 } else { chroma } {
-        1 => (2, 2),
-        2 => (2, 1),
-        _ => (1, 1),
-    };
-    let field = 2 - u64::from(frame_mbs_only);
-    let w = (w_mbs * 16).checked_sub(sub_w * (cl + cr))?;
-    let h = (field * h_units * 16).checked_sub(sub_h * field * (ct + cb))?;
-    let (w, h) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
-    (w > 0 && h > 0 && w <= 16_384 && h <= 16_384).then_some((w, h))
-}
-
 /// Trust the SPS over an `avc1` entry's width/height when they disagree, as
 /// decoders do, except for "container cropping" (ffmpeg's rule): an entry
 /// no larger than the SPS size and within the same macroblocks stands, as
 /// GoPro's 854x480 in an 864x480 stream does.
 fn sps_override(sps: &[&[u8]], t: &mut TrackFacts) {
-    let Some((w, h)) = sps.first().and_then(|s| sps_size(s)) else {
+    let Some((w, h)) = sps
+        .first()
+        .and_then(|s| super::h264::parse(s))
+        .map(|s| (s.width, s.height))
+    else {
         return;
     };
     let mb = |v: u32| v.div_ceil(16);

@@ -454,15 +454,32 @@ pub fn probe_bytes(data: &[u8]) -> Result<MediaInfo, Error> {
 #[cfg(not(target_arch = "wasm32"))]
 /// Probe a file on disk with positioned reads.
 pub fn probe_file(path: &std::path::Path) -> Result<MediaInfo, Error> {
-    use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(&e.to_string()))?;
     let size = f.metadata().map_err(|e| Error::io(&e.to_string()))?.len();
-    let mut info = probe_with(size, |off, buf| {
-        f.seek(SeekFrom::Start(off))
+    let mut info = probe_reader(&mut f, 0, size)?;
+    info.file = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(info)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Probe `size` bytes starting at `base` in a seekable reader (a file, or a
+/// stored entry inside a bundle).
+pub fn probe_reader<R: std::io::Read + std::io::Seek>(
+    r: &mut R,
+    base: u64,
+    size: u64,
+) -> Result<MediaInfo, Error> {
+    use std::io::SeekFrom;
+    probe_with(size, |off, buf| {
+        let at = base.checked_add(off).ok_or_else(|| Error::io("offset"))?;
+        r.seek(SeekFrom::Start(at))
             .map_err(|e| Error::io(&e.to_string()))?;
         let mut n = 0;
         while n < buf.len() {
-            match f.read(&mut buf[n..]) {
+            match r.read(&mut buf[n..]) {
                 Ok(0) => break,
                 Ok(k) => n += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -470,10 +487,5 @@ pub fn probe_file(path: &std::path::Path) -> Result<MediaInfo, Error> {
             }
         }
         Ok(n)
-    })?;
-    info.file = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(info)
+    })
 }

@@ -13,7 +13,7 @@ use web_sys::{Blob, File};
 use crate::Error;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
 use crate::check::{self, Input, Report};
-use crate::form::{self, Attached, FormValues};
+use crate::form::{Attached, FormValues};
 use crate::probe::{MediaInfo, Poll, Probe};
 use crate::profile::{self, Profile};
 
@@ -203,28 +203,9 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
                 return Err(reject(Error::too_large(&file.name(), MAX_SCAN as u64)));
             }
             let bytes = read(&file, 0.0, file.size()).await.map_err(reject)?;
-            let kind = form::check_attachment(
-                slot,
-                &file.name(),
-                bytes.len() as u64,
-                form::detect(&bytes),
-            )
-            .map_err(reject)?;
-            attached.push(Attached {
-                slot: slot_id.clone(),
-                name: file.name(),
-                size: bytes.len() as u64,
-                kind: Some(kind),
-                heic: false,
-            });
-            scans.push(ScanIn {
-                slot: slot_id,
-                name: file.name(),
-                size: bytes.len() as u64,
-                crc32: crc32fast::hash(&bytes),
-                sha256: bundle::sha256_hex(&bytes),
-                kind,
-            });
+            let (scan, att) = ScanIn::from_bytes(slot, &file.name(), &bytes).map_err(reject)?;
+            attached.push(att);
+            scans.push(scan);
             files.push(file);
         }
     }
@@ -254,13 +235,7 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     let (parts, _) = plan.layout(now).map_err(reject)?;
     let blob = super::bundle_view::zip_blob(&plan, &parts, &video, &files)?;
     let manifest = plan
-        .entries
-        .iter()
-        .find(|e| e.name == "manifest.json")
-        .and_then(|e| match &e.source {
-            bundle::Source::Bytes(b) => std::str::from_utf8(b).ok(),
-            _ => None,
-        })
+        .manifest_json()
         .and_then(|t| js_sys::JSON::parse(t).ok())
         .unwrap_or(JsValue::NULL);
     let out = js_sys::Object::new();

@@ -350,13 +350,7 @@ fn widget(props: &AppProps) -> Html {
                 if let (true, Some(sink)) = (to_host, &sink) {
                     // The platform uploads it with its own uploader.
                     let manifest = plan
-                        .entries
-                        .iter()
-                        .find(|e| e.name == "manifest.json")
-                        .and_then(|e| match &e.source {
-                            bundle::Source::Bytes(b) => std::str::from_utf8(b).ok(),
-                            _ => None,
-                        })
+                        .manifest_json()
                         .and_then(|t| js_sys::JSON::parse(t).ok())
                         .unwrap_or(wasm_bindgen::JsValue::NULL);
                     let detail = js_sys::Object::new();

@@ -9,7 +9,7 @@ use std::path::Path;
 use preflight::Error;
 use preflight::bundle::{self, Part, PlanInput, ScanIn, Source, VideoIn};
 use preflight::check::{self, Input, Verdict};
-use preflight::form::{self, Attached, FormValues};
+use preflight::form::FormValues;
 use preflight::probe;
 use preflight::verify;
 
@@ -117,22 +117,9 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let kind = form::check_attachment(slot, &name, bytes.len() as u64, form::detect(&bytes))?;
-        attached.push(Attached {
-            slot: slot_id.clone(),
-            name: name.clone(),
-            size: bytes.len() as u64,
-            kind: Some(kind),
-            heic: false,
-        });
-        scans.push(ScanIn {
-            slot: slot_id.clone(),
-            name,
-            size: bytes.len() as u64,
-            crc32: crc32fast::hash(&bytes),
-            sha256: bundle::sha256_hex(&bytes),
-            kind,
-        });
+        let (scan, att) = ScanIn::from_bytes(slot, &name, &bytes)?;
+        attached.push(att);
+        scans.push(scan);
         scan_bytes.push(bytes);
     }
     let report = check::check(
