@@ -274,7 +274,7 @@ fn video_rules(p: &Profile, input: &Input<'_>, out: &mut Vec<RuleResult>) {
         match m.and_then(|m| m.duration_s) {
             None => unknown(&mut r, "时长", "duration"),
             Some(d) => {
-                r.measured = format!("{}（{d:.2} 秒）", fmt_duration(d));
+                r.measured = format!("{} ({d:.2} s)", fmt_duration(d));
                 let over = hi.map(|h| d - h).filter(|x| *x > 0.0);
                 let under = lo.map(|l| l - d).filter(|x| *x > 0.0);
                 match (over, under) {
@@ -346,7 +346,7 @@ fn video_rules(p: &Profile, input: &Input<'_>, out: &mut Vec<RuleResult>) {
                     format!("{}×{}", vi.display_width, vi.display_height)
                 } else {
                     format!(
-                        "{}×{}（存储 {}×{}，像素比 {}）",
+                        "{}×{} (stored {}×{}, pixel aspect {})",
                         vi.display_width, vi.display_height, vi.width, vi.height, vi.pixel_aspect
                     )
                 };
@@ -403,18 +403,18 @@ fn video_rules(p: &Profile, input: &Input<'_>, out: &mut Vec<RuleResult>) {
                 let land = vi.display_width > vi.display_height;
                 let port = vi.display_height > vi.display_width;
                 let rot = if vi.rotation != 0 {
-                    format!("，旋转 {}°", vi.rotation)
+                    format!(", rotated {}°", vi.rotation)
                 } else {
                     String::new()
                 };
                 r.measured = format!(
-                    "{}（{}×{}{rot}）",
+                    "{} ({}×{}{rot})",
                     if land {
-                        "横屏"
+                        "横屏 landscape"
                     } else if port {
-                        "竖屏"
+                        "竖屏 portrait"
                     } else {
-                        "方形"
+                        "方形 square"
                     },
                     vi.display_width,
                     vi.display_height
@@ -449,12 +449,12 @@ fn video_rules(p: &Profile, input: &Input<'_>, out: &mut Vec<RuleResult>) {
         let mut r = R::new("aspect_ratio", &source(rule));
         let a = &rule.value;
         let target = f64::from(a.num) / f64::from(a.den);
-        r.expected = format!("{}:{}（±{}%）", a.num, a.den, a.tolerance * 100.0);
+        r.expected = format!("{}:{} (±{}%)", a.num, a.den, a.tolerance * 100.0);
         match video.filter(|vi| vi.display_height > 0) {
             None => unknown(&mut r, "宽高比", "aspect ratio"),
             Some(vi) => {
                 let ratio = f64::from(vi.display_width) / f64::from(vi.display_height);
-                r.measured = format!("{:.3}（{}×{}）", ratio, vi.display_width, vi.display_height);
+                r.measured = format!("{:.3} ({}×{})", ratio, vi.display_width, vi.display_height);
                 if (ratio / target - 1.0).abs() <= a.tolerance {
                     r.zh = format!("宽高比 {ratio:.3}，符合 {}:{}。", a.num, a.den);
                     r.en = format!("Aspect ratio {ratio:.3} matches {}:{}.", a.num, a.den);
@@ -717,11 +717,7 @@ fn size_rule(rule: &Rule<crate::profile::SizeRange>, m: Option<&MediaInfo>) -> R
     let inside =
         |k: f64| s.min.is_none_or(|a| bytes >= a * k) && s.max.is_none_or(|b| bytes <= b * k);
     let (in_dec, in_bin) = (inside(dec), inside(bin));
-    r.measured = format!(
-        "{:.1} {unit}B（十进制）/ {:.1} {unit}iB（Windows 显示）",
-        bytes / dec,
-        bytes / bin
-    );
+    r.measured = format!("{:.1} {unit}B / {:.1} {unit}iB", bytes / dec, bytes / bin);
     match (in_dec, in_bin) {
         (true, true) => {
             r.zh = format!("文件大小 {:.1} MB，符合要求。", bytes / 1e6);
@@ -864,7 +860,7 @@ fn form_checks(p: &Profile, input: &Input<'_>, out: &mut Vec<RuleResult>) {
                         r.en = "Fill in the total length of non-original material in the form; it is compared with the video's duration.".into();
                     }
                     (Some(_), None, _) => {
-                        r.measured = "0（未填写）".into();
+                        r.measured = "0 (—)".into();
                         r.zh = "未填写引用素材，视为没有非原创部分。".into();
                         r.en = "No cited material entered: taken as no non-original part.".into();
                     }
