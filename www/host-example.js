@@ -10,6 +10,7 @@ w.addEventListener('preflight-bundle', function (e) {
   window.lastBundle = e.detail;
   document.getElementById('host-upload').textContent =
     '收到打包文件 / bundle received: ' + e.detail.name + ' (' + e.detail.blob.size + ' bytes)';
+  document.getElementById('host-submit').disabled = false;
 });
 w.addEventListener('preflight-error', function (e) {
   window.lastError = e.detail;

@@ -1,10 +1,23 @@
 // iframe mode: name our origin to the widget, always post to its explicit
 // origin, and accept messages only from it.
-var PREFLIGHT = new URL('index.html', location.href); // in production: the widget's own origin
+//
+// Where the widget lives: in production, write its URL here (the widget's own
+// origin). `?app=https://…/index.html` overrides it for trying the page out
+// (the browser tests serve the widget from another port); only http(s) URLs.
+var PREFLIGHT = (function () {
+  var given = new URLSearchParams(location.search).get('app');
+  if (given) {
+    try {
+      var u = new URL(given, location.href);
+      if (u.protocol === 'https:' || u.protocol === 'http:') return u;
+    } catch (e) { /* fall through to the default */ }
+  }
+  return new URL('index.html', location.href);
+})();
 var frame = document.getElementById('preflight');
-frame.src = PREFLIGHT.href + '?origin=' + encodeURIComponent(location.origin) + '&profile=sichuan-kepu-2024&channel=self';
+frame.src = PREFLIGHT.origin + PREFLIGHT.pathname + '?origin=' + encodeURIComponent(location.origin) + '&profile=sichuan-kepu-2024&channel=self';
 window.addEventListener('message', function (e) {
-  if (e.origin !== PREFLIGHT.origin || !e.data || typeof e.data.type !== 'string') return;
+  if (e.origin !== PREFLIGHT.origin || e.source !== frame.contentWindow || !e.data || typeof e.data.type !== 'string') return;
   if (e.data.type === 'preflight:report') {
     window.lastReport = e.data.detail;
     document.getElementById('host-status').textContent = 'verdict: ' + e.data.detail.verdict;

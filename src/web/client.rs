@@ -193,6 +193,10 @@ impl WorkerClient {
 
 impl Drop for WorkerClient {
     fn drop(&mut self) {
+        // Unhook first: a message already queued (e.g. "ready") would
+        // otherwise reach the closures freed below.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }

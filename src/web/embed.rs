@@ -118,11 +118,26 @@ impl Config {
     }
 }
 
+/// A mounted widget. `unmount()` destroys it, which stops its workers: the
+/// element calls it before it renders again (an attribute changed) and when
+/// it leaves the page.
+#[wasm_bindgen]
+pub struct Mounted(Option<yew::AppHandle<App>>);
+
+#[wasm_bindgen]
+impl Mounted {
+    pub fn unmount(&mut self) {
+        if let Some(h) = self.0.take() {
+            h.destroy();
+        }
+    }
+}
+
 /// Mount the widget into `el` (inside the custom element's shadow root).
 /// `config` is the host's configuration as JSON; `emit(type, detail)` is
 /// called with "report", "bundle" and "error".
 #[wasm_bindgen]
-pub fn mount(el: Element, config: &str, emit: js_sys::Function) -> Result<(), JsValue> {
+pub fn mount(el: Element, config: &str, emit: js_sys::Function) -> Result<Mounted, JsValue> {
     let sink = HostSink(emit);
     let host: HostConfig = match serde_json::from_str(config) {
         Ok(h) => h,
@@ -141,13 +156,14 @@ pub fn mount(el: Element, config: &str, emit: js_sys::Function) -> Result<(), Js
                 sink: Some(sink),
                 ..Config::standalone()
             };
-            yew::Renderer::<App>::with_root_and_props(el, AppProps { config: Rc::new(c) }).render();
-            return Ok(());
+            let h = yew::Renderer::<App>::with_root_and_props(el, AppProps { config: Rc::new(c) })
+                .render();
+            return Ok(Mounted(Some(h)));
         }
     };
     let c = Config::from_host(&host, Some(sink));
-    yew::Renderer::<App>::with_root_and_props(el, AppProps { config: Rc::new(c) }).render();
-    Ok(())
+    let h = yew::Renderer::<App>::with_root_and_props(el, AppProps { config: Rc::new(c) }).render();
+    Ok(Mounted(Some(h)))
 }
 
 /// iframe mode: `index.html?origin=https://host.example[&profile=…]`. The widget

@@ -118,31 +118,37 @@ async function probeMediainfo(file) {
 
 const PROBES = { preflight: probePreflight, mp4box: probeMp4box, mediainfo: probeMediainfo };
 
-/** One warm-up, then `runs` timed runs; the reads of the first timed run. */
+/**
+ * One warm-up, then `runs` timed runs; the reads and facts of the first timed
+ * run. A tool that throws still gives a time: the time to its answer.
+ */
 async function probe(tool, index, runs = 5) {
   const file = files()[index];
   const fn = PROBES[tool];
   const out = { tool, file: file.name, size: file.size, ms: [], io: null, facts: null, error: null };
-  try {
-    io.on = false;
-    await fn(file); // warm-up
-    for (let i = 0; i < runs; i++) {
-      ioReset();
-      io.on = true;
-      const t0 = performance.now();
-      const facts = await fn(file);
-      const ms = performance.now() - t0;
-      io.on = false;
-      const got = ioTake();
-      out.ms.push(ms);
-      if (i === 0) {
-        out.io = got;
-        out.facts = facts;
-      }
+  const once = async () => {
+    try {
+      return await fn(file);
+    } catch (e) {
+      return { error: String(e?.code ?? e?.message ?? e) };
     }
-  } catch (e) {
+  };
+  io.on = false;
+  await once(); // warm-up
+  for (let i = 0; i < runs; i++) {
+    ioReset();
+    io.on = true;
+    const t0 = performance.now();
+    const facts = await once();
+    const ms = performance.now() - t0;
     io.on = false;
-    out.error = String(e?.message ?? e?.code ?? e);
+    const got = ioTake();
+    out.ms.push(ms);
+    if (i === 0) {
+      out.io = got;
+      out.facts = facts;
+      out.error = facts?.error ?? null;
+    }
   }
   return out;
 }
@@ -187,7 +193,53 @@ async function zipPreflightApi(file) {
   return { ms: performance.now() - t0, zipBytes: b.blob.size };
 }
 
+/**
+ * No zip at all: the File read through a BYOB stream reader into one reused
+ * 4 MiB buffer (what each of the app's CRC workers does), in `parts`
+ * concurrent streams: the ceiling the browser's Blob streams set.
+ */
+async function streamOnly(file, parts) {
+  const t0 = performance.now();
+  const share = Math.ceil(file.size / parts);
+  let total = 0;
+  await Promise.all(
+    Array.from({ length: parts }, async (_, i) => {
+      const reader = file.slice(i * share, Math.min(file.size, (i + 1) * share)).stream().getReader({ mode: 'byob' });
+      let buf = new ArrayBuffer(4 * 1024 * 1024);
+      for (;;) {
+        const { done, value } = await reader.read(new Uint8Array(buf));
+        if (done) break;
+        total += value.byteLength;
+        buf = value.buffer;
+      }
+    }),
+  );
+  return { ms: performance.now() - t0, zipBytes: total };
+}
+
+/** The browser's cost of one read, whatever the tool: median of 21 reads. */
+async function readCost(index) {
+  const file = files()[index];
+  const at = async (a, n) => {
+    const ms = [];
+    for (let i = 0; i < 21; i++) {
+      const t0 = performance.now();
+      await origArrayBuffer.call(file.slice(a, Math.min(file.size, a + n)));
+      ms.push(performance.now() - t0);
+    }
+    ms.sort((x, y) => x - y);
+    return ms[10];
+  };
+  return {
+    head16k: await at(0, 16384),
+    head1m: await at(0, 1 << 20),
+    tail64k: await at(Math.max(0, file.size - 65536), 65536),
+  };
+}
+
 const ZIPS = {
+  'stream-only-1': (f) => streamOnly(f, 1),
+  'stream-only-2': (f) => streamOnly(f, 2),
   'client-zip': (f) => zipClientZip(f),
   'zip.js': (f) => zipZipjs(f, undefined),
   'zip.js-workers-off': (f) => zipZipjs(f, false),
@@ -214,6 +266,7 @@ window.bench = {
   init,
   probe,
   zip,
+  readCost,
   names: () => [...files()].map((f) => f.name),
 };
 document.getElementById('status').textContent = 'ready';

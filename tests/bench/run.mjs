@@ -135,12 +135,13 @@ async function makeInputs() {
 
 // ------------------------------------------------------------------ site
 
-/** One folder for the server: dist/ at /, this folder (page + node_modules) at /bench/. */
+/** One folder for the server: a copy of dist/ at /, this folder (page + node_modules) linked at /bench/. */
 function makeSite() {
   const site = path.join(OUT, 'site');
   fs.rmSync(site, { recursive: true, force: true });
   fs.mkdirSync(site, { recursive: true });
-  for (const n of fs.readdirSync(DIST)) fs.symlinkSync(path.join(DIST, n), path.join(site, n));
+  // A copy, not links: others may rebuild dist/ while the bench runs.
+  fs.cpSync(DIST, site, { recursive: true });
   fs.symlinkSync(BENCH, path.join(site, 'bench'));
   return site;
 }
@@ -174,7 +175,24 @@ function machine(browserVersion) {
     chromium,
     node: process.version,
     date: new Date().toISOString(),
+    load: load(),
   };
+}
+
+/** Load average and the busiest other processes: this is a shared 2-core machine. */
+function load() {
+  const avg = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+  let busy = [];
+  try {
+    busy = execFileSync('ps', ['-eo', 'pcpu,comm', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => ({ cpu: Number(l.split(/\s+/)[0]), name: l.split(/\s+/).slice(1).join(' ') }))
+      .filter((p) => p.cpu >= 10 && !/chromium|node|ps/.test(p.name))
+      .slice(0, 6);
+  } catch {}
+  return { avg, busy };
 }
 
 // ------------------------------------------------------------------ memory
@@ -281,7 +299,11 @@ async function runProbes(chrome, origin, inputs) {
   const files = cases.map((c) => c.file);
   let { context, page } = await benchPage(chrome, origin, files);
   await page.evaluate(() => window.bench.init());
+  // What one read costs here, before any tool's own work.
+  const readCost = await page.evaluate(() => window.bench.readCost(1));
+  log(`one Blob.arrayBuffer() read of (b): ${JSON.stringify(readCost)} ms`);
   const out = [];
+  out.readCost = readCost;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
     const row = { ...c, size: fs.statSync(c.file).size, tools: {} };
@@ -348,7 +370,9 @@ function appHooks() {
   new MutationObserver(() => {
     for (const id of ['probe-meta', 'crc-progress', 'crc-done', 'crc-start', 'probe-error'])
       if (document.getElementById(id)) mark(id);
-  }).observe(document, { subtree: true, childList: true });
+    const pv = document.getElementById('previews');
+    if (pv && pv.dataset.state !== 'loading') mark('previews');
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
 }
 
 /** Count, in each worker, what the CRC pass reads and the largest buffer it reads into. */
@@ -368,9 +392,10 @@ async function instrumentWorkers(page, n) {
       if (self.ReadableStreamBYOBReader) {
         const read = ReadableStreamBYOBReader.prototype.read;
         ReadableStreamBYOBReader.prototype.read = function (view, ...rest) {
+          // The view's buffer is transferred by read(): measure it first.
+          self.__io.maxView = Math.max(self.__io.maxView || 0, view ? view.byteLength : 0);
           return read.call(this, view, ...rest).then((r) => {
             if (r && r.value) note(r.value.byteLength);
-            self.__io.maxView = Math.max(self.__io.maxView || 0, view.byteLength);
             return r;
           });
         };
@@ -389,6 +414,31 @@ async function instrumentWorkers(page, n) {
     for (const w of workers) all.push(await w.evaluate(() => ({ ...self.__io })).catch(() => null));
     return all.filter(Boolean);
   };
+}
+
+/**
+ * The app without a CRC pass, for scale: the same steps up to the report and
+ * the previews, under a profile the video fails (so no pass starts by itself).
+ */
+async function preflightAppControl(chrome, origin, file) {
+  const context = await chrome.browser.newContext({ acceptDownloads: false });
+  await context.addInitScript(appHooks);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/?crc_workers=2`);
+    await appReady(page);
+    await page.selectOption('#profile', 'sichuan-kepu-2024'); // a 100 s video is under its minimum
+    const mem = await sampler(page, chrome.userDataDir);
+    await page.setInputFiles('#video-input', file);
+    await page.waitForSelector('#probe-meta, #probe-error', { timeout: 120_000 });
+    await page.waitForFunction(() => 'previews' in window.__bench.marks, null, { timeout: 30_000 }).catch(() => {});
+    await sleep(1000);
+    const memory = await mem.stop();
+    const started = await page.$('#crc-progress, #crc-done');
+    return { tool: 'preflight-app-no-crc', memory, crcStarted: Boolean(started) };
+  } finally {
+    await context.close().catch(() => {});
+  }
 }
 
 /** Preflight as the app does it: one fresh page, pick the file, CRC pass, bundle click. */
@@ -443,6 +493,7 @@ async function preflightApp(chrome, origin, file, workers) {
       ms: crcMs + blobMs, // the figure used: the CRC pass (worker time) + click → zip Blob
       pageCrcMs: b.marks['crc-done'] - crcStartAt, // cross-check, as the page sees it
       probeMs: b.marks['probe-meta'] - tPick,
+      previewsMs: b.marks.previews !== undefined ? b.marks.previews - tPick : null,
       zipBytes: b.blob?.size ?? null,
       zipName: b.anchor?.name ?? null,
       started: clicked ? 'button' : 'auto',
@@ -527,6 +578,16 @@ async function runBundles(chrome, origin, inputs) {
   await preflightApp(chrome, origin, inputs.a, 2).catch((e) => log('warm-up:', e.message));
   for (const s of sizes) {
     out[s.id] = {};
+    const control = [];
+    for (let i = 0; i < 2; i++) control.push(await preflightAppControl(chrome, origin, s.file));
+    out[s.id].control = {
+      runs: control.length,
+      peakRenderer: Math.max(...control.map((r) => r.memory.renderer)),
+      peakAll: Math.max(...control.map((r) => r.memory.all)),
+      peakHeap: Math.max(...control.map((r) => r.memory.heap)),
+      crcStarted: control.some((r) => r.crcStarted),
+    };
+    log(`app ${s.id} without a CRC pass: renderer +${(out[s.id].control.peakRenderer / MB).toFixed(0)} MB`);
     for (const w of [1, 2, 4]) {
       const runs = [];
       for (let i = 0; i < s.runs; i++) {
@@ -537,7 +598,7 @@ async function runBundles(chrome, origin, inputs) {
       }
       out[s.id][`preflight-${w}w`] = { ...summarize(runs), raw: runs };
     }
-    for (const tool of ['client-zip', 'zip.js', 'zip.js-workers-off', 'preflight-api']) {
+    for (const tool of ['client-zip', 'zip.js', 'zip.js-workers-off', 'preflight-api', 'stream-only-1', 'stream-only-2']) {
       const runs = await peerRuns(chrome, origin, tool, s.file, s.runs, inputs.a);
       for (const r of runs)
         if (!r.error)
@@ -580,13 +641,17 @@ async function main() {
     res.inputs.d = { count: inputs.corpus.length, bytes: inputs.corpus.reduce((s, p) => s + fs.statSync(p).size, 0) };
     log(`inputs: ${JSON.stringify(res.inputs)}`);
     res.probes = await runProbes(chrome, origin(server), inputs);
+    res.readCost = res.probes.readCost;
     res.bundles = await runBundles(chrome, origin(server), inputs);
   } finally {
     await chrome.close();
     await server.close();
   }
   res.payload = payload();
+  res.loadAfter = load();
   res.wallSeconds = (Date.now() - T0) / 1000;
+  // ./dev bench passes when it started (setup and the release build included).
+  if (process.env.BENCH_T0) res.devSeconds = Date.now() / 1000 - Number(process.env.BENCH_T0);
   fs.writeFileSync(RESULTS, JSON.stringify(res, null, 1));
   const { writeReport } = await import('./report.mjs');
   writeReport(res);

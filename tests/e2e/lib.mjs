@@ -152,6 +152,20 @@ export async function instrumentWorker(worker) {
       self.__reads.max = Math.max(self.__reads.max, blob.size);
       return orig.call(this, blob);
     };
+    // The CRC pass reads through a BYOB stream reader into one reused buffer.
+    if (self.ReadableStreamBYOBReader) {
+      const origRead = ReadableStreamBYOBReader.prototype.read;
+      ReadableStreamBYOBReader.prototype.read = function (view) {
+        return origRead.call(this, view).then((res) => {
+          if (!res.done && res.value) {
+            self.__reads.bytes += res.value.byteLength;
+            self.__reads.calls += 1;
+            self.__reads.max = Math.max(self.__reads.max, res.value.byteLength);
+          }
+          return res;
+        });
+      };
+    }
   });
   return {
     get: () => worker.evaluate(() => ({ ...self.__reads })),

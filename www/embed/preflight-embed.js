@@ -32,11 +32,51 @@
 
   var MAX_PROFILE = 256 * 1024;
 
+  /** A coded error, in both languages (what `preflight-error` carries). */
+  function hostError(code, zh, en) {
+    var e = new Error(en);
+    e.preflight = { code: code, message_zh: zh, message_en: en };
+    return e;
+  }
+
+  /** Show an error in the widget (the same markup the app uses), never a blank box. */
+  function showError(mountPoint, err) {
+    var main = document.createElement('main');
+    main.className = 'app';
+    var box = document.createElement('div');
+    box.className = 'error';
+    box.id = 'config-error';
+    box.setAttribute('role', 'alert');
+    box.setAttribute('data-error', err.code);
+    [err.message_zh, err.message_en].forEach(function (t) {
+      var p = document.createElement('p');
+      p.textContent = t;
+      box.appendChild(p);
+    });
+    main.appendChild(box);
+    mountPoint.textContent = '';
+    mountPoint.appendChild(main);
+  }
+
   class PreflightCheck extends HTMLElement {
     static get observedAttributes() { return ['profile', 'profile-json', 'profile-src', 'category', 'channel', 'lang', 'bundle']; }
 
     connectedCallback() { this._render(); }
     attributeChangedCallback() { if (this._mounted) this._render(); }
+    disconnectedCallback() {
+      this._gen = (this._gen || 0) + 1; // a render still loading is dropped
+      this._mounted = false;
+      this._unmount();
+    }
+
+    /** Destroy the widget mounted last (its workers stop). */
+    _unmount() {
+      var app = this._app;
+      this._app = null;
+      if (app) {
+        try { app.unmount(); app.free(); } catch (e) { /* already gone */ }
+      }
+    }
 
     _emit(type, detail) {
       this.dispatchEvent(new CustomEvent('preflight-' + type, { detail: detail, bubbles: true, composed: true }));
@@ -55,18 +95,35 @@
       var src = this.getAttribute('profile-src');
       if (src && !cfg.profile_json) {
         if (!sameOrigin(src)) {
-          cfg.profile_json = '{"error": "profile-src must be on this page\'s own origin / profile-src 必须与本页同源"}';
-        } else {
-          var res = await fetch(src, { credentials: 'same-origin' });
-          var text = await res.text();
-          cfg.profile_json = text.length > MAX_PROFILE ? '{"error": "profile too large"}' : text;
+          throw hostError('profile_src_cross_origin',
+            '比赛配置 profile-src 必须与本页同源：' + src + '。请把配置文件放在本站。',
+            'profile-src must be on this page\'s own origin: ' + src + '. Host the profile file on this site.');
         }
+        var res;
+        try {
+          res = await fetch(src, { credentials: 'same-origin' });
+        } catch (e) {
+          throw hostError('profile_src_failed', '无法读取比赛配置 ' + src + '：' + e + '。',
+            'Cannot fetch the profile ' + src + ': ' + e + '.');
+        }
+        if (!res.ok) {
+          throw hostError('profile_src_failed', '无法读取比赛配置 ' + src + '（HTTP ' + res.status + '）。',
+            'Cannot fetch the profile ' + src + ' (HTTP ' + res.status + ').');
+        }
+        var text = await res.text();
+        if (text.length > MAX_PROFILE) {
+          throw hostError('bad_profile', '比赛配置无效：' + src + ' 超过 ' + MAX_PROFILE + ' 字节。',
+            'The contest profile is invalid: ' + src + ' is over ' + MAX_PROFILE + ' bytes.');
+        }
+        cfg.profile_json = text;
       }
       Object.keys(cfg).forEach(function (k) { if (cfg[k] === null) delete cfg[k]; });
       return cfg;
     }
 
     async _render() {
+      var gen = this._gen = (this._gen || 0) + 1;
+      this._unmount();
       var root = this.shadowRoot || this.attachShadow({ mode: 'open' });
       root.innerHTML = '';
       var link = document.createElement('link');
@@ -81,10 +138,14 @@
       try {
         var cfg = await this._config();
         var wb = await load();
-        wb.mount(mountPoint, JSON.stringify(cfg), function (type, detail) { self._emit(type, detail); });
+        if (gen !== this._gen) return; // superseded by a newer render, or removed
+        this._app = wb.mount(mountPoint, JSON.stringify(cfg), function (type, detail) { self._emit(type, detail); });
       } catch (e) {
-        mountPoint.textContent = '预检组件加载失败 / Preflight failed to load: ' + e;
-        this._emit('error', { code: 'load_failed', message_zh: '预检组件加载失败：' + e, message_en: 'Preflight failed to load: ' + e });
+        if (gen !== this._gen) return;
+        var err = e && e.preflight ||
+          { code: 'load_failed', message_zh: '预检组件加载失败：' + e + '。请刷新页面重试。', message_en: 'Preflight failed to load: ' + e + '. Reload the page to try again.' };
+        showError(mountPoint, err);
+        this._emit('error', err);
       }
     }
   }

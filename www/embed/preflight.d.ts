@@ -4,6 +4,8 @@ export type Status = 'pass' | 'warn' | 'fail' | 'manual' | 'unknown';
 export type Verdict = 'pass' | 'warn' | 'fail';
 
 export interface PreflightError {
+  /** e.g. "bad_profile", "unknown_profile", "bad_config", "profile_src_cross_origin",
+   *  "profile_src_failed", "load_failed" (the element); "bad_options", "unknown_slot", … (the API). */
   code: string;
   message_zh: string;
   message_en: string;
