@@ -471,12 +471,31 @@ impl Profile {
                 ),
             ));
         }
-        let p: Profile = serde_json::from_str(json).map_err(|e| {
+        // The schema version first, so a newer profile says so rather than
+        // failing on a field this build does not know.
+        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
             bad(
                 format!("第 {} 行第 {} 列：{e}", e.line(), e.column()),
                 format!("line {}, column {}: {e}", e.line(), e.column()),
             )
         })?;
+        match v.get("schema").and_then(|s| s.as_u64()) {
+            Some(1) => {}
+            Some(n) => {
+                return Err(bad(
+                    format!("schema 版本 {n} 不受支持（此版本读取 1）"),
+                    format!("schema version {n} is not supported (this build reads 1)"),
+                ));
+            }
+            None => {
+                return Err(bad(
+                    "缺少 schema 版本号（应为 1）".into(),
+                    "the schema version is missing (expected 1)".into(),
+                ));
+            }
+        }
+        let p: Profile =
+            serde_json::from_value(v).map_err(|e| bad(e.to_string(), e.to_string()))?;
         p.validate()?;
         Ok(p)
     }
