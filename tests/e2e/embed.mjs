@@ -140,7 +140,7 @@ async function newPage(url, options = {}) {
   const context = await chrome.browser.newContext(options);
   cleanup.push(() => context.close());
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(60_000);
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   if (url) await page.goto(url);

@@ -142,6 +142,15 @@ export async function appReady(page) {
  * probe's own accounting). Returns a function giving {bytes, calls, max}.
  */
 export async function instrumentWorker(worker) {
+  // The CRC pass is shared by every worker of the page: count them all.
+  if (Array.isArray(worker)) {
+    const all = await Promise.all(worker.map((w) => instrumentWorker(w)));
+    const sum = (rs) => rs.reduce((a, r) => ({ bytes: a.bytes + r.bytes, calls: a.calls + r.calls, max: Math.max(a.max, r.max) }), { bytes: 0, calls: 0, max: 0 });
+    return {
+      get: async () => sum(await Promise.all(all.map((x) => x.get()))),
+      reset: async () => { await Promise.all(all.map((x) => x.reset())); },
+    };
+  }
   await worker.evaluate(() => {
     if (self.__reads) return;
     self.__reads = { bytes: 0, calls: 0, max: 0 };

@@ -33,7 +33,7 @@ async function newPage(options = {}) {
   recordRequests(context, requests);
   cleanup.push(() => context.close());
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(60_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.errors = errors;
@@ -48,7 +48,7 @@ async function chooseProfile(page, id) {
 }
 
 /** Set a video and wait for its report (the #probe-meta line names the file). */
-async function chooseVideo(page, file, timeout = 20_000) {
+async function chooseVideo(page, file, timeout = 60_000) {
   const name = path.basename(file);
   await page.setInputFiles('#video-input', file);
   await page.waitForFunction(
@@ -362,12 +362,14 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
       assert.equal(statuses.duration, 'fail');
       assert.equal(statuses.resolution, 'pass');
 
-      // The CRC pass for the bundle reads everything, but 4 MiB at a time.
-      await reads.reset();
+      // The CRC pass for the bundle reads everything, but 4 MiB at a time,
+      // shared by every worker of the page.
+      const allReads = await instrumentWorker(page.workers());
+      await allReads.reset();
       await chooseProfile(page, 'cujs-video-abstract-2026'); // passes: the CRC pass starts
       const done = await page.waitForSelector('#crc-done', { timeout: 120_000 });
       const crc = await done.evaluate((el) => ({ ...el.dataset }));
-      const r2 = await reads.get();
+      const r2 = await allReads.get();
       const heap2 = await jsHeapUsed(page);
       const rss2 = rendererPeakRss(chrome.userDataDir);
       t.diagnostic(`CRC pass over ${sparse.size} B: ${crc.ms} ms, ${r2.calls} reads of at most ${r2.max} B, ` +
