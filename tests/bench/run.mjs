@@ -460,7 +460,7 @@ async function preflightApp(chrome, origin, file, workers) {
     // A video that fails a rule (the 4 GB file is over "4G") does not start
     // the CRC pass by itself: press the button, as a user would.
     let clicked = false;
-    const deadline = Date.now() + 600_000;
+    const deadline = Date.now() + 180_000; // ~25 MB/s: far below any run here
     for (;;) {
       if (await page.$('#crc-done')) break;
       if (!clicked && !(await page.$('#crc-progress')) && (await page.$('#crc-start'))) {
@@ -470,7 +470,7 @@ async function preflightApp(chrome, origin, file, workers) {
           clicked = true;
         }
       }
-      if (Date.now() > deadline) throw new Error('no #crc-done');
+      if (Date.now() > deadline) throw new Error(`no #crc-done after 180 s (${await page.textContent('#crc-progress').catch(() => '?')})`);
       await sleep(25);
     }
     const crc = await page.$eval('#crc-done', (el) => ({ ...el.dataset }));
@@ -515,13 +515,15 @@ async function preflightApp(chrome, origin, file, workers) {
 async function peerRuns(chrome, origin, tool, file, runs, warmFile) {
   const { context, page } = await benchPage(chrome, origin, [file, warmFile]);
   const out = [];
+  // At least 50 MB/s, or the run is called stuck (the slowest peer here does ~250).
+  const limit = Math.max(60_000, fs.statSync(file).size / 50e3);
   try {
     if (tool === 'preflight-api') await page.evaluate(() => window.Preflight.ready());
     // Warm-up (JIT, worker start-up) on the 300 MB file; not measured.
-    await withTimeout(page.evaluate(([t]) => window.bench.zip(t, 1), [tool]), 900_000, `${tool} warm-up`);
+    await withTimeout(page.evaluate(([t]) => window.bench.zip(t, 1), [tool]), 60_000, `${tool} warm-up`);
     for (let i = 0; i < runs; i++) {
       const mem = await sampler(page, chrome.userDataDir);
-      const r = await withTimeout(page.evaluate(([t]) => window.bench.zip(t, 0), [tool]), 900_000, `${tool}`);
+      const r = await withTimeout(page.evaluate(([t]) => window.bench.zip(t, 0), [tool]), limit, `${tool}`).catch((e) => ({ error: e.message }));
       r.memory = await mem.stop();
       r.tool = tool;
       out.push(r);
@@ -530,6 +532,8 @@ async function peerRuns(chrome, origin, tool, file, runs, warmFile) {
         break;
       }
     }
+  } catch (e) {
+    out.push({ tool, error: e.message });
   } finally {
     await context.close().catch(() => {});
   }
@@ -543,6 +547,8 @@ function summarize(runs) {
   const ms = median(ok.map((r) => r.ms));
   const s = {
     runs: ok.length,
+    failed: runs.length - ok.length,
+    failures: runs.filter((r) => r.error).map((r) => r.error),
     size,
     ms,
     msAll: ok.map((r) => r.ms),
@@ -591,14 +597,24 @@ async function runBundles(chrome, origin, inputs) {
     for (const w of [1, 2, 4]) {
       const runs = [];
       for (let i = 0; i < s.runs; i++) {
-        const r = await preflightApp(chrome, origin, s.file, w);
+        let r;
+        try {
+          r = await preflightApp(chrome, origin, s.file, w);
+        } catch (e) {
+          log(`bundle ${s.id} preflight ${w}w: ${e.message}`);
+          runs.push({ tool: `preflight-app-${w}w`, error: e.message });
+          continue;
+        }
         runs.push(r);
         log(`bundle ${s.id} preflight ${w}w: ${(r.size / MB / (r.ms / 1000)).toFixed(0)} MB/s (crc ${r.crcMs} ms + blob ${r.blobMs.toFixed(1)} ms; page ${r.pageCrcMs.toFixed(0)} ms), ` +
           `renderer +${(r.memory.renderer / MB).toFixed(0)} MB, heap +${(r.memory.heap / MB).toFixed(1)} MB, max read ${r.io.max}`);
       }
       out[s.id][`preflight-${w}w`] = { ...summarize(runs), raw: runs };
     }
-    for (const tool of ['client-zip', 'zip.js', 'zip.js-workers-off', 'preflight-api', 'stream-only-1', 'stream-only-2']) {
+    // The bare-stream ceilings only at 300 MB: a bare BYOB loop over the 4 GB
+    // File sometimes never finishes in this Chromium (see BENCHMARKS.md).
+    const extra = s.id === '300MB' ? ['stream-only-1', 'stream-only-2'] : [];
+    for (const tool of ['client-zip', 'zip.js', 'zip.js-workers-off', 'preflight-api', ...extra]) {
       const runs = await peerRuns(chrome, origin, tool, s.file, s.runs, inputs.a);
       for (const r of runs)
         if (!r.error)
@@ -642,6 +658,7 @@ async function main() {
     log(`inputs: ${JSON.stringify(res.inputs)}`);
     res.probes = await runProbes(chrome, origin(server), inputs);
     res.readCost = res.probes.readCost;
+    fs.writeFileSync(RESULTS + '.partial', JSON.stringify(res, null, 1));
     res.bundles = await runBundles(chrome, origin(server), inputs);
   } finally {
     await chrome.close();
