@@ -130,6 +130,20 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
+/// One file's JSON as an object, several as an array (the `--json` contract).
+fn print_json(mut values: Vec<serde_json::Value>, out: &mut dyn Write) {
+    let v = if values.len() == 1 {
+        values.remove(0)
+    } else {
+        serde_json::Value::Array(values)
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&v).unwrap_or_default()
+    );
+}
+
 /// Probe many files in parallel, keeping their order.
 fn probe_all(files: &[String]) -> Vec<Result<MediaInfo, Error>> {
     let mut results: Vec<Option<Result<MediaInfo, Error>>> = vec![None; files.len()];
@@ -173,16 +187,7 @@ fn cmd_probe(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         }
     }
     if o.json {
-        let v = if values.len() == 1 {
-            values.remove(0)
-        } else {
-            serde_json::Value::Array(values)
-        };
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+        print_json(values, out);
     } else {
         for (f, r) in o.files.iter().zip(&results) {
             let _ = writeln!(out, "{}", crate::cli::human_probe(f, r, o.lang));
@@ -348,16 +353,7 @@ fn cmd_check(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         }
     }
     if o.json {
-        let v = if values.len() == 1 {
-            values.remove(0)
-        } else {
-            serde_json::Value::Array(values)
-        };
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+        print_json(values, out);
     }
     Ok(code)
 }
