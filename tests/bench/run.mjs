@@ -340,8 +340,13 @@ async function runProbes(chrome, origin, inputs) {
 // ------------------------------------------------------------------ bundles
 
 /** Hooks for the app page: timestamps of what appears, and the zip Blob without a download. */
-function appHooks() {
+function appHooks(opts = {}) {
   window.__bench = { marks: {}, blob: null };
+  if (opts.noPreview) {
+    // Diagnostic only: the preview <video> gets no source, so nothing is decoded.
+    const d = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'src');
+    Object.defineProperty(HTMLMediaElement.prototype, 'src', { configurable: true, get: d.get, set() {} });
+  }
   const mark = (k) => {
     if (!(k in window.__bench.marks)) window.__bench.marks[k] = performance.now();
   };
@@ -422,7 +427,7 @@ async function instrumentWorkers(page, n) {
  */
 async function preflightAppControl(chrome, origin, file) {
   const context = await chrome.browser.newContext({ acceptDownloads: false });
-  await context.addInitScript(appHooks);
+  await context.addInitScript(appHooks, {});
   const page = await context.newPage();
   try {
     await page.goto(`${origin}/?crc_workers=2`);
@@ -442,9 +447,9 @@ async function preflightAppControl(chrome, origin, file) {
 }
 
 /** Preflight as the app does it: one fresh page, pick the file, CRC pass, bundle click. */
-async function preflightApp(chrome, origin, file, workers) {
+async function preflightApp(chrome, origin, file, workers, opts = {}) {
   const context = await chrome.browser.newContext({ acceptDownloads: false });
-  await context.addInitScript(appHooks);
+  await context.addInitScript(appHooks, opts);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -610,6 +615,16 @@ async function runBundles(chrome, origin, inputs) {
           `renderer +${(r.memory.renderer / MB).toFixed(0)} MB, heap +${(r.memory.heap / MB).toFixed(1)} MB, max read ${r.io.max}`);
       }
       out[s.id][`preflight-${w}w`] = { ...summarize(runs), raw: runs };
+    }
+    if (s.id === '300MB') {
+      // Diagnostic: the same app with its preview frames kept from decoding.
+      const runs = [];
+      for (let i = 0; i < s.runs; i++) {
+        const r = await preflightApp(chrome, origin, s.file, 2, { noPreview: true }).catch((e) => ({ error: e.message }));
+        runs.push(r);
+        if (!r.error) log(`bundle ${s.id} preflight 2w, no preview: ${(r.size / MB / (r.ms / 1000)).toFixed(0)} MB/s, renderer +${(r.memory.renderer / MB).toFixed(0)} MB`);
+      }
+      out[s.id]['preflight-2w-nopreview'] = { ...summarize(runs), raw: runs };
     }
     // The bare-stream ceilings only at 300 MB: a bare BYOB loop over the 4 GB
     // File sometimes never finishes in this Chromium (see BENCHMARKS.md).
