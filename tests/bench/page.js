@@ -119,38 +119,57 @@ async function probeMediainfo(file) {
 const PROBES = { preflight: probePreflight, mp4box: probeMp4box, mediainfo: probeMediainfo };
 
 /**
- * One warm-up, then `runs` timed runs; the reads and facts of the first timed
- * run. A tool that throws still gives a time: the time to its answer.
+ * Every tool on file `index`: one warm-up each, then `runs` rounds in which
+ * each tool runs once in turn (so a slow moment of the machine falls on all
+ * of them alike); the reads and facts of the first timed run. A tool that
+ * throws still gives a time: the time to its answer.
  */
-async function probe(tool, index, runs = 5) {
+async function probe(tools, index, runs = 5) {
   const file = files()[index];
-  const fn = PROBES[tool];
-  const out = { tool, file: file.name, size: file.size, ms: [], io: null, facts: null, error: null };
-  const once = async () => {
+  const once = async (tool) => {
     try {
-      return await fn(file);
+      return await PROBES[tool](file);
     } catch (e) {
       return { error: String(e?.code ?? e?.message ?? e) };
     }
   };
-  io.on = false;
-  await once(); // warm-up
-  for (let i = 0; i < runs; i++) {
-    ioReset();
-    io.on = true;
-    const t0 = performance.now();
-    const facts = await once();
-    const ms = performance.now() - t0;
+  const out = {};
+  for (const tool of tools) {
+    out[tool] = { tool, file: file.name, size: file.size, ms: [], io: null, facts: null, error: null };
     io.on = false;
-    const got = ioTake();
-    out.ms.push(ms);
-    if (i === 0) {
-      out.io = got;
-      out.facts = facts;
-      out.error = facts?.error ?? null;
+    await once(tool); // warm-up
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const tool of tools) {
+      ioReset();
+      io.on = true;
+      const t0 = performance.now();
+      const facts = await once(tool);
+      const ms = performance.now() - t0;
+      io.on = false;
+      const got = ioTake();
+      const o = out[tool];
+      o.ms.push(ms);
+      if (i === 0) {
+        o.io = got;
+        o.facts = facts;
+        o.error = facts?.error ?? null;
+      }
     }
   }
   return out;
+}
+
+/** Before any timing: each tool over the first files a few times (JIT, wasm tier-up). */
+async function warmUp(indices, rounds = 3) {
+  for (let r = 0; r < rounds; r++)
+    for (const i of indices)
+      for (const tool of Object.keys(PROBES)) {
+        try {
+          await PROBES[tool](files()[i]);
+        } catch {}
+      }
+  return true;
 }
 
 // ------------------------------------------------------------ zip peers
@@ -265,6 +284,7 @@ async function zip(tool, index) {
 window.bench = {
   init,
   probe,
+  warmUp,
   zip,
   readCost,
   names: () => [...files()].map((f) => f.name),

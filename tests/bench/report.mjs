@@ -62,9 +62,12 @@ function probeCases(res) {
 
 function probeRatios(p) {
   const pf = p.tools.preflight;
+  const min = (t) => Math.min(...p.tools[t].ms);
   return {
     mp4box: p.tools.mp4box.median / pf.median,
     mediainfo: p.tools.mediainfo.median / pf.median,
+    mp4boxMin: min('mp4box') / min('preflight'),
+    mediainfoMin: min('mediainfo') / min('preflight'),
   };
 }
 
@@ -115,7 +118,7 @@ function goals(res) {
       met: r.mediainfo >= 12,
       figure: `${times(r.mediainfo)} (${f2(p.tools.preflight.median)} vs ${f1(p.tools.mediainfo.median)} ms)`,
       by: r.mediainfo >= 12 ? '' : `short by ${(12 / r.mediainfo).toFixed(1)}×`,
-      why: `mediainfo.js reads ${bytes(t.mediainfo.io?.bytes)} in ${reads('mediainfo')} reads; Preflight ${bytes(t.preflight.io?.bytes)} in ${reads('preflight')}. ${p.moofs > 0 ? `On a fragmented file both walk every fragment, and Preflight pays a read per moof, small as each is: ${cost}.` : ''}`,
+      why: `mediainfo.js reads ${bytes(t.mediainfo.io?.bytes)} in ${reads('mediainfo')} reads; Preflight ${bytes(t.preflight.io?.bytes)} in ${reads('preflight')}.${p.moofs > 0 ? ` Preflight's reads are small (one per moof), but a small read costs nearly as much as a large one here: ${cost}.` : ''}`,
     });
     const io = p.tools.preflight.io ?? {};
     const cap = p.moov + 64 * KiB;
@@ -130,7 +133,7 @@ function goals(res) {
         ? ''
         : [okBytes ? '' : `${io.bytes - cap} B over`, okReads ? '' : `${io.reads - 5} reads over`].filter(Boolean).join(', '),
       why: frag
-        ? `by design (ARCHITECTURE.md: "at most the moov, the moofs and 16 KiB per header look-up"): the duration of a fragmented file is the sum of its fragments, one read per moof. A file with an \`mfra\` (this one has: ${p.top}) could be answered from the moov, the mfra and the last moof in about 4 reads.`
+        ? `by design (ARCHITECTURE.md: "at most the moov, the moofs and 16 KiB per header look-up"): the duration of a fragmented file is the sum of its fragments, one read per moof. ${/mfra/.test(p.top) ? 'This file ends with an `mfra` (what ffmpeg writes by default), from which the moov, the mfra and the last moof could answer in about 4 reads.' : ''}`
         : `the probe read more than planned.`,
     });
   }
@@ -200,11 +203,11 @@ function stdoutTable(res) {
   const rows = probeCases(res).map((p) => {
     const r = probeRatios(p);
     const io = (t) => `${bytes(p.tools[t].io?.bytes)}/${p.tools[t].io?.reads ?? '–'}`;
-    return [p.label.split(' ')[0], f2(p.tools.preflight.median), times(r.mp4box), times(r.mediainfo), io('preflight'), io('mp4box'), io('mediainfo')];
+    return [p.label.split(' ')[0], f2(p.tools.preflight.median), `${times(r.mp4box)} (${times(r.mp4boxMin)})`, `${times(r.mediainfo)} (${times(r.mediainfoMin)})`, io('preflight'), io('mp4box'), io('mediainfo')];
   });
   const corpus = corpusSummary(res);
   if (corpus) rows.push([`(d) ${corpus.n} files`, `${f2(corpus.pfMedian)} med`, `${times(corpus.gmMp4box)} gm`, `${times(corpus.gmMediainfo)} gm`, bytes(corpus.bytes.preflight), bytes(corpus.bytes.mp4box), bytes(corpus.bytes.mediainfo)]);
-  lines.push('Probe: time to facts (median ms of Preflight) and how many times slower each peer is; bytes/reads');
+  lines.push('Probe: time to facts (median ms of Preflight) and how many times slower each peer is (medians; fastest runs); bytes/reads');
   lines.push(plain(['input', 'Preflight ms', 'mp4box.js', 'mediainfo.js', 'Preflight read', 'mp4box read', 'mediainfo read'], rows));
   for (const size of ['300MB', '4GB']) {
     const { b, fastest } = bundleRows(res, size);
@@ -300,8 +303,9 @@ function markdown(res) {
   L.push('');
   L.push('Each tool gets the same `File` (set on a file input by Playwright\'s `setInputFiles`; Chromium reads it lazily) and');
   L.push('reads it only through `Blob.slice(a, b).arrayBuffer()`, which the bench page wraps to count bytes and reads for every');
-  L.push('tool alike (Preflight\'s own `bytes_read`/`reads` agree). One warm-up, then the median of ' + (res.probes[0]?.tools.preflight.ms.length ?? 5) + ' runs timed with');
-  L.push('`performance.now()` on the page\'s main thread:');
+  L.push('tool alike (Preflight\'s own `bytes_read`/`reads` agree). Before any timing, every tool runs three times over (a) and (c)');
+  L.push('(JIT, wasm tier-up); then for each file one warm-up per tool and ' + (res.probes[0]?.tools.preflight.ms.length ?? 5) + ' rounds in which the three tools run in turn; the');
+  L.push('median of each tool\'s ' + (res.probes[0]?.tools.preflight.ms.length ?? 5) + ' runs, timed with `performance.now()` on the page\'s main thread:');
   L.push('');
   L.push('- **Preflight**: `await Preflight.probe(file)` from `/embed/preflight-embed.js`, after `Preflight.ready()` (wasm compile excluded).');
   L.push('- **mp4box.js**: `createFile()`, then 1 MiB `ArrayBuffer`s with `fileStart`, each read where `appendBuffer` says the next');
@@ -319,14 +323,14 @@ function markdown(res) {
       `**${f2(t.preflight.median)}** (${range(t.preflight.ms)})`,
       `${f2(t.mp4box.median)} (${range(t.mp4box.ms)})`,
       `${f1(t.mediainfo.median)} (${range(t.mediainfo.ms)})`,
-      `**${times(r.mp4box)}**`,
-      `**${times(r.mediainfo)}**`,
+      `**${times(r.mp4box)}** (${times(r.mp4boxMin)})`,
+      `**${times(r.mediainfo)}** (${times(r.mediainfoMin)})`,
       io('preflight'),
       io('mp4box'),
       io('mediainfo'),
     ];
   });
-  L.push(table(['input', 'Preflight ms (min–max)', 'mp4box.js ms', 'mediainfo.js ms', 'mp4box.js ÷ Preflight', 'mediainfo.js ÷ Preflight', 'Preflight read / reads', 'mp4box.js', 'mediainfo.js'], rows));
+  L.push(table(['input', 'Preflight ms (min–max)', 'mp4box.js ms', 'mediainfo.js ms', 'mp4box.js ÷ Preflight (of the fastest runs)', 'mediainfo.js ÷ Preflight', 'Preflight read / reads', 'mp4box.js', 'mediainfo.js'], rows));
   L.push('');
   L.push('What each found (duration, stored size):');
   L.push('');
@@ -385,7 +389,7 @@ function markdown(res) {
   L.push('there), sampled every 100 ms, minus a baseline taken after a forced GC just before the run; the largest over the runs.');
   L.push('"all" is the same for every process of this Chromium (the browser process holds Blob bookkeeping). JS heap is the');
   L.push('page\'s `JSHeapUsedSize` (CDP `Performance.getMetrics`; workers\' heaps are not in it). 300 MB: one warm-up, then');
-  L.push(`${res.bundles?.['300MB']?.['client-zip']?.runs ?? 5} runs; 4 GB: ${res.bundles?.['4GB']?.['client-zip']?.runs ?? 3} runs (each several seconds, so 3 instead of 5 to keep the bench near 15 minutes), the peers`);
+  L.push(`${res.bundles?.['300MB']?.['client-zip']?.runs ?? 5} runs; 4 GB: ${res.bundles?.['4GB']?.['client-zip']?.runs ?? 3} runs (each several seconds, so 3 instead of 5 to keep the whole bench near 10 minutes), the peers`);
   L.push('after a warm-up on the 300 MB file; every Preflight run is a fresh page after one warm-up page.');
   L.push('');
   for (const size of ['300MB', '4GB']) {

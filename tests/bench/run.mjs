@@ -304,28 +304,37 @@ async function runProbes(chrome, origin, inputs) {
   log(`one Blob.arrayBuffer() read of (b): ${JSON.stringify(readCost)} ms`);
   const out = [];
   out.readCost = readCost;
+  // (a) and (c), three times over with every tool, before anything is timed.
+  await page.evaluate(() => window.bench.warmUp([0, 2], 3));
+  const TOOLS = ['preflight', 'mp4box', 'mediainfo'];
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
     const row = { ...c, size: fs.statSync(c.file).size, tools: {} };
     if (c.id !== 'd') Object.assign(row, describeInput(c.file));
-    for (const tool of ['preflight', 'mp4box', 'mediainfo']) {
-      try {
-        row.tools[tool] = await withTimeout(
-          page.evaluate(([t, k, n]) => window.bench.probe(t, k, n), [tool, i, PROBE_RUNS]),
-          PROBE_TIMEOUT_MS,
-          `${tool} on ${c.label}`,
-        );
-      } catch (e) {
-        // A peer stuck in a loop: note it and start a fresh page.
-        row.tools[tool] = { tool, error: String(e.message), ms: [] };
-        log(`${tool} on ${c.label}: ${e.message}`);
+    try {
+      row.tools = await withTimeout(
+        page.evaluate(([t, k, n]) => window.bench.probe(t, k, n), [TOOLS, i, PROBE_RUNS]),
+        PROBE_TIMEOUT_MS,
+        `probes of ${c.label}`,
+      );
+    } catch (e) {
+      // A tool stuck in a loop: time each tool alone to find which, on fresh pages.
+      log(`${c.label}: ${e.message}; each tool alone`);
+      for (const tool of TOOLS) {
         await context.close().catch(() => {});
         ({ context, page } = await benchPage(chrome, origin, files));
         await page.evaluate(() => window.bench.init());
+        row.tools[tool] = await withTimeout(
+          page.evaluate(([t, k, n]) => window.bench.probe([t], k, n), [tool, i, PROBE_RUNS]),
+          PROBE_TIMEOUT_MS,
+          `${tool} on ${c.label}`,
+        ).then((r) => r[tool], (err) => ({ tool, error: String(err.message), ms: [] }));
       }
-      const t = row.tools[tool];
-      t.median = median(t.ms);
+      await context.close().catch(() => {});
+      ({ context, page } = await benchPage(chrome, origin, files));
+      await page.evaluate(() => window.bench.init());
     }
+    for (const tool of TOOLS) row.tools[tool].median = median(row.tools[tool].ms);
     out.push(row);
     if (c.id !== 'd' || i % 20 === 0) {
       const p = row.tools;
