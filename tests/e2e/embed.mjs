@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, PROFILES, ROOT, SHOTS, appReady, buildCli, launch, oracle, serve } from './lib.mjs';
+import { DIST, FIXTURES, PROFILES, ROOT, SHOTS, appReady, buildCli, eventually, launch, oracle, serve } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'embed'); // target/e2e/embed
@@ -156,18 +156,6 @@ async function widgetReady(page, host = 'preflight-check') {
   }, host);
 }
 
-/** Poll `fn` until it stops throwing. */
-async function eventually(fn, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-  }
-}
 
 /** Copy the Blob the page keeps at `window[key][prop]` into `out`. */
 async function saveBlob(page, out, key, prop = 'blob') {
@@ -555,7 +543,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
 
     // The named origin's config is applied.
     await page.evaluate((o) => document.getElementById('preflight').contentWindow.postMessage({ type: 'preflight:config', profile: 'nmg-kepu-2025' }, o), app.origin);
-    await eventually(async () => assert.equal((await frame.locator('#profile-locked').textContent()).trim(), names['nmg-kepu-2025']));
+    await eventually(async () => assert.equal((await frame.locator('#profile-locked').textContent()).trim(), names['nmg-kepu-2025']), 10_000);
     // …and the widget still reports to it, under the new profile.
     await page.evaluate(() => { window.lastReport = null; });
     await frame.locator('#video-input').setInputFiles(fx.portrait);
@@ -716,11 +704,11 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     await widgetReady(page);
     // The app starts min(cores, 4) workers (src/web/client.rs crc_workers).
     const n = await page.evaluate(() => Math.min(Math.max(Math.min(navigator.hardwareConcurrency, 4), 1), 8));
-    const workers = () => eventually(() => assert.equal(page.workers().length, n, 'workers'));
+    const workers = () => eventually(() => assert.equal(page.workers().length, n, 'workers'), 10_000);
     await workers();
     for (const id of ['nmg-kepu-2025', 'kepu-light-2026', 'cujs-video-abstract-2026']) {
       await page.evaluate((id) => document.getElementById('widget').setAttribute('profile', id), id);
-      await eventually(async () => assert.equal((await page.locator('#widget #profile-locked').textContent()).trim(), profileJson(id).name));
+      await eventually(async () => assert.equal((await page.locator('#widget #profile-locked').textContent()).trim(), profileJson(id).name), 10_000);
       await workers();
     }
     // Quick changes in a row: only the last one is shown, once.
@@ -729,7 +717,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
       w.setAttribute('profile', 'nmg-kepu-2025');
       w.setAttribute('profile', 'heilongjiang-kepu-2022');
     });
-    await eventually(async () => assert.equal((await page.locator('#widget #profile-locked').textContent()).trim(), profileJson('heilongjiang-kepu-2022').name));
+    await eventually(async () => assert.equal((await page.locator('#widget #profile-locked').textContent()).trim(), profileJson('heilongjiang-kepu-2022').name), 10_000);
     await workers();
     assert.equal(await page.locator('#widget main.app').count(), 1);
     // The report follows the new profile.
@@ -739,7 +727,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.equal(r.profile, 'heilongjiang-kepu-2022');
     // Removed from the page, the widget stops its workers.
     await page.evaluate(() => document.getElementById('widget').remove());
-    await eventually(() => assert.equal(page.workers().length, 0, 'workers after removal'));
+    await eventually(() => assert.equal(page.workers().length, 0, 'workers after removal'), 10_000);
     assert.deepEqual(page.errors, []);
   });
 

@@ -375,3 +375,16 @@ export function pageStatuses(page) {
 }
 
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+/** Poll `fn` until it stops throwing (the page re-renders asynchronously). */
+export async function eventually(fn, timeout = 5_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   DIST, FIXTURES, PROFILES, SHOTS, WECHAT_UA,
-  appReady, boxes, buildCli, instrumentWorker, jsHeapUsed, launch, makeFixtures,
+  appReady, boxes, buildCli, eventually, instrumentWorker, jsHeapUsed, launch, makeFixtures,
   makeSparseMp4, oracle, pageStatuses, recordRequests, rendererPeakRss, serve,
 } from './lib.mjs';
 import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, styles
@@ -62,18 +62,6 @@ async function chooseVideo(page, file, timeout = 60_000) {
   return page.$eval('#probe-meta', (el) => ({ ...el.dataset, text: el.textContent }));
 }
 
-/** Poll `fn` until it stops throwing (the page re-renders asynchronously). */
-async function eventually(fn, timeout = 5_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-  }
-}
 
 /** A hard link under a new name, so that each pick has a name of its own. */
 function alias(file, name) {
