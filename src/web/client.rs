@@ -1,7 +1,14 @@
 //! The page's side of the worker: one persistent classic worker, messages in
 //! and out as `{cmd, id, file}` / `{kind, id, json}`.
+//!
+//! A worker sets its message handler only once its wasm has been fetched and
+//! compiled; a message that arrives before that is dropped by the browser.
+//! So every command waits here until the worker has said `ready` (on a slow
+//! phone, or when the wasm is slow to arrive, a pick in the first seconds
+//! would otherwise never be answered).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use js_sys::Reflect;
 use serde::Deserialize;
@@ -92,6 +99,8 @@ pub struct WorkerClient {
     url: String,
     on: Callback<FromWorker>,
     worker: Worker,
+    /// Commands posted before the worker said `ready`; `None` once it has.
+    pending: Rc<RefCell<Option<Vec<JsValue>>>>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -101,6 +110,8 @@ impl WorkerClient {
         let keep = on.clone();
         let worker = Worker::new(url)?;
         let on2 = on.clone();
+        let pending: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let (pending2, worker2) = (pending.clone(), worker.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             let get = |k: &str| Reflect::get(&data, &k.into()).ok();
@@ -133,7 +144,13 @@ impl WorkerClient {
                         ms: w.ms,
                     }
                 }
-                "ready" => return,
+                "ready" => {
+                    let held = pending2.borrow_mut().take().unwrap_or_default();
+                    for m in held {
+                        let _ = worker2.post_message(&m);
+                    }
+                    return;
+                }
                 _ => FromWorker::Failed { message: json },
             };
             on2.emit(msg);
@@ -149,6 +166,7 @@ impl WorkerClient {
             url: url.to_string(),
             on: keep,
             worker,
+            pending,
             _onmessage: onmessage,
             _onerror: onerror,
         })
@@ -177,7 +195,12 @@ impl WorkerClient {
             let _ = Reflect::set(&o, &"start".into(), &(a as f64).into());
             let _ = Reflect::set(&o, &"end".into(), &(b as f64).into());
         }
-        let _ = self.worker.post_message(&o);
+        match self.pending.borrow_mut().as_mut() {
+            Some(held) => held.push(o.into()),
+            None => {
+                let _ = self.worker.post_message(&o);
+            }
+        }
         id
     }
 

@@ -48,8 +48,11 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serve `dir` on 127.0.0.1 at a free port. Returns {origin, url, hits, close}. */
-export async function serve(dir = DIST) {
+/**
+ * Serve `dir` on 127.0.0.1 at a free port. Returns {origin, url, hits, close}.
+ * `delay(pathname, n)` may hold the n-th request of a path back (ms).
+ */
+export async function serve(dir = DIST, { delay = () => 0 } = {}) {
   const root = path.resolve(dir);
   const hits = [];
   const server = http.createServer((req, res) => {
@@ -63,11 +66,16 @@ export async function serve(dir = DIST) {
       res.end('not found');
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'Cache-Control': 'no-store',
-    });
-    fs.createReadStream(file).pipe(res);
+    const send = () => {
+      res.writeHead(200, {
+        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
+      fs.createReadStream(file).pipe(res);
+    };
+    const ms = delay(u.pathname, hits.filter((p) => p === u.pathname).length);
+    if (ms > 0) setTimeout(send, ms);
+    else send();
   });
   await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
   const { port } = server.address();

@@ -373,6 +373,29 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     assert.deepEqual(page.errors, []);
   });
 
+  it('a video picked before the worker has loaded its wasm is still checked', async () => {
+    // A worker sets its message handler only after its wasm has arrived and
+    // compiled; on a slow phone the user can pick before that. Hold back every
+    // load of the wasm after the page's own by 3 s, and pick at once.
+    const slow = await serve(path.join(FIXTURES, 'dist'), {
+      delay: (p, n) => (p.endsWith('.wasm') && n > 1 ? 3_000 : 0),
+    });
+    cleanup.push(() => slow.close());
+    const context = await chrome.browser.newContext();
+    cleanup.push(() => context.close());
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(slow.url);
+    await page.waitForSelector('#profile', { timeout: 30_000 });
+    const t0 = Date.now();
+    const meta = await chooseVideo(page, fx.land, 30_000);
+    assert.match(meta.text, /land-1080p-3s\.mp4/);
+    assert.ok(Date.now() - t0 >= 2_500, 'the pick came before the worker was ready');
+    assert.ok(slow.hits.filter((p) => p.endsWith('.wasm')).length >= 2, 'a worker loaded the wasm');
+    assert.deepEqual(errors, []);
+  });
+
   it('no request leaves the page\'s origin', () => {
     assert.ok(requests.length > 0);
     const urls = requests.map((r) => r.url);
