@@ -152,7 +152,14 @@ fn widget(props: &AppProps) -> Html {
     let pick_video = {
         let dispatch = state.dispatcher();
         let client = client.clone();
+        // A pass over the previous video would keep reading it: stop it.
+        let running = matches!(state.crc, Crc::Running { .. });
         Callback::from(move |file: File| {
+            if running {
+                for c in client.borrow_mut().iter_mut() {
+                    let _ = c.restart();
+                }
+            }
             dispatch.dispatch(Action::VideoPicked(file.clone(), now()));
             if let Some(c) = client.borrow().first() {
                 c.probe(&file);
@@ -281,10 +288,12 @@ fn widget(props: &AppProps) -> Html {
         .collect();
     let all_fails: Vec<String> = report.failures().map(|r| r.id.clone()).collect();
     // Start the CRC pass as soon as the video passes its checks, while the
-    // user fills in the form, so that bundling feels instant.
+    // user fills in the form, so that bundling feels instant; but after the
+    // preview frames are drawn (at most a few seconds), so that the decoder
+    // and the pass do not compete for the same cores and memory.
     {
         let key = match &state.video {
-            Video::Done { info, .. } if video_fails.is_empty() => {
+            Video::Done { info, .. } if video_fails.is_empty() && state.previews_settled => {
                 Some((info.file.clone(), info.size_bytes))
             }
             _ => None,
@@ -471,7 +480,7 @@ fn widget(props: &AppProps) -> Html {
             if let Some(file) = state.file().cloned() {
                 <section class="card">
                     <h2>{tr(lang, "片头 / 片尾预览", "Opening and ending")}</h2>
-                    <Previews file={file} lang={lang} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
+                    <Previews file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
                 </section>
             }
             <section class="card">

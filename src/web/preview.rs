@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, File, HtmlCanvasElement, HtmlVideoElement};
 use yew::prelude::*;
@@ -20,7 +21,13 @@ pub struct Props {
     pub file: File,
     pub lang: Lang,
     pub checklist: Vec<RuleResult>,
+    /// Called once per file, when both frames are drawn, when the browser
+    /// cannot decode the video, or after [`SETTLE_MS`] regardless.
+    pub on_settled: Callback<()>,
 }
+
+/// The longest the CRC pass waits for the frames.
+pub const SETTLE_MS: u32 = 4_000;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Shot {
@@ -68,11 +75,33 @@ pub fn previews(p: &Props) -> Html {
             shot.clone(),
             listeners.clone(),
         );
+        let on_settled = p.on_settled.clone();
         use_effect_with(p.file.clone(), move |file| {
             shot.set(Shot::Loading);
             let url = web_sys::Url::create_object_url_with_blob(file).ok();
             let mut ls = listeners.borrow_mut();
             ls.clear();
+            // Once: frames drawn, undecodable, or out of time. The element
+            // then lets go of the file, so that its decoder and buffers do not
+            // stay alive beside the CRC pass.
+            let settled = Rc::new(std::cell::Cell::new(false));
+            let settle = {
+                let (settled, video) = (settled.clone(), video.clone());
+                Rc::new(move || {
+                    if settled.replace(true) {
+                        return;
+                    }
+                    if let Some(v) = video.cast::<HtmlVideoElement>() {
+                        let _ = v.remove_attribute("src");
+                        v.load();
+                    }
+                    on_settled.emit(());
+                })
+            };
+            let timer = {
+                let settle = settle.clone();
+                Timeout::new(SETTLE_MS, move || settle())
+            };
             if let (Some(v), Some(url)) = (video.cast::<HtmlVideoElement>(), url.clone()) {
                 let phase = Rc::new(RefCell::new(Shot::Loading));
                 {
@@ -87,7 +116,8 @@ pub fn previews(p: &Props) -> Html {
                     }));
                 }
                 {
-                    let (v2, phase, shot) = (v.clone(), phase.clone(), shot.clone());
+                    let (v2, phase, shot, settle) =
+                        (v.clone(), phase.clone(), shot.clone(), settle.clone());
                     ls.push(EventListener::new(&v, "seeked", move |_| {
                         let now = *phase.borrow();
                         match now {
@@ -110,15 +140,20 @@ pub fn previews(p: &Props) -> Html {
                                 }
                                 *phase.borrow_mut() = Shot::Done;
                                 shot.set(Shot::Done);
+                                settle();
                             }
                             _ => {}
                         }
                     }));
                 }
                 {
-                    let shot = shot.clone();
+                    let (shot, settled, settle) = (shot.clone(), settled.clone(), settle.clone());
                     ls.push(EventListener::new(&v, "error", move |_| {
-                        shot.set(Shot::Failed)
+                        // Letting go of the file (src removed) is no failure.
+                        if !settled.get() {
+                            shot.set(Shot::Failed);
+                            settle();
+                        }
                     }));
                 }
                 v.set_muted(true);
@@ -126,6 +161,7 @@ pub fn previews(p: &Props) -> Html {
                 v.set_src(&url);
             }
             move || {
+                drop(timer);
                 if let Some(u) = url {
                     let _ = web_sys::Url::revoke_object_url(&u);
                 }

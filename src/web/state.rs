@@ -115,6 +115,9 @@ pub struct State {
     pub attachments: Vec<Att>,
     pub att_errors: Vec<(String, UiError)>,
     pub crc: Crc,
+    /// The 片头/片尾 frames are drawn (or cannot be): the CRC pass waits for
+    /// this, so that decoding them does not compete with it.
+    pub previews_settled: bool,
 }
 
 pub enum Action {
@@ -126,6 +129,7 @@ pub enum Action {
     Field(String, Value),
     Tick(String, bool),
     VideoPicked(File, f64),
+    PreviewsSettled,
     Probed(Result<MediaInfo, UiError>, f64, f64),
     Attach(Att),
     AttachError(String, UiError),
@@ -154,6 +158,7 @@ impl State {
             attachments: Vec::new(),
             att_errors: Vec::new(),
             crc: Crc::Idle,
+            previews_settled: false,
         };
         s.load_profile();
         s
@@ -234,7 +239,9 @@ impl Reducible for State {
             Action::VideoPicked(file, started) => {
                 s.video = Video::Probing { file, started };
                 s.crc = Crc::Idle;
+                s.previews_settled = false;
             }
+            Action::PreviewsSettled => s.previews_settled = true,
             Action::Probed(result, ms, now) => {
                 let (file, started) = match &s.video {
                     Video::Probing { file, started } => (file.clone(), *started),
