@@ -8,7 +8,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
-use preflight::web::worker::{CRC_CHUNK, crc_blob, probe_blob, read_into};
+use preflight::web::worker::{
+    Byob, CRC_CHUNK, crc_blob, crc_range_any, crc_range_byob, probe_blob, read_into,
+};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use web_sys::{Blob, FileReaderSync};
 
@@ -172,4 +175,80 @@ fn crc_blob_over_several_chunks() {
     let got = crc_blob(&blob(&[&data]), |d| seen.push(d)).unwrap();
     assert_eq!(got, crc32fast::hash(&data));
     assert_eq!(seen.last().copied(), Some(n as u64));
+}
+
+#[wasm_bindgen(inline_js = r#"
+// Every slice of `blob` gets a byte stream that delivers its first `n` bytes
+// (in reads of at most 1 MiB) and then never answers: a stalled BYOB read,
+// as Chromium has shown over multi-GB Files.
+export function stall_after(blob, n) {
+  const slice = blob.slice.bind(blob);
+  blob.slice = (a, b) => {
+    const s = slice(a, b);
+    s.stream = () => {
+      let sent = 0;
+      return new ReadableStream({
+        type: 'bytes',
+        async pull(c) {
+          if (sent >= n) return new Promise(() => {});
+          const req = c.byobRequest;
+          const k = Math.min(req.view.byteLength, 1 << 20, n - sent, s.size - sent);
+          if (k <= 0) { c.close(); req.respond(0); return; }
+          const bytes = new Uint8Array(await s.slice(sent, sent + k).arrayBuffer());
+          new Uint8Array(req.view.buffer, req.view.byteOffset, k).set(bytes);
+          sent += k;
+          req.respond(k);
+        },
+      });
+    };
+    return s;
+  };
+}
+"#)]
+extern "C" {
+    fn stall_after(blob: &Blob, n: f64);
+}
+
+#[wasm_bindgen_test]
+async fn byob_crc_of_a_range_matches_crc32fast() {
+    let n = (2 * CRC_CHUNK + 777) as usize;
+    let data = pattern(n);
+    let b = blob(&[&data[..1000], &data[1000..]]);
+    for (start, end) in [(0, n), (999, n - 5), (CRC_CHUNK as usize, n), (n, n)] {
+        let mut seen = Vec::new();
+        let got = crc_range_byob(&b, start as u64, end as u64, |d| seen.push(d), 10_000)
+            .await
+            .unwrap();
+        let Byob::Done(crc) = got else {
+            panic!("the stream of {start}..{end} did not finish");
+        };
+        assert_eq!(crc, crc32fast::hash(&data[start..end]), "{start}..{end}");
+        assert_eq!(seen.last().copied(), Some((end - start) as u64));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_stalled_stream_is_given_up_and_the_pass_goes_on() {
+    let n = (CRC_CHUNK + 5_000) as usize;
+    let data = pattern(n);
+    let b = blob(&[&data]);
+    stall_after(&b, 300_000.0);
+    // The stream alone: it stops, and says how far it got.
+    match crc_range_byob(&b, 0, n as u64, |_| {}, 200).await.unwrap() {
+        Byob::Stalled { hasher, done } => {
+            assert_eq!(done, 300_000);
+            assert_eq!(hasher.finalize(), crc32fast::hash(&data[..300_000]));
+        }
+        Byob::Done(_) => panic!("a stream that never answers finished"),
+        Byob::Unsupported => panic!("this Chromium has BYOB readers"),
+    }
+    // The pass: FileReaderSync reads the rest, and the CRC is the file's.
+    let mut seen = Vec::new();
+    let seen_ref = std::cell::RefCell::new(&mut seen);
+    let progress = |d| seen_ref.borrow_mut().push(d);
+    let got = crc_range_any(&b, 10, n as u64, &progress, 200)
+        .await
+        .unwrap();
+    assert_eq!(got, crc32fast::hash(&data[10..]));
+    assert_eq!(seen.last().copied(), Some((n - 10) as u64));
 }

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 
+use super::worker::{Byob, STALL_MS, crc_range_byob};
 use crate::Error;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
 use crate::check::{self, Input, Report};
@@ -59,10 +60,17 @@ pub async fn probe_blob(blob: &Blob) -> Result<MediaInfo, Error> {
     }
 }
 
+/// CRC-32 of a whole Blob on the calling thread: through a BYOB stream into
+/// one reused buffer (as the app's workers read), and with `Blob.arrayBuffer`
+/// slices from where it stopped if the stream is missing or stalls.
 async fn crc_blob(blob: &Blob) -> Result<u32, Error> {
     let size = blob.size();
-    let mut h = crc32fast::Hasher::new();
-    let mut off = 0.0;
+    let (mut h, done) = match crc_range_byob(blob, 0, size as u64, |_| {}, STALL_MS).await? {
+        Byob::Done(crc) => return Ok(crc),
+        Byob::Unsupported => (crc32fast::Hasher::new(), 0),
+        Byob::Stalled { hasher, done } => (hasher, done),
+    };
+    let mut off = done as f64;
     while off < size {
         let end = (off + CHUNK).min(size);
         let b = read(blob, off, end).await?;

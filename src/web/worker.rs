@@ -74,13 +74,26 @@ pub fn crc_range(
     blob: &Blob,
     start: u64,
     end: u64,
+    progress: impl FnMut(u64),
+) -> Result<u32, Error> {
+    crc_resume(blob, crc32fast::Hasher::new(), start, start, end, progress)
+}
+
+/// Go on with a CRC whose `hasher` has taken `[start, off)`, up to `end`,
+/// reading 4 MiB slices with `FileReaderSync` into one buffer; `progress`
+/// gets the bytes done since `start`, about every 32 MiB and at the end.
+fn crc_resume(
+    blob: &Blob,
+    mut h: crc32fast::Hasher,
+    start: u64,
+    mut off: u64,
+    end: u64,
     mut progress: impl FnMut(u64),
 ) -> Result<u32, Error> {
     let reader = FileReaderSync::new().map_err(|_| Error::io("FileReaderSync"))?;
     let size = end.min(blob.size() as u64);
     let mut buf = vec![0u8; CRC_CHUNK as usize];
-    let mut h = crc32fast::Hasher::new();
-    let mut off = start.min(size);
+    off = off.min(size);
     let mut last = off;
     while off < size {
         let want = (size - off).min(CRC_CHUNK) as usize;
@@ -98,18 +111,66 @@ pub fn crc_range(
     Ok(h.finalize())
 }
 
+/// How long one read of a Blob stream may take before the pass stops
+/// waiting for it. A 4 MiB read takes milliseconds; Chromium's BYOB reader has
+/// been seen to stop answering over multi-GB Files, which would otherwise
+/// freeze the progress bar for good.
+pub const STALL_MS: i32 = 10_000;
+
+/// What [`crc_range_byob`] got to.
+pub enum Byob {
+    Done(u32),
+    /// The browser's Blob streams have no BYOB reader (older WebViews).
+    Unsupported,
+    /// A read took longer than the stall limit: the stream was cancelled
+    /// after `done` bytes, which `hasher` has taken.
+    Stalled {
+        hasher: crc32fast::Hasher,
+        done: u64,
+    },
+}
+
+/// A promise that resolves to `undefined` after `ms`, and its timer id.
+fn timeout(ms: i32) -> (js_sys::Promise, JsValue) {
+    let global = js_sys::global();
+    let mut id = JsValue::UNDEFINED;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(set) = Reflect::get(&global, &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        {
+            id = set
+                .call2(&global, &resolve, &JsValue::from(ms))
+                .unwrap_or(JsValue::UNDEFINED);
+        }
+    });
+    (promise, id)
+}
+
+fn clear_timeout(id: &JsValue) {
+    let global = js_sys::global();
+    if let Some(clear) = Reflect::get(&global, &"clearTimeout".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = clear.call1(&global, id);
+    }
+}
+
 /// The CRC of `[start, end)` read through a BYOB stream reader into one
 /// reused 4 MiB buffer: no allocation per chunk, so memory stays flat (a
 /// FileReaderSync pass leaves every chunk's ArrayBuffer to the GC, and the
-/// renderer grows by hundreds of MB over a large file). `Ok(None)` where the
-/// browser's Blob streams have no BYOB reader (older WebViews): the caller
-/// falls back to [`crc_range`].
+/// renderer grows by hundreds of MB over a large file). Works in a worker and
+/// on the page. Where the browser has no BYOB reader, or a read takes longer
+/// than `stall_ms`, it says so and how far it got, and the caller reads the
+/// rest another way.
 pub async fn crc_range_byob(
     blob: &Blob,
     start: u64,
     end: u64,
     mut progress: impl FnMut(u64),
-) -> Result<Option<u32>, Error> {
+    stall_ms: i32,
+) -> Result<Byob, Error> {
     let slice = blob
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|_| Error::io("Blob.slice"))?;
@@ -121,15 +182,17 @@ pub async fn crc_range_byob(
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     {
         Some(f) => f,
-        None => return Ok(None),
+        None => return Ok(Byob::Unsupported),
     };
     let Ok(reader) = get_reader.call1(&stream, &opts) else {
-        return Ok(None);
+        return Ok(Byob::Unsupported);
     };
-    let read = Reflect::get(&reader, &"read".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| Error::io("BYOB reader"))?;
+    let method = |name: &str| {
+        Reflect::get(&reader, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    let read = method("read").ok_or_else(|| Error::io("BYOB reader"))?;
     let mut buffer = js_sys::ArrayBuffer::new(CRC_CHUNK as u32);
     let mut wasm_buf = vec![0u8; CRC_CHUNK as usize];
     let mut h = crc32fast::Hasher::new();
@@ -141,9 +204,20 @@ pub async fn crc_range_byob(
             .map_err(|e| Error::io(&format!("stream read: {e:?}")))?
             .dyn_into()
             .map_err(|_| Error::io("stream read"))?;
-        let res = wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .map_err(|e| Error::io(&format!("stream read: {e:?}")))?;
+        let (timer, timer_id) = timeout(stall_ms);
+        let race = js_sys::Promise::race(&js_sys::Array::of2(&promise, &timer));
+        let res = wasm_bindgen_futures::JsFuture::from(race).await;
+        clear_timeout(&timer_id);
+        let res = res.map_err(|e| Error::io(&format!("stream read: {e:?}")))?;
+        if res.is_undefined() {
+            if let Some(cancel) = method("cancel") {
+                let _ = cancel.call0(&reader);
+            }
+            return Ok(Byob::Stalled {
+                hasher: h,
+                done: done_bytes,
+            });
+        }
         if Reflect::get(&res, &"done".into())
             .ok()
             .and_then(|v| v.as_bool())
@@ -170,7 +244,30 @@ pub async fn crc_range_byob(
         return Err(Error::truncated("file shrank while reading"));
     }
     progress(done_bytes);
-    Ok(Some(h.finalize()))
+    Ok(Byob::Done(h.finalize()))
+}
+
+/// One worker's share of the CRC pass: through the BYOB stream, and with
+/// `FileReaderSync` from where it stopped if the stream is missing or stalls.
+pub async fn crc_range_any(
+    blob: &Blob,
+    start: u64,
+    end: u64,
+    progress: impl FnMut(u64) + Copy,
+    stall_ms: i32,
+) -> Result<u32, Error> {
+    match crc_range_byob(blob, start, end, progress, stall_ms).await? {
+        Byob::Done(crc) => Ok(crc),
+        Byob::Unsupported => crc_range(blob, start, end, progress),
+        Byob::Stalled { hasher, done } => crc_resume(
+            blob,
+            hasher,
+            start,
+            start.saturating_add(done),
+            end,
+            progress,
+        ),
+    }
 }
 
 /// Entry point of the worker binary.
@@ -216,11 +313,7 @@ pub fn run() {
                             &serde_json::json!({"done": done, "ms": ms}).to_string(),
                         );
                     };
-                    let r = match crc_range_byob(&file, start, end, progress).await {
-                        Ok(Some(crc)) => Ok(crc),
-                        Ok(None) => crc_range(&file, start, end, progress),
-                        Err(e) => Err(e),
-                    };
+                    let r = crc_range_any(&file, start, end, progress, STALL_MS).await;
                     let ms = now() - t0;
                     let json = match r {
                         Ok(crc) => {
