@@ -40,9 +40,11 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
     };
     let detected = form::detect(&head);
     let size = file.size() as u64;
+    // A quick look at the first bytes refuses a HEIC or an oversized file
+    // before the whole file is read.
     match form::check_attachment(&slot, &file.name(), size, detected) {
         Err(e) => d.dispatch(Action::AttachError(slot.id.clone(), e.into())),
-        Ok(kind) => {
+        Ok(_) => {
             let mut thumb = None;
             // Scans are small (the slot's limit, at most 64 MB): read once for
             // the page count, the CRC-32 and the SHA-256 the bundle needs.
@@ -68,24 +70,30 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
                 ));
                 return;
             };
-            let pages = (kind == FileKind::Pdf)
+            // The same entry the CLI and the JS API make of a scan.
+            let scan = match crate::bundle::ScanIn::from_bytes(&slot, &file.name(), &all) {
+                Ok((scan, _)) => scan,
+                Err(e) => {
+                    d.dispatch(Action::AttachError(slot.id.clone(), e.into()));
+                    return;
+                }
+            };
+            let pages = (scan.kind == FileKind::Pdf)
                 .then(|| form::pdf_pages(&all))
                 .filter(|n| *n > 0);
-            let crc32 = crc32fast::hash(&all);
-            let sha256 = crate::bundle::sha256_hex(&all);
-            if matches!(kind, FileKind::Jpeg | FileKind::Png) {
+            if matches!(scan.kind, FileKind::Jpeg | FileKind::Png) {
                 thumb = web_sys::Url::create_object_url_with_blob(&file).ok();
             }
             d.dispatch(Action::Attach(Att {
                 slot: slot.id.clone(),
                 name: file.name(),
-                size,
-                kind,
+                size: scan.size,
+                kind: scan.kind,
                 thumb,
                 pages,
                 file,
-                crc32,
-                sha256,
+                crc32: scan.crc32,
+                sha256: scan.sha256,
             }));
         }
     }
