@@ -480,7 +480,7 @@ fn widget(props: &AppProps) -> Html {
             if let Some(file) = state.file().cloned() {
                 <section class="card">
                     <h2>{tr(lang, "片头 / 片尾预览", "Opening and ending")}</h2>
-                    <Previews file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
+                    <Previews key={state.picks} file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
                 </section>
             }
             <section class="card">

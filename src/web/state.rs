@@ -118,6 +118,9 @@ pub struct State {
     /// The 片头/片尾 frames are drawn (or cannot be): the CRC pass waits for
     /// this, so that decoding them does not compete with it.
     pub previews_settled: bool,
+    /// Counts the picks: the previews are drawn afresh for each, even when a
+    /// host hands the same `File` again.
+    pub picks: u32,
 }
 
 pub enum Action {
@@ -159,6 +162,7 @@ impl State {
             att_errors: Vec::new(),
             crc: Crc::Idle,
             previews_settled: false,
+            picks: 0,
         };
         s.load_profile();
         s
@@ -240,6 +244,7 @@ impl Reducible for State {
                 s.video = Video::Probing { file, started };
                 s.crc = Crc::Idle;
                 s.previews_settled = false;
+                s.picks = s.picks.wrapping_add(1);
             }
             Action::PreviewsSettled => s.previews_settled = true,
             Action::Probed(result, ms, now) => {
