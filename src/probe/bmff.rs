@@ -70,6 +70,10 @@ pub enum Action {
     Stop(Result<MediaInfo, Error>),
 }
 
+/// The largest end of a file read whole when looking for the `moov` (see
+/// [`Walker::lookahead`]).
+pub const TAIL: u64 = 64 * 1024;
+
 #[derive(Debug, Default)]
 pub struct Walker {
     brands: Vec<String>,
@@ -109,9 +113,16 @@ impl Walker {
         self.reached_end = true;
     }
 
-    /// How much a header look-up should read: enough for the next `moof`
-    /// and the `mdat` header after it, judged by the last one.
-    pub fn lookahead(&self) -> u64 {
+    /// How much a header look-up at `pos` should read: enough for the next
+    /// `moof` and the `mdat` header after it, judged by the last one. Before
+    /// the `moov` is found, a tail of at most [`TAIL`] bytes is read whole: after
+    /// a leading `mdat` that tail is the `moov`, which then takes one read,
+    /// not a header look-up and a second read for the rest.
+    pub fn lookahead(&self, pos: u64, file_size: u64) -> u64 {
+        let rest = file_size.saturating_sub(pos);
+        if self.moov.is_none() && rest <= TAIL {
+            return rest;
+        }
         match self.last_moof {
             Some(n) => n.saturating_add(64).clamp(64, super::LOOKAHEAD),
             None => super::LOOKAHEAD,

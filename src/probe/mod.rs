@@ -344,7 +344,7 @@ impl Probe {
             }
             let Some(buf) = self.window_at(pos) else {
                 self.stage = Stage::Walk { pos };
-                let ahead = self.iso.lookahead();
+                let ahead = self.iso.lookahead(pos, self.size);
                 self.request(pos, ahead);
                 return;
             };
@@ -358,7 +358,7 @@ impl Probe {
                         return;
                     }
                     self.stage = Stage::Walk { pos };
-                    let ahead = self.iso.lookahead();
+                    let ahead = self.iso.lookahead(pos, self.size);
                     self.request(pos, ahead);
                     return;
                 }
