@@ -133,7 +133,7 @@ function goals(res) {
         ? ''
         : [okBytes ? '' : `${io.bytes - cap} B over`, okReads ? '' : `${io.reads - 5} reads over`].filter(Boolean).join(', '),
       why: frag
-        ? `by design (ARCHITECTURE.md: "at most the moov, the moofs and 16 KiB per header look-up"): the duration of a fragmented file is the sum of its fragments, one read per moof. ${/mfra/.test(p.top) ? 'This file ends with an `mfra` (what ffmpeg writes by default), from which the moov, the mfra and the last moof could answer in about 4 reads.' : ''}`
+        ? `by design (ARCHITECTURE.md: "at most the moov, the moofs and 16 KiB per header look-up"): the duration of a fragmented file is the sum of its fragments, one read per moof. ${/mfra/.test(p.top) ? 'This file ends with an `mfra` (what ffmpeg writes by default), from which the moov, the mfra and the first and last moofs could give the duration in about 4 reads (end time of the last fragment less the start of the first); we have not taken that road because the frame rate and each track\'s bitrate are sums over every `trun` too, and an `mfra` says nothing of gaps between fragments.' : ''}`
         : `the probe read more than planned.`,
     });
   }
