@@ -105,7 +105,7 @@ function goals(res) {
     const reads = (x) => t[x].io?.reads;
     const whyMp4box = p.moofs > 0
       ? `mp4box.js stops at \`onReady\` after ${reads('mp4box')} read: the empty moov of a fragmented file gives it no duration (it reports ${facts(t.mp4box)}); Preflight reads every moof to sum the fragments (${reads('preflight')} reads for ${p.moofs} fragments), and the reads, not the parsing, are the time: ${cost}.`
-      : `both spend their time waiting for reads, not parsing: ${cost}. mp4box.js makes ${reads('mp4box')} reads (1 MiB from 0, then 1 MiB from the moov's start, cut at the end of the file); Preflight ${reads('preflight')} (16 KiB at 0, a 16 KiB look-up at the moov's start, then the rest of the moov). No probe of a moov-at-the-end file can do with fewer than 2 reads, so Preflight's edge is only in their sizes; reading the moov in one go (it is the rest of the file after the mdat) would save one read.`;
+      : `both spend their time waiting for reads, not parsing: ${cost}. mp4box.js makes ${reads('mp4box')} reads (1 MiB from 0, then 1 MiB from the moov's start, cut at the end of the file); Preflight ${reads('preflight')} (16 KiB at 0, then the last 64 KiB or less, which after the mdat is the moov${reads('preflight') > 2 ? ', then the rest of a larger moov' : ''}). No probe of a moov-at-the-end file can do with fewer than 2 reads, so what is left between the two is the cost of each read and of the work around it, which moves from run to run by about as much as the miss (see \"Run to run\" below).`;
     out.push({
       goal: `Probe ≥ 4× faster than mp4box.js ${name}`,
       met: r.mp4box >= 4,
