@@ -37,21 +37,47 @@ fn read_capped(path: &str, cap: u64) -> Result<Vec<u8>, Error> {
     Ok(v)
 }
 
-/// CRC-32 of a file, streaming.
-fn crc_file(path: &str) -> Result<(u32, u64), Error> {
-    let mut f = File::open(path).map_err(|e| io_err(path, e))?;
-    let mut buf = vec![0u8; CHUNK];
-    let mut h = crc32fast::Hasher::new();
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf).map_err(|e| io_err(path, e))?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
+/// The video changed while it was being bundled.
+fn video_changed() -> Error {
+    Error::new(
+        "video_changed",
+        "视频文件在打包过程中被修改了。请关闭正在写入它的程序后重试。",
+        "The video changed while it was being bundled. Close the program writing to it and try again.",
+    )
+}
+
+/// Write one part of the layout that is not the video's data.
+fn write_part(
+    w: &mut impl Write,
+    part: &Part,
+    plan: &bundle::Plan,
+    scan_bytes: &[Vec<u8>],
+) -> std::io::Result<()> {
+    match part {
+        Part::Bytes(b) => w.write_all(b),
+        Part::Data(i) => match plan.entries.get(*i).map(|e| &e.source) {
+            Some(Source::Bytes(b)) => w.write_all(b),
+            Some(Source::Scan(j)) => w.write_all(scan_bytes.get(*j).map_or(&[][..], |v| v)),
+            Some(Source::Video) | None => Ok(()),
+        },
     }
-    Ok((h.finalize(), n))
+}
+
+fn is_video(part: &Part, plan: &bundle::Plan) -> bool {
+    matches!(part, Part::Data(i) if matches!(plan.entries.get(*i).map(|e| &e.source), Some(Source::Video)))
+}
+
+/// Bytes of the layout before the video's data.
+fn video_offset(parts: &[Part], plan: &bundle::Plan) -> Option<u64> {
+    let at = parts.iter().position(|p| is_video(p, plan))?;
+    let mut off = 0u64;
+    for p in &parts[..at] {
+        off += match p {
+            Part::Bytes(b) => b.len() as u64,
+            Part::Data(i) => plan.entries.get(*i)?.size,
+        };
+    }
+    Some(off)
 }
 
 pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
@@ -144,72 +170,114 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         );
         return Ok(1);
     }
-    let (crc, size) = crc_file(video_path)?;
+    // One read of the video. The bundle is written with the video's CRC not
+    // yet known (0 in its headers and in the manifest), hashing while the
+    // video is copied; then it is planned again with the CRC, and everything
+    // but the video's bytes is written again: the headers before the video
+    // keep their length (a CRC is 4 bytes in any header), and what follows it
+    // (the other entries, the manifest, the central directory) is written anew.
+    let stat = |path: &str| {
+        std::fs::metadata(path)
+            .map(|m| (m.len(), m.modified().ok()))
+            .map_err(|e| io_err(path, e))
+    };
+    let before = stat(video_path)?;
+    let size = before.0;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     let ticks = BTreeSet::new();
-    let plan = bundle::plan(&PlanInput {
-        profile: &p,
-        category: o.category.as_deref(),
-        channel: o.channel.as_deref(),
-        form: &form,
-        ticks: &ticks,
-        video: &VideoIn {
-            size,
-            crc32: crc,
-            info: info.clone(),
-        },
-        scans: &scans,
-        report: &report,
-        unix_time: now,
-        forced: o.force,
-        tool: concat!("preflight ", env!("CARGO_PKG_VERSION")),
-    })?;
-    let (parts, total) = plan.layout(now)?;
-    let partial = format!("{out_path}.partial");
-    let mut w = std::io::BufWriter::with_capacity(
-        1 << 20,
-        File::create(&partial).map_err(|e| io_err(&partial, e))?,
-    );
-    let mut buf = vec![0u8; CHUNK];
-    for part in &parts {
-        match part {
-            Part::Bytes(b) => w.write_all(b).map_err(|e| io_err(&partial, e))?,
-            Part::Data(i) => match &plan.entries[*i].source {
-                Source::Bytes(b) => w.write_all(b).map_err(|e| io_err(&partial, e))?,
-                Source::Scan(j) => w
-                    .write_all(&scan_bytes[*j])
-                    .map_err(|e| io_err(&partial, e))?,
-                Source::Video => {
-                    // Copy while checking the CRC again: the file must not change between passes.
-                    let mut f = File::open(video_path).map_err(|e| io_err(video_path, e))?;
-                    let mut h = crc32fast::Hasher::new();
-                    let mut n = 0u64;
-                    loop {
-                        let k = f.read(&mut buf).map_err(|e| io_err(video_path, e))?;
-                        if k == 0 {
-                            break;
-                        }
-                        h.update(&buf[..k]);
-                        n += k as u64;
-                        w.write_all(&buf[..k]).map_err(|e| io_err(&partial, e))?;
-                    }
-                    if n != size || h.finalize() != crc {
-                        let _ = std::fs::remove_file(&partial);
-                        return Err(Error::new(
-                            "video_changed",
-                            "视频文件在打包过程中被修改了。请关闭正在写入它的程序后重试。",
-                            "The video changed while it was being bundled. Close the program writing to it and try again.",
-                        ));
-                    }
-                }
+    let make_plan = |crc32: u32| {
+        bundle::plan(&PlanInput {
+            profile: &p,
+            category: o.category.as_deref(),
+            channel: o.channel.as_deref(),
+            form: &form,
+            ticks: &ticks,
+            video: &VideoIn {
+                size,
+                crc32,
+                info: info.clone(),
             },
+            scans: &scans,
+            report: &report,
+            unix_time: now,
+            forced: o.force,
+            tool: concat!("preflight ", env!("CARGO_PKG_VERSION")),
+        })
+    };
+    let draft = make_plan(0)?;
+    let (draft_parts, _) = draft.layout(now)?;
+    let partial = format!("{out_path}.partial");
+    let fail = |e: Error| {
+        let _ = std::fs::remove_file(&partial);
+        e
+    };
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&partial)
+        .map_err(|e| io_err(&partial, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut buf = vec![0u8; CHUNK];
+    let mut crc = None;
+    for part in &draft_parts {
+        if !is_video(part, &draft) {
+            write_part(&mut w, part, &draft, &scan_bytes).map_err(|e| fail(io_err(&partial, e)))?;
+            continue;
         }
+        let mut f = File::open(video_path).map_err(|e| fail(io_err(video_path, e)))?;
+        let mut h = crc32fast::Hasher::new();
+        let mut n = 0u64;
+        loop {
+            let k = f.read(&mut buf).map_err(|e| fail(io_err(video_path, e)))?;
+            if k == 0 {
+                break;
+            }
+            h.update(&buf[..k]);
+            n += k as u64;
+            w.write_all(&buf[..k])
+                .map_err(|e| fail(io_err(&partial, e)))?;
+        }
+        if n != size {
+            return Err(fail(video_changed()));
+        }
+        crc = Some(h.finalize());
     }
-    w.flush().map_err(|e| io_err(&partial, e))?;
-    drop(w);
+    if stat(video_path)? != before {
+        return Err(fail(video_changed()));
+    }
+    let crc = crc.ok_or_else(|| fail(Error::corrupt("bundle plan without the video")))?;
+    let plan = make_plan(crc).map_err(fail)?;
+    let (parts, total) = plan.layout(now).map_err(fail)?;
+    let at = video_offset(&parts, &plan)
+        .filter(|&at| Some(at) == video_offset(&draft_parts, &draft))
+        .ok_or_else(|| fail(Error::corrupt("bundle layout changed with the CRC")))?;
+    let mut file = w
+        .into_inner()
+        .map_err(|e| fail(io_err(&partial, e.into_error())))?;
+    {
+        use std::io::{Seek, SeekFrom};
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        let split = parts
+            .iter()
+            .position(|p| is_video(p, &plan))
+            .unwrap_or(parts.len());
+        let io = |e: std::io::Error| fail(io_err(&partial, e));
+        w.seek(SeekFrom::Start(0)).map_err(io)?;
+        for part in &parts[..split] {
+            write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
+        }
+        w.seek(SeekFrom::Start(at + size)).map_err(io)?;
+        for part in parts.get(split + 1..).unwrap_or(&[]) {
+            write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+    }
+    file.set_len(total).map_err(|e| fail(io_err(&partial, e)))?;
+    drop(file);
     std::fs::rename(&partial, out_path).map_err(|e| io_err(out_path, e))?;
     let _ = writeln!(out, "{out_path}（{} 字节 / bytes）", total);
     for e in &plan.entries {
