@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use preflight::Error;
@@ -63,21 +63,23 @@ fn write_part(
     }
 }
 
-fn is_video(part: &Part, plan: &bundle::Plan) -> bool {
-    matches!(part, Part::Data(i) if matches!(plan.entries.get(*i).map(|e| &e.source), Some(Source::Video)))
-}
-
-/// Bytes of the layout before the video's data.
-fn video_offset(parts: &[Part], plan: &bundle::Plan) -> Option<u64> {
-    let at = parts.iter().position(|p| is_video(p, plan))?;
+/// Where the video's data sits in a layout: its part's index and the bytes
+/// before it.
+fn video_at(parts: &[Part], plan: &bundle::Plan) -> Option<(usize, u64)> {
     let mut off = 0u64;
-    for p in &parts[..at] {
+    for (k, p) in parts.iter().enumerate() {
         off += match p {
             Part::Bytes(b) => b.len() as u64,
-            Part::Data(i) => plan.entries.get(*i)?.size,
+            Part::Data(i) => {
+                let e = plan.entries.get(*i)?;
+                if matches!(e.source, Source::Video) {
+                    return Some((k, off));
+                }
+                e.size
+            }
         };
     }
-    Some(off)
+    None
 }
 
 pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
@@ -170,12 +172,12 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         );
         return Ok(1);
     }
-    // One read of the video. The bundle is written with the video's CRC not
-    // yet known (0 in its headers and in the manifest), hashing while the
-    // video is copied; then it is planned again with the CRC, and everything
-    // but the video's bytes is written again: the headers before the video
-    // keep their length (a CRC is 4 bytes in any header), and what follows it
-    // (the other entries, the manifest, the central directory) is written anew.
+    // One read of the video. Its CRC is not known before it is read, yet the
+    // headers before it hold that CRC: so the video is copied first, hashing,
+    // to where a plan made with a stand-in CRC puts its data; then the plan is
+    // made with the real CRC and everything around the video is written. The
+    // headers before the video keep their length (a CRC is 4 bytes in any
+    // header), which is checked.
     let stat = |path: &str| {
         std::fs::metadata(path)
             .map(|m| (m.len(), m.modified().ok()))
@@ -207,8 +209,9 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             tool: concat!("preflight ", env!("CARGO_PKG_VERSION")),
         })
     };
+    let no_video = || Error::corrupt("bundle plan without the video");
     let draft = make_plan(0)?;
-    let (draft_parts, _) = draft.layout(now)?;
+    let (_, video_off) = video_at(&draft.layout(now)?.0, &draft).ok_or_else(no_video)?;
     let partial = format!("{out_path}.partial");
     let fail = |e: Error| {
         let _ = std::fs::remove_file(&partial);
@@ -221,62 +224,40 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         .open(&partial)
         .map_err(|e| io_err(&partial, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let io = |e: std::io::Error| fail(io_err(&partial, e));
+    w.seek(SeekFrom::Start(video_off)).map_err(io)?;
+    let mut f = File::open(video_path).map_err(|e| fail(io_err(video_path, e)))?;
     let mut buf = vec![0u8; CHUNK];
-    let mut crc = None;
-    for part in &draft_parts {
-        if !is_video(part, &draft) {
-            write_part(&mut w, part, &draft, &scan_bytes).map_err(|e| fail(io_err(&partial, e)))?;
-            continue;
+    let mut h = crc32fast::Hasher::new();
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(|e| fail(io_err(video_path, e)))?;
+        if k == 0 {
+            break;
         }
-        let mut f = File::open(video_path).map_err(|e| fail(io_err(video_path, e)))?;
-        let mut h = crc32fast::Hasher::new();
-        let mut n = 0u64;
-        loop {
-            let k = f.read(&mut buf).map_err(|e| fail(io_err(video_path, e)))?;
-            if k == 0 {
-                break;
-            }
-            h.update(&buf[..k]);
-            n += k as u64;
-            w.write_all(&buf[..k])
-                .map_err(|e| fail(io_err(&partial, e)))?;
-        }
-        if n != size {
-            return Err(fail(video_changed()));
-        }
-        crc = Some(h.finalize());
+        h.update(&buf[..k]);
+        n += k as u64;
+        w.write_all(&buf[..k]).map_err(io)?;
     }
-    if stat(video_path)? != before {
+    if n != size || stat(video_path)? != before {
         return Err(fail(video_changed()));
     }
-    let crc = crc.ok_or_else(|| fail(Error::corrupt("bundle plan without the video")))?;
-    let plan = make_plan(crc).map_err(fail)?;
+    let plan = make_plan(h.finalize()).map_err(fail)?;
     let (parts, total) = plan.layout(now).map_err(fail)?;
-    let at = video_offset(&parts, &plan)
-        .filter(|&at| Some(at) == video_offset(&draft_parts, &draft))
-        .ok_or_else(|| fail(Error::corrupt("bundle layout changed with the CRC")))?;
-    let mut file = w
-        .into_inner()
-        .map_err(|e| fail(io_err(&partial, e.into_error())))?;
-    {
-        use std::io::{Seek, SeekFrom};
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
-        let split = parts
-            .iter()
-            .position(|p| is_video(p, &plan))
-            .unwrap_or(parts.len());
-        let io = |e: std::io::Error| fail(io_err(&partial, e));
-        w.seek(SeekFrom::Start(0)).map_err(io)?;
-        for part in &parts[..split] {
-            write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
-        }
-        w.seek(SeekFrom::Start(at + size)).map_err(io)?;
-        for part in parts.get(split + 1..).unwrap_or(&[]) {
-            write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
-        }
-        w.flush().map_err(io)?;
+    let (split, at) = video_at(&parts, &plan).ok_or_else(|| fail(no_video()))?;
+    if at != video_off {
+        return Err(fail(Error::corrupt("bundle layout changed with the CRC")));
     }
-    file.set_len(total).map_err(|e| fail(io_err(&partial, e)))?;
+    w.seek(SeekFrom::Start(0)).map_err(io)?;
+    for part in &parts[..split] {
+        write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
+    }
+    w.seek(SeekFrom::Start(at + size)).map_err(io)?;
+    for part in &parts[split + 1..] {
+        write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
+    }
+    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+    file.set_len(total).map_err(io)?;
     drop(file);
     std::fs::rename(&partial, out_path).map_err(|e| io_err(out_path, e))?;
     let _ = writeln!(out, "{out_path}（{} 字节 / bytes）", total);
