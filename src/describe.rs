@@ -1,160 +1,188 @@
-//! A profile's rules in readable words, for `preflight profile ID` and the app.
+//! A profile's rules in readable words, for `preflight profile ID`.
+//!
+//! Nothing here words a rule on its own: the rules are what
+//! [`check::blank`] returns for each category and channel — the same
+//! functions, ids and thresholds as a real check — so this text names every
+//! rule `check` can produce and cannot drift from it.
+
+use std::collections::BTreeMap;
 
 use crate::Lang;
-use crate::check::fmt_duration;
-use crate::profile::{Profile, SizeUnit};
+use crate::check::words::{kind_title, source_text, video_label};
+use crate::check::{self, RuleKind, RuleResult};
+use crate::profile::{Choice, Profile};
 
-/// Every rule with the notice's own words beside it.
+/// A rule and the categories and channels it applies to.
+struct Row {
+    rule: RuleResult,
+    categories: Vec<String>,
+    channels: Vec<String>,
+}
+
+/// Every rule of the profile, once, with where it applies, in report order.
+fn rows(p: &Profile) -> Vec<Row> {
+    let ids = |list: &[Choice]| -> Vec<Option<String>> {
+        if list.is_empty() {
+            vec![None]
+        } else {
+            list.iter().map(|c| Some(c.id.clone())).collect()
+        }
+    };
+    let mut order: Vec<String> = Vec::new();
+    let mut by_id: BTreeMap<String, Row> = BTreeMap::new();
+    for cat in ids(&p.categories) {
+        for chan in ids(&p.channels) {
+            for rule in check::blank(p, cat.as_deref(), chan.as_deref()) {
+                let row = by_id.entry(rule.id.clone()).or_insert_with(|| {
+                    order.push(rule.id.clone());
+                    Row {
+                        rule: rule.clone(),
+                        categories: Vec::new(),
+                        channels: Vec::new(),
+                    }
+                });
+                for (list, v) in [(&mut row.categories, &cat), (&mut row.channels, &chan)] {
+                    if let Some(v) = v {
+                        if !list.contains(v) {
+                            list.push(v.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect()
+}
+
+fn label_of<'a>(list: &'a [Choice], id: &'a str, lang: Lang) -> &'a str {
+    list.iter()
+        .find(|c| c.id == id)
+        .map(|c| {
+            if lang == Lang::Zh {
+                &c.label
+            } else {
+                &c.label_en
+            }
+        })
+        .map_or(id, |s| s.as_str())
+}
+
+/// "(仅：推荐)" where a rule applies to some categories or channels only.
+fn scope(p: &Profile, row: &Row, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    for (all, got) in [
+        (&p.categories, &row.categories),
+        (&p.channels, &row.channels),
+    ] {
+        if !all.is_empty() && got.len() < all.len() {
+            parts.push(
+                got.iter()
+                    .map(|id| label_of(all, id, lang))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            );
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else if lang == Lang::Zh {
+        format!("（仅：{}）", parts.join("；"))
+    } else {
+        format!(" (only: {})", parts.join("; "))
+    }
+}
+
+/// What a rule is called: a video rule's name, a field's or a slot's label.
+fn name(p: &Profile, r: &RuleResult, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let star = |req: bool| if req { " *" } else { "" };
+    if let Some(f) =
+        r.id.strip_prefix("form.")
+            .and_then(|id| p.fields.iter().find(|f| f.id == id))
+    {
+        return format!(
+            "{}{}",
+            if zh { &f.label } else { &f.label_en },
+            star(f.required)
+        );
+    }
+    if let Some(a) =
+        r.id.strip_prefix("attachment.")
+            .and_then(|id| p.attachments.iter().find(|a| a.id == id))
+    {
+        let label = if zh { &a.label } else { &a.label_en };
+        return format!("{label}{}", star(a.required));
+    }
+    if let Some(c) =
+        r.id.strip_prefix("checklist.")
+            .and_then(|id| p.checklist.iter().find(|c| c.id == id))
+    {
+        return format!("□ {}", if zh { &c.text } else { &c.text_en });
+    }
+    video_label(&r.id, lang).to_string()
+}
+
+/// Every rule with its id, its threshold and the notice's own words beside it.
 pub fn profile_text(p: &Profile, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let mut s = String::new();
-    let mut line = |k: &str, v: String, q: &str| {
-        s.push_str(&format!("  {k:<12} {v}"));
-        if !q.is_empty() {
-            s.push_str(&format!("  「{q}」"));
-        }
-        s.push('\n');
-    };
     let title = if zh { &p.name } else { &p.name_en };
-    let mut head = format!("{} — {}\n{}，{}\n", p.id, title, p.issuer, p.notice);
+    let mut out = format!("{} — {}\n{}，{}\n", p.id, title, p.issuer, p.notice);
     if let Some(d) = &p.deadline {
-        head.push_str(&format!(
+        out.push_str(&format!(
             "{} {}  「{}」\n",
             if zh { "截止" } else { "Deadline" },
             d.date,
             d.quote
         ));
     }
-    let v = &p.video;
-    if let Some(r) = &v.container {
-        line(
-            if zh { "格式" } else { "container" },
-            r.value.join("/").to_uppercase(),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.duration {
-        let d = match (r.value.min_s, r.value.max_s) {
-            (Some(a), Some(b)) => format!("{}–{}", fmt_duration(a), fmt_duration(b)),
-            (None, Some(b)) => format!("≤ {}", fmt_duration(b)),
-            (Some(a), None) => format!("≥ {}", fmt_duration(a)),
-            _ => "—".into(),
-        };
-        line(if zh { "时长" } else { "duration" }, d, &r.quote);
-    }
-    if let Some(r) = &v.resolution {
-        line(
-            if zh { "分辨率" } else { "resolution" },
-            format!("≥ {}×{}", r.value.long_edge, r.value.short_edge),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.orientation {
-        line(
-            if zh { "方向" } else { "orientation" },
-            format!("{:?}", r.value).to_lowercase(),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.aspect_ratio {
-        line(
-            if zh { "宽高比" } else { "aspect" },
-            format!("{}:{}", r.value.num, r.value.den),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.file_size {
-        let u = match r.value.unit {
-            SizeUnit::M => "M",
-            SizeUnit::G => "G",
-        };
-        let a = r.value.min.map(|x| x.to_string()).unwrap_or_default();
-        let b = r.value.max.map(|x| x.to_string()).unwrap_or_default();
-        line(
-            if zh { "大小" } else { "size" },
-            format!("{a}–{b} {u}"),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.bitrate {
-        line(
-            if zh { "码率" } else { "bitrate" },
-            format!("≥ {} Mbps", r.value.min_bps / 1_000_000),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.audio {
-        line(
-            if zh { "音轨" } else { "audio" },
-            r.value.to_string(),
-            &r.quote,
-        );
-    }
-    if let Some(r) = &v.production_date {
-        line(
-            if zh { "制作时间" } else { "made" },
-            format!("{} – {}", r.value.from, r.value.to),
-            &r.quote,
-        );
-    }
-    let mut out = head;
-    out.push_str(if zh {
-        "视频要求：\n"
-    } else {
-        "Video rules:\n"
-    });
-    out.push_str(&s);
-    if !p.categories.is_empty() {
-        out.push_str(if zh { "类别：" } else { "Categories: " });
-        out.push_str(
-            &p.categories
-                .iter()
-                .map(|c| format!("{} ({})", if zh { &c.label } else { &c.label_en }, c.id))
-                .collect::<Vec<_>>()
-                .join("；"),
-        );
-        out.push('\n');
-    }
-    if !p.channels.is_empty() {
-        out.push_str(if zh { "渠道：" } else { "Channels: " });
-        out.push_str(
-            &p.channels
-                .iter()
-                .map(|c| format!("{} ({})", if zh { &c.label } else { &c.label_en }, c.id))
-                .collect::<Vec<_>>()
-                .join("；"),
-        );
-        out.push('\n');
-    }
-    out.push_str(if zh { "表格：\n" } else { "Form:\n" });
-    for f in &p.fields {
-        let lim = f.max_chars.map(|m| format!(" ≤{m}字")).unwrap_or_default();
-        out.push_str(&format!(
-            "  {}{} [{}]{lim}\n",
-            if zh { &f.label } else { &f.label_en },
-            if f.required { " *" } else { "" },
-            f.id
-        ));
-    }
-    if !p.attachments.is_empty() {
-        out.push_str(if zh { "附件：\n" } else { "Attachments:\n" });
-        for a in &p.attachments {
-            out.push_str(&format!(
-                "  {}{} [{}] — {}\n",
-                if zh { &a.label } else { &a.label_en },
-                if a.required { " *" } else { "" },
-                a.id,
-                if zh { &a.signatures } else { &a.signatures_en }
-            ));
+    for (list, zh_t, en_t) in [
+        (&p.categories, "类别：", "Categories: "),
+        (&p.channels, "渠道：", "Channels: "),
+    ] {
+        if !list.is_empty() {
+            out.push_str(if zh { zh_t } else { en_t });
+            out.push_str(
+                &list
+                    .iter()
+                    .map(|c| format!("{} ({})", if zh { &c.label } else { &c.label_en }, c.id))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            );
+            out.push('\n');
         }
     }
-    out.push_str(if zh {
-        "人工确认：\n"
-    } else {
-        "Checklist:\n"
-    });
-    for c in &p.checklist {
-        out.push_str(&format!("  □ {}\n", if zh { &c.text } else { &c.text_en }));
+    let rows = rows(p);
+    for kind in [
+        RuleKind::Video,
+        RuleKind::Form,
+        RuleKind::Attachment,
+        RuleKind::Checklist,
+    ] {
+        let mine: Vec<&Row> = rows.iter().filter(|r| r.rule.kind == kind).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        out.push_str(kind_title(kind, lang));
+        out.push_str(if zh { "：\n" } else { ":\n" });
+        for row in mine {
+            let r = &row.rule;
+            let mut line = format!("  {:<22} {}", r.id, name(p, r, lang));
+            // A checklist item's `expected` is its text, already its name.
+            if !r.expected.is_empty() && kind != RuleKind::Checklist {
+                line.push_str(&format!("  {}", r.expected));
+            }
+            line.push_str(&scope(p, row, lang));
+            let src = source_text(&r.source, lang);
+            if !src.is_empty() {
+                line.push_str("  ");
+                line.push_str(&src);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
     }
     out
 }

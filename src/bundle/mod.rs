@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::check::{Report, Status};
+use crate::check::{Report, RuleKind, Status};
 use crate::error::Error;
 use crate::form::FormValues;
 use crate::probe::MediaInfo;
@@ -414,7 +414,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             .report
             .rules
             .iter()
-            .filter(|r| r.kind != "checklist")
+            .filter(|r| r.kind != RuleKind::Checklist)
             .map(|r| ManifestRule {
                 id: r.id.clone(),
                 status: format!("{:?}", r.status).to_lowercase(),
@@ -426,7 +426,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             .report
             .rules
             .iter()
-            .filter(|r| r.kind == "checklist" && r.status == Status::Manual)
+            .filter(|r| r.kind == RuleKind::Checklist && r.status == Status::Manual)
             .map(|r| {
                 (
                     r.id.trim_start_matches("checklist.").to_string(),

@@ -21,7 +21,7 @@ use super::state::{Action, Crc, CrcPart, Saved, State, Video};
 use super::tr;
 use crate::Lang;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
-use crate::check::{self, Input, Status};
+use crate::check::{self, Input, RuleKind, Status};
 use crate::form::Attached;
 
 fn now() -> f64 {
@@ -283,7 +283,7 @@ fn widget(props: &AppProps) -> Html {
     let video_fails: Vec<String> = report
         .rules
         .iter()
-        .filter(|r| r.kind == "video" && r.status == Status::Fail)
+        .filter(|r| r.kind == RuleKind::Video && r.status == Status::Fail)
         .map(|r| r.id.clone())
         .collect();
     let all_fails: Vec<String> = report.failures().map(|r| r.id.clone()).collect();

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::state::{Action, State};
 use super::tr;
 use crate::Lang;
-use crate::check::{Report, RuleResult, Status, verdict_text};
+use crate::check::{Report, RuleKind, RuleResult, Status, verdict_text};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -69,15 +69,27 @@ pub fn report_view(p: &Props) -> Html {
     let video: Vec<&RuleResult> = r
         .rules
         .iter()
-        .filter(|x| x.kind == "video" || (x.kind == "form" && !x.id.starts_with("form.")))
+        .filter(|x| {
+            x.kind == RuleKind::Video || (x.kind == RuleKind::Form && !x.id.starts_with("form."))
+        })
         .collect();
     let form_fails = r
         .rules
         .iter()
-        .filter(|x| x.kind == "form" && x.id.starts_with("form.") && x.status == Status::Fail)
+        .filter(|x| {
+            x.kind == RuleKind::Form && x.id.starts_with("form.") && x.status == Status::Fail
+        })
         .count();
-    let atts: Vec<&RuleResult> = r.rules.iter().filter(|x| x.kind == "attachment").collect();
-    let checklist: Vec<&RuleResult> = r.rules.iter().filter(|x| x.kind == "checklist").collect();
+    let atts: Vec<&RuleResult> = r
+        .rules
+        .iter()
+        .filter(|x| x.kind == RuleKind::Attachment)
+        .collect();
+    let checklist: Vec<&RuleResult> = r
+        .rules
+        .iter()
+        .filter(|x| x.kind == RuleKind::Checklist)
+        .collect();
     let measured = r.media.is_some();
     html! {
         <div class="report" id="report">

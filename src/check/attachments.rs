@@ -1,0 +1,126 @@
+//! The signed scans' slots, the platform's total, and the checklist of
+//! what no parser can see (one function each).
+
+use super::{Input, R, RuleKind, RuleResult, Status};
+use crate::form::Attached;
+use crate::profile::{AttachmentSlot, Profile};
+
+/// One result per slot that applies to the category and channel.
+pub(super) fn slots(p: &Profile, input: &Input<'_>, att: &[Attached]) -> Vec<RuleResult> {
+    p.attachments
+        .iter()
+        .filter(|a| Profile::applies(&a.when, input.category, input.channel))
+        .map(|slot| slot_rule(slot, att))
+        .collect()
+}
+
+/// A slot: present if required, within its count, and what to check by eye.
+fn slot_rule(slot: &AttachmentSlot, att: &[Attached]) -> RuleResult {
+    let mine: Vec<&Attached> = att.iter().filter(|a| a.slot == slot.id).collect();
+    let mut r = R::new(&format!("attachment.{}", slot.id), &slot.quote);
+    r.expected = format!(
+        "{}{}",
+        if slot.required { "必交 " } else { "" },
+        slot.signatures
+    );
+    r.measured = if mine.is_empty() {
+        "未上传 / none".into()
+    } else {
+        mine.iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if mine.is_empty() {
+        if slot.required {
+            r.status = Status::Fail;
+            r.zh = format!("缺少「{}」。", slot.label);
+            r.en = format!("\"{}\" is missing.", slot.label_en);
+            r.fix_zh = format!(
+                "打印表格，{}，扫描为 PDF 或拍照为 JPEG 后上传。",
+                slot.signatures
+            );
+            r.fix_en = format!(
+                "Print the form, {}, scan it as PDF or photograph it as JPEG, and attach it.",
+                slot.signatures_en
+            );
+        } else {
+            r.zh = "选交，未上传。".into();
+            r.en = "Optional, not attached.".into();
+        }
+    } else if mine.len() > slot.max_count as usize {
+        r.status = Status::Fail;
+        r.zh = format!(
+            "「{}」最多 {} 个文件，现有 {} 个。",
+            slot.label,
+            slot.max_count,
+            mine.len()
+        );
+        r.en = format!(
+            "\"{}\" takes at most {} files; there are {}.",
+            slot.label_en,
+            slot.max_count,
+            mine.len()
+        );
+        r.fix_zh = "合并为一个 PDF 或删去多余文件。".into();
+        r.fix_en = "Merge them into one PDF or remove the extra files.".into();
+    } else {
+        r.status = Status::Manual;
+        r.zh = format!("已上传。请确认：{}。", slot.signatures);
+        r.en = format!("Attached. Check: {}.", slot.signatures_en);
+    }
+    r.done(RuleKind::Attachment)
+}
+
+/// The platform's limit on the number of attachments, shown only when exceeded.
+pub(super) fn total(p: &Profile, att: &[Attached]) -> Option<RuleResult> {
+    let total = p.attachments_max_total.as_ref()?;
+    if att.len() <= total.value as usize {
+        return None;
+    }
+    let mut r = total_base(p)?;
+    r.status = Status::Fail;
+    r.measured = att.len().to_string();
+    r.zh = format!("附件共 {} 个，平台最多接受 {} 个。", att.len(), total.value);
+    r.en = format!(
+        "{} attachments; the platform takes at most {}.",
+        att.len(),
+        total.value
+    );
+    r.fix_zh = "把多页扫描合并为一个 PDF。".into();
+    r.fix_en = "Merge multi-page scans into one PDF.".into();
+    Some(r.done(RuleKind::Attachment))
+}
+
+/// The total's rule as `preflight profile` shows it, judged on nothing.
+pub(super) fn total_rule(p: &Profile) -> Option<RuleResult> {
+    let mut r = total_base(p)?;
+    r.status = Status::Manual;
+    r.measured = String::new();
+    Some(r.done(RuleKind::Attachment))
+}
+
+fn total_base(p: &Profile) -> Option<R> {
+    let total = p.attachments_max_total.as_ref()?;
+    let mut r = R::new("attachment.total", &total.quote);
+    r.expected = format!("≤ {}", total.value);
+    Some(r)
+}
+
+/// The checklist items that apply: each is the user's to confirm by eye.
+pub(super) fn checklist(p: &Profile, input: &Input<'_>) -> Vec<RuleResult> {
+    p.checklist
+        .iter()
+        .filter(|c| Profile::applies(&c.when, input.category, input.channel))
+        .map(|c| {
+            let mut r = R::new(&format!("checklist.{}", c.id), &c.quote);
+            r.status = Status::Manual;
+            r.expected = c.text.clone();
+            r.zh = format!("请人工确认：{}", c.text);
+            r.en = format!("Check by eye: {}", c.text_en);
+            let mut res = r.done(RuleKind::Checklist);
+            res.preview = c.preview;
+            res
+        })
+        .collect()
+}

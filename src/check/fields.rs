@@ -1,0 +1,225 @@
+//! The form: one result per field, and the profile's cross-checks between
+//! fields and the video (one function each).
+
+use super::words::fmt_duration;
+use super::{Input, R, RuleKind, RuleResult, Status, broken};
+use crate::form::{self, FormValues};
+use crate::profile::{FormCheck, Profile, Severity};
+
+/// One result per field that applies to the category and channel: filled in,
+/// within its 字 limit, in the right shape.
+pub(super) fn fields(p: &Profile, input: &Input<'_>, values: &FormValues) -> Vec<RuleResult> {
+    let mut out = Vec::new();
+    let issues = form::validate(p, values, input.category, input.channel);
+    for f in p
+        .fields
+        .iter()
+        .filter(|f| Profile::applies(&f.when, input.category, input.channel))
+    {
+        let mine: Vec<&form::FieldIssue> = issues.iter().filter(|i| i.field == f.id).collect();
+        let mut r = R::new(&format!("form.{}", f.id), &f.quote);
+        let v = values.get(&f.id);
+        r.measured = match (v, f.max_chars) {
+            (Some(v), Some(max)) => format!("{} / {max} 字", form::count_chars(&v.text())),
+            (Some(v), None) => v.text(),
+            (None, _) => String::new(),
+        };
+        r.expected = f.max_chars.map(|m| format!("≤ {m} 字")).unwrap_or_else(|| {
+            if f.required {
+                "必填 / required".into()
+            } else {
+                String::new()
+            }
+        });
+        if mine.is_empty() {
+            r.zh = "已填写。".into();
+            r.en = "Filled in.".into();
+            if v.is_none_or(form::Value::is_empty) {
+                r.zh = "选填，未填写。".into();
+                r.en = "Optional, left empty.".into();
+            }
+        } else {
+            r.status = Status::Fail;
+            r.zh = mine
+                .iter()
+                .map(|i| i.message_zh.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            r.en = mine
+                .iter()
+                .map(|i| i.message_en.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            r.fix_zh = "按提示修改此项。".into();
+            r.fix_en = "Correct this field as described.".into();
+        }
+        out.push(r.done(RuleKind::Form));
+    }
+    out
+}
+
+/// The profile's cross-checks between fields and the video.
+pub(super) fn form_checks(p: &Profile, input: &Input<'_>) -> Vec<RuleResult> {
+    p.form_checks
+        .iter()
+        .map(|c| match c {
+            FormCheck::MaxShareOfDuration {
+                id,
+                field,
+                max_ratio,
+                quote,
+            } => max_share_of_duration(p, input, id, field, *max_ratio, quote),
+            FormCheck::MatchesFileName {
+                id,
+                field,
+                severity,
+                quote,
+            } => matches_file_name(input, id, field, *severity, quote),
+        })
+        .collect()
+}
+
+/// "非原创部分不得超过视频总时长的10%": the cited duration entered in the
+/// form against the video's duration.
+fn max_share_of_duration(
+    p: &Profile,
+    input: &Input<'_>,
+    id: &str,
+    field: &str,
+    max_ratio: f64,
+    quote: &str,
+) -> RuleResult {
+    let mut r = R::new(id, quote);
+    r.expected = format!("≤ {:.0}% 总时长", max_ratio * 100.0);
+    let label = p
+        .fields
+        .iter()
+        .find(|f| f.id == field)
+        .map(|f| f.label.clone())
+        .unwrap_or_default();
+    let cited = input
+        .form
+        .and_then(|f| f.get(field))
+        .filter(|v| !v.is_empty());
+    let total = input.media.and_then(|m| m.duration_s);
+    match (input.form, cited, total) {
+        (None, _, _) => {
+            r.status = Status::Manual;
+            r.zh = format!("请在表格「{label}」中填写非原创素材的总时长，本工具会与视频时长比对。");
+            r.en = "Fill in the total length of non-original material in the form; it is compared with the video's duration.".into();
+        }
+        (Some(_), None, _) => {
+            r.measured = "0 (—)".into();
+            r.zh = "未填写引用素材，视为没有非原创部分。".into();
+            r.en = "No cited material entered: taken as no non-original part.".into();
+        }
+        (Some(_), Some(v), total) => match (form::parse_duration(&v.text()), total) {
+            (None, _) => {
+                r.status = Status::Fail;
+                r.measured = v.text();
+                r.zh = format!("「{label}」无法读出时长，请写成 分:秒，如 0:18。");
+                r.en = "The cited duration cannot be read; write it as m:ss, e.g. 0:18.".into();
+            }
+            (Some(_), None) => r.unknown("视频时长", "video duration"),
+            (Some(s), Some(t)) => {
+                let share = if t > 0.0 { s / t } else { f64::INFINITY };
+                r.measured = format!(
+                    "{} / {}（{:.1}%）",
+                    fmt_duration(s),
+                    fmt_duration(t),
+                    share * 100.0
+                );
+                if share <= max_ratio {
+                    r.zh = format!(
+                        "非原创部分占 {:.1}%，未超过 {:.0}%。",
+                        share * 100.0,
+                        max_ratio * 100.0
+                    );
+                    r.en = format!(
+                        "Non-original material is {:.1}%, within {:.0}%.",
+                        share * 100.0,
+                        max_ratio * 100.0
+                    );
+                } else {
+                    r.status = Status::Fail;
+                    r.zh = format!(
+                        "非原创部分 {} 占总时长 {:.1}%，超过 {:.0}%。",
+                        fmt_duration(s),
+                        share * 100.0,
+                        max_ratio * 100.0
+                    );
+                    r.en = format!(
+                        "Non-original material ({}) is {:.1}% of the video, over {:.0}%.",
+                        fmt_duration(s),
+                        share * 100.0,
+                        max_ratio * 100.0
+                    );
+                    r.fix_zh = format!(
+                        "把引用素材减到 {} 以内，或替换为原创内容。",
+                        fmt_duration(t * max_ratio)
+                    );
+                    r.fix_en = format!(
+                        "Cut cited material to {} or less, or replace it with your own.",
+                        fmt_duration(t * max_ratio)
+                    );
+                }
+            }
+        },
+    }
+    r.done(RuleKind::Form)
+}
+
+/// The title in the form against the video's file name (Preflight's
+/// reading of "片头名称应与推荐表一致").
+fn matches_file_name(
+    input: &Input<'_>,
+    id: &str,
+    field: &str,
+    severity: Severity,
+    quote: &str,
+) -> RuleResult {
+    let mut r = R::new(id, quote);
+    let title = input
+        .form
+        .and_then(|f| f.get(field))
+        .map(|v| v.text())
+        .filter(|t| !t.trim().is_empty());
+    match (title, input.file_name) {
+        (Some(t), Some(name)) => {
+            r.measured = name.to_string();
+            r.expected = t.clone();
+            let (a, b) = (strip_title(&t), strip_title(name));
+            if !a.is_empty() && (b.contains(&a) || a.contains(&b) && !b.is_empty()) {
+                r.zh = "视频文件名与作品名称一致。".into();
+                r.en = "The video's file name matches the title.".into();
+            } else {
+                r.status = broken(severity);
+                r.zh = format!(
+                    "视频文件名「{name}」与表中作品名称「{t}」不一致；通知要求片头名称与推荐表一致。"
+                );
+                r.en = format!(
+                    "The file name \"{name}\" differs from the title \"{t}\" in the form; the notice asks the opening title to match the form."
+                );
+                r.fix_zh = "确认片头显示的名称与表中完全一致；打包时文件会按作品名称命名。".into();
+                r.fix_en = "Make sure the title shown in the opening matches the form exactly; the bundle names the file after the title.".into();
+            }
+        }
+        _ => {
+            r.status = Status::Manual;
+            r.zh = "请确认片头显示的名称与表中作品名称一致。".into();
+            r.en = "Check that the title in the opening matches the title in the form.".into();
+        }
+    }
+    r.done(RuleKind::Form)
+}
+
+fn strip_title(s: &str) -> String {
+    let s = s
+        .rsplit_once('.')
+        .filter(|(_, ext)| ext.len() <= 4 && ext.is_ascii())
+        .map_or(s, |(stem, _)| stem);
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

@@ -1,0 +1,135 @@
+//! The words of the rules, in one place: how a threshold is written, what
+//! each rule is called, and the advice that several rules share. `check`
+//! writes its results with these, and `describe` (`preflight profile ID`)
+//! prints what `check` produces, so the two cannot say different things.
+
+use crate::Lang;
+use crate::profile::{BitrateRule, DurationRange, SizeRange, SizeUnit};
+
+use super::{RuleKind, Verdict};
+
+/// The source shown for a rule the notice does not make.
+pub const ADVICE_ZH: &str = "Preflight 建议（通知未作要求）";
+
+pub const FIX_EXPORT_ZH: &str = "在剪辑软件中导出为 MP4 (H.264)、1920×1080、横屏";
+pub const FIX_EXPORT_EN: &str = "Export from your editor as MP4 (H.264), 1920×1080, landscape";
+
+/// "4:59.5" style.
+pub fn fmt_duration(s: f64) -> String {
+    let m = (s / 60.0).floor();
+    let rest = s - m * 60.0;
+    if (rest - rest.round()).abs() < 0.005 {
+        format!("{}:{:02}", m as u64, rest.round() as u64)
+    } else {
+        format!("{}:{:05.2}", m as u64, rest)
+    }
+}
+
+/// How a profile names a container to a person: the probe's `asf` is WMV.
+pub fn container_name(c: &str) -> String {
+    if c == "asf" {
+        "WMV".into()
+    } else {
+        c.to_uppercase()
+    }
+}
+
+pub fn duration_range(d: &DurationRange) -> String {
+    match (d.min_s, d.max_s) {
+        (Some(a), Some(b)) => format!("{}–{}", fmt_duration(a), fmt_duration(b)),
+        (None, Some(b)) => format!("≤ {}", fmt_duration(b)),
+        (Some(a), None) => format!("≥ {}", fmt_duration(a)),
+        (None, None) => "—".into(),
+    }
+}
+
+pub fn size_unit(u: SizeUnit) -> &'static str {
+    match u {
+        SizeUnit::M => "M",
+        SizeUnit::G => "G",
+    }
+}
+
+pub fn size_range(s: &SizeRange) -> String {
+    let unit = size_unit(s.unit);
+    match (s.min, s.max) {
+        (Some(a), Some(b)) => format!("{a}–{b} {unit}"),
+        (None, Some(b)) => format!("≤ {b} {unit}"),
+        (Some(a), None) => format!("≥ {a} {unit}"),
+        (None, None) => "—".into(),
+    }
+}
+
+pub fn mbps(bps: u64) -> f64 {
+    bps as f64 / 1e6
+}
+
+pub fn bitrate_range(b: &BitrateRule) -> String {
+    match b.warn_below_bps {
+        Some(w) => format!(
+            "≥ {:.0} Mbps（建议 ≥ {:.0} Mbps）",
+            mbps(b.min_bps),
+            mbps(w)
+        ),
+        None => format!("≥ {:.0} Mbps", mbps(b.min_bps)),
+    }
+}
+
+/// What a section of rules is called.
+pub fn kind_title(kind: RuleKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (RuleKind::Video, Lang::Zh) => "视频要求",
+        (RuleKind::Form, Lang::Zh) => "表格",
+        (RuleKind::Attachment, Lang::Zh) => "附件",
+        (RuleKind::Checklist, Lang::Zh) => "人工确认",
+        (RuleKind::Video, Lang::En) => "Video rules",
+        (RuleKind::Form, Lang::En) => "Form",
+        (RuleKind::Attachment, Lang::En) => "Attachments",
+        (RuleKind::Checklist, Lang::En) => "Checklist",
+    }
+}
+
+/// A one-line verdict in the chosen language.
+pub fn verdict_text(v: Verdict, lang: Lang) -> &'static str {
+    match (v, lang) {
+        (Verdict::Pass, Lang::Zh) => "通过",
+        (Verdict::Warn, Lang::Zh) => "通过（有提醒）",
+        (Verdict::Fail, Lang::Zh) => "不通过",
+        (Verdict::Pass, Lang::En) => "pass",
+        (Verdict::Warn, Lang::En) => "pass with warnings",
+        (Verdict::Fail, Lang::En) => "fail",
+    }
+}
+
+/// What a video rule is called, by its id.
+pub fn video_label(id: &str, lang: Lang) -> &str {
+    let (zh, en) = match id {
+        "container" => ("格式", "container"),
+        "duration" => ("时长", "duration"),
+        "resolution" => ("分辨率", "resolution"),
+        "orientation" => ("方向", "orientation"),
+        "aspect_ratio" => ("宽高比", "aspect ratio"),
+        "file_size" => ("大小", "file size"),
+        "bitrate" => ("码率", "bitrate"),
+        "audio" => ("音轨", "audio"),
+        "video_codec" => ("视频编码", "video codec"),
+        "production_date" => ("制作时间", "made"),
+        "faststart" => ("快速启动", "fast start"),
+        "privacy.location" => ("拍摄地点", "location"),
+        _ => (id, id),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// Where a rule's words come from, as `preflight profile` prints it.
+pub fn source_text(source: &str, lang: Lang) -> String {
+    match (source == ADVICE_ZH, lang) {
+        (true, Lang::Zh) => ADVICE_ZH.into(),
+        (true, Lang::En) => "Preflight's advice (the notice does not ask)".into(),
+        (false, _) if source.is_empty() => String::new(),
+        (false, _) => format!("「{source}」"),
+    }
+}
