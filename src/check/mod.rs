@@ -162,7 +162,8 @@ const VIDEO_RULES: [Judge; 11] = [
 pub fn check(p: &Profile, input: &Input<'_>) -> Report {
     let mut rules: Vec<RuleResult> = VIDEO_RULES.iter().filter_map(|j| j(p, input)).collect();
     if let Some(values) = input.form {
-        rules.extend(fields::fields(p, input, values));
+        let values = crate::form::effective(p, values, input.category, input.channel);
+        rules.extend(fields::fields(p, input, &values));
     }
     rules.extend(fields::form_checks(p, input));
     if let Some(att) = input.attachments {
