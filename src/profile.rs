@@ -260,6 +260,26 @@ pub struct VideoRules {
     /// user to re-encode or convert it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<Quoted<bool>>,
+    /// An entry may come before its video (科普之光's 视频线索): when the form
+    /// says so and no video is given, the video rules wait and the bundle
+    /// goes without a video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later: Option<VideoLater>,
+}
+
+/// When and how a video may follow the entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoLater {
+    /// The form's answer that says the video comes later.
+    pub when: RequiredWhen,
+    /// The follow-up, said to the user: "视频请于 8 月 15 日前补充报送".
+    pub text: String,
+    pub text_en: String,
+    /// YYYY-MM-DD, the last day for the video, if the notice gives one.
+    #[serde(default)]
+    pub due: Option<String>,
+    pub quote: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -618,6 +638,13 @@ fn bad(zh: String, en: String) -> Error {
 }
 
 const MAX_TEXT: usize = 4000;
+
+fn texts_ok(t: &[&str]) -> Result<(), Error> {
+    if t.iter().any(|t| t.len() > MAX_TEXT) {
+        return Err(bad("某段文字过长".into(), "a text is too long".into()));
+    }
+    Ok(())
+}
 const MAX_ITEMS: usize = 200;
 
 impl Profile {
@@ -870,6 +897,24 @@ impl Profile {
                     ),
                 );
             }
+        }
+        if let Some(l) = &self.video.later {
+            if !self.fields.iter().any(|f| f.id == l.when.field) {
+                return fail(
+                    &format!("video.later 引用了不存在的字段「{}」", l.when.field),
+                    &format!("video.later names an unknown field \"{}\"", l.when.field),
+                );
+            }
+            if l.due
+                .as_deref()
+                .is_some_and(|d| crate::probe::days_from_ymd(d).is_none())
+            {
+                return fail(
+                    "video.later 的日期格式应为 YYYY-MM-DD",
+                    "video.later's due date is not YYYY-MM-DD",
+                );
+            }
+            texts_ok(&[&l.text, &l.text_en, &l.quote])?;
         }
         for d in &self.documents {
             if let Some(f) = d

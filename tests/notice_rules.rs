@@ -533,3 +533,69 @@ fn a_document_to_sign_is_printed_filled_in_on_its_own_page() {
     .expect_err("refused");
     assert!(e.message_en.contains("nope"), "{}", e.message_en);
 }
+
+#[test]
+fn an_entry_may_come_before_its_video_where_the_notice_says_so() {
+    let base = profile::builtin("kepu-light-2026").expect("builtin");
+    let p = with_json(&base, |v| {
+        v["video"]["later"] = serde_json::json!({
+            "when": {"field": "status", "any_of": ["to_produce"]},
+            "text": "视频线索：视频待自行制作，请于 2026 年 8 月 15 日前补充报送视频。",
+            "text_en": "A lead: the video is still to be made; send it by 15 August 2026.",
+            "due": "2026-08-15",
+            "quote": "视频待自行制作（8月15日前补充报送）"
+        });
+    })
+    .expect("valid");
+    let mut form = FormValues::new();
+    form.insert("status".into(), Value::List(vec!["to_produce".into()]));
+    let r = check::check(
+        &p,
+        &Input {
+            category: Some("other"),
+            channel: Some("unit"),
+            form: Some(&form),
+            ..Default::default()
+        },
+    );
+    let video: Vec<_> = r
+        .rules
+        .iter()
+        .filter(|r| r.kind == check::RuleKind::Video)
+        .collect();
+    assert_eq!(video.len(), 1, "{video:?}");
+    assert_eq!(video[0].id, "video.later");
+    assert_eq!(video[0].status, Status::Manual);
+    assert!(
+        video[0].message_zh.contains("8 月 15 日"),
+        "{}",
+        video[0].message_zh
+    );
+    // A finished video is checked as usual, lead or not.
+    let m = media("h264", "mp4");
+    let r = check::check(
+        &p,
+        &Input {
+            media: Some(&m),
+            form: Some(&form),
+            ..Default::default()
+        },
+    );
+    assert!(r.rules.iter().any(|r| r.id == "resolution"));
+    assert!(r.rules.iter().all(|r| r.id != "video.later"));
+    // Without the answer, a missing video is unknown, not "later".
+    form.insert("status".into(), Value::List(vec!["finished".into()]));
+    let r = check::check(
+        &p,
+        &Input {
+            form: Some(&form),
+            ..Default::default()
+        },
+    );
+    assert!(r.rules.iter().all(|r| r.id != "video.later"));
+    let e = with_json(&base, |v| {
+        v["video"]["later"] = serde_json::json!({"when": {"field": "nope"}, "text": "", "text_en": "", "quote": ""})
+    })
+    .expect_err("refused");
+    assert!(e.message_en.contains("nope"), "{}", e.message_en);
+}
