@@ -96,23 +96,48 @@ pub fn os(s: &str) -> OsString {
 
 /// The CLI's error: exit 2, `错误 [code]：…` and `error [code]: …` with `en_has`.
 pub fn assert_error(r: &Run, code: &str, en_has: &str, what: &str) {
+    if let Err(e) = check_error(r, code, en_has) {
+        panic!("{what}: {e}");
+    }
+}
+
+/// [`assert_error`] as a value, for tests that try many cases and report
+/// every one that fails.
+pub fn check_error(r: &Run, code: &str, en_has: &str) -> Result<(), String> {
     let err = r.err();
-    assert_eq!(
-        r.code,
-        2,
-        "{what}: exit code\nstdout:\n{}\nstderr:\n{err}",
-        r.out()
-    );
-    assert!(
-        err.lines()
-            .any(|l| l.starts_with(&format!("错误 [{code}]："))),
-        "{what}: no `错误 [{code}]：` line:\n{err}"
-    );
-    let en = err
+    if r.code != 2 {
+        let first = r.out().lines().next().unwrap_or("").to_string();
+        return Err(format!(
+            "exit {} (want 2); stdout starts {first:?}; stderr {err:?}",
+            r.code
+        ));
+    }
+    if !err
+        .lines()
+        .any(|l| l.starts_with(&format!("错误 [{code}]：")))
+    {
+        return Err(format!("no `错误 [{code}]：` line: {err:?}"));
+    }
+    let Some(en) = err
         .lines()
         .find(|l| l.starts_with(&format!("error [{code}]: ")))
-        .unwrap_or_else(|| panic!("{what}: no `error [{code}]: ` line:\n{err}"));
-    assert!(en.contains(en_has), "{what}: expected {en_has:?} in:\n{en}");
+    else {
+        return Err(format!("no `error [{code}]: ` line: {err:?}"));
+    };
+    if !en.contains(en_has) {
+        return Err(format!("expected {en_has:?} in: {en}"));
+    }
+    Ok(())
+}
+
+/// Panic with every failed case, one a line.
+pub fn assert_no_failures(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The shared input `name` in `target/cli-tests/`, made once by `make`.
