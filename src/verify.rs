@@ -413,7 +413,10 @@ fn check_layout<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<Vec<RawEn
         Some((loc_off, loc)) if u32_at(&loc, 0) == Some(SIG_LOCATOR64) => {
             let z_off = u64_at(&loc, 8).unwrap_or(u64::MAX);
             let disks = u32_at(&loc, 16).unwrap_or(0);
-            if u32_at(&loc, 4) != Some(0) || disks > 1 || z_off.checked_add(56) > Some(loc_off) {
+            if u32_at(&loc, 4) != Some(0)
+                || disks > 1
+                || z_off.checked_add(56).is_none_or(|e| e > loc_off)
+            {
                 return Err(broken_structure(
                     "Zip64 定位记录无效",
                     "the Zip64 end locator is invalid",

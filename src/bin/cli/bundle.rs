@@ -119,19 +119,17 @@ fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
     inputs.extend(o.video.as_deref());
     inputs.extend(o.form.as_deref());
     inputs.extend(o.attach.iter().map(|a| a.1.as_path()));
-    if let Some(id) = identity(out) {
-        if let Some(input) = inputs.iter().find(|i| identity(i).as_ref() == Some(&id)) {
-            let (a, b) = (show(out), show(input));
-            return Err(Error::new(
-                "output_is_input",
-                format!(
-                    "输出文件「{a}」就是输入文件「{b}」，打包会毁掉它。请用 -o 指定另一个文件名。"
-                ),
-                format!(
-                    "The output \"{a}\" is the input \"{b}\": bundling would destroy it. Give -o another file name."
-                ),
-            ));
-        }
+    if let Some(id) = identity(out)
+        && let Some(input) = inputs.iter().find(|i| identity(i).as_ref() == Some(&id))
+    {
+        let (a, b) = (show(out), show(input));
+        return Err(Error::new(
+            "output_is_input",
+            format!("输出文件「{a}」就是输入文件「{b}」，打包会毁掉它。请用 -o 指定另一个文件名。"),
+            format!(
+                "The output \"{a}\" is the input \"{b}\": bundling would destroy it. Give -o another file name."
+            ),
+        ));
     }
     match std::fs::symlink_metadata(out) {
         Ok(m) if m.is_dir() => Err(Error::new(
