@@ -2,9 +2,10 @@
 //! written natively in constant memory; and an organiser's check of what arrived.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use preflight::Error;
 use preflight::bundle::{self, Part, PlanInput, ScanIn, Source, VideoIn};
@@ -13,22 +14,26 @@ use preflight::form::FormValues;
 use preflight::probe;
 use preflight::verify;
 
-use super::{Opts, chosen_profile, human_report, usage};
+use super::{Opts, chosen_profile, human_report, shown, text, usage};
 
 const CHUNK: usize = 4 * 1024 * 1024;
 const MAX_FORM_JSON: u64 = 1024 * 1024;
 const MAX_SCAN: u64 = 64 * 1024 * 1024;
 
-fn io_err(path: &str, e: std::io::Error) -> Error {
-    Error::io(&format!("{path}: {e}"))
+fn io_err(path: &Path, e: std::io::Error) -> Error {
+    Error::io(&format!("{}: {e}", show(path)))
+}
+
+fn show(p: &Path) -> String {
+    shown(p.as_os_str())
 }
 
 /// Read a small file whole, refusing anything over `cap` bytes.
-fn read_capped(path: &str, cap: u64) -> Result<Vec<u8>, Error> {
+fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Error> {
     let f = File::open(path).map_err(|e| io_err(path, e))?;
     let len = f.metadata().map_err(|e| io_err(path, e))?.len();
     if len > cap {
-        return Err(Error::too_large(path, cap));
+        return Err(Error::too_large(&show(path), cap));
     }
     let mut v = Vec::with_capacity(len as usize);
     f.take(cap)
@@ -82,6 +87,110 @@ fn video_at(parts: &[Part], plan: &bundle::Plan) -> Option<(usize, u64)> {
     None
 }
 
+/// What makes two paths the same file: device and inode on Unix (so a hard
+/// link or a symlink to an input counts as that input), the canonical path
+/// elsewhere. `None` when nothing is there.
+#[cfg(unix)]
+fn identity(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(p: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(p).ok()
+}
+
+fn output_exists(out: &Path) -> Error {
+    let o = show(out);
+    Error::new(
+        "output_exists",
+        format!("「{o}」已存在，没有覆盖它。请用 -o 换一个文件名，或加 --overwrite 替换它。"),
+        format!(
+            "\"{o}\" already exists and was left alone. Give -o another name, or add --overwrite to replace it."
+        ),
+    )
+}
+
+/// Refuse an output that is one of the inputs (the video, the form, a scan),
+/// also through a link, and an existing output unless `--overwrite`.
+fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
+    let mut inputs: Vec<&Path> = Vec::new();
+    inputs.extend(o.video.as_deref());
+    inputs.extend(o.form.as_deref());
+    inputs.extend(o.attach.iter().map(|a| a.1.as_path()));
+    if let Some(id) = identity(out)
+        && let Some(input) = inputs.iter().find(|i| identity(i).as_ref() == Some(&id))
+    {
+        let (a, b) = (show(out), show(input));
+        return Err(Error::new(
+            "output_is_input",
+            format!("输出文件「{a}」就是输入文件「{b}」，打包会毁掉它。请用 -o 指定另一个文件名。"),
+            format!(
+                "The output \"{a}\" is the input \"{b}\": bundling would destroy it. Give -o another file name."
+            ),
+        ));
+    }
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.is_dir() => Err(Error::new(
+            "output_exists",
+            format!("「{}」是一个文件夹。请用 -o 指定 zip 文件名。", show(out)),
+            format!("\"{}\" is a folder. Give -o a zip file name.", show(out)),
+        )),
+        Ok(_) if !o.overwrite => Err(output_exists(out)),
+        _ => Ok(()),
+    }
+}
+
+/// A new file next to `out` to write the bundle into, created exclusively
+/// (never an existing file, never through a link): `OUT.partial`, or
+/// `OUT.N.partial` when that name is taken.
+fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
+    let mut last = None;
+    for n in 0..1000u32 {
+        let mut name: OsString = out.as_os_str().to_owned();
+        if n == 0 {
+            name.push(".partial");
+        } else {
+            name.push(format!(".{n}.partial"));
+        }
+        let path = PathBuf::from(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some(path),
+            Err(e) => return Err(io_err(&path, e)),
+        }
+    }
+    let path = last.unwrap_or_else(|| out.to_path_buf());
+    Err(io_err(
+        &path,
+        std::io::Error::new(ErrorKind::AlreadyExists, "no free name for a partial file"),
+    ))
+}
+
+/// Put the finished `partial` at `out`: replacing what is there only with
+/// `--overwrite`; otherwise through a hard link, which fails rather than
+/// replace a file that appeared in the meantime.
+fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
+    if overwrite {
+        return std::fs::rename(partial, out).map_err(|e| io_err(out, e));
+    }
+    match std::fs::hard_link(partial, out) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(partial);
+            Ok(())
+        }
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(output_exists(out)),
+        // No hard links on this file system: check, then rename.
+        Err(_) if std::fs::symlink_metadata(out).is_ok() => Err(output_exists(out)),
+        Err(_) => std::fs::rename(partial, out).map_err(|e| io_err(out, e)),
+    }
+}
+
 pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     let p = chosen_profile(o)?;
     let video_path = o
@@ -92,11 +201,13 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         .out
         .as_deref()
         .ok_or_else(|| usage("缺少 -o OUT.zip / -o OUT.zip is required"))?;
+    check_output(o, out_path)?;
     // The form: an object keyed by the profile's field ids.
     let form: FormValues = match &o.form {
         None => FormValues::new(),
         Some(path) => {
             let bytes = read_capped(path, MAX_FORM_JSON)?;
+            let path = show(path);
             let v: FormValues = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::new(
                     "bad_form",
@@ -123,8 +234,8 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             v
         }
     };
-    let mut info = probe::probe_file(Path::new(video_path))?;
-    info.file = Path::new(video_path)
+    let mut info = probe::probe_file(video_path)?;
+    info.file = video_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -141,7 +252,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             path,
             slot.max_bytes.unwrap_or(MAX_SCAN).max(1).min(MAX_SCAN),
         )?;
-        let name = Path::new(path)
+        let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -162,7 +273,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         },
     );
     if report.verdict == Verdict::Fail && !o.force {
-        let _ = writeln!(out, "{}", human_report(video_path, &report, o.lang));
+        let _ = writeln!(out, "{}", human_report(&show(video_path), &report, o.lang));
         let ids: Vec<String> = report.failures().map(|r| r.id.clone()).collect();
         let _ = writeln!(
             out,
@@ -178,7 +289,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     // made with the real CRC and everything around the video is written. The
     // headers before the video keep their length (a CRC is 4 bytes in any
     // header), which is checked.
-    let stat = |path: &str| {
+    let stat = |path: &Path| {
         std::fs::metadata(path)
             .map(|m| (m.len(), m.modified().ok()))
             .map_err(|e| io_err(path, e))
@@ -212,17 +323,11 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     let no_video = || Error::corrupt("bundle plan without the video");
     let draft = make_plan(0)?;
     let (_, video_off) = video_at(&draft.layout(now)?.0, &draft).ok_or_else(no_video)?;
-    let partial = format!("{out_path}.partial");
+    let (partial, file) = create_partial(out_path)?;
     let fail = |e: Error| {
         let _ = std::fs::remove_file(&partial);
         e
     };
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&partial)
-        .map_err(|e| io_err(&partial, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let io = |e: std::io::Error| fail(io_err(&partial, e));
     w.seek(SeekFrom::Start(video_off)).map_err(io)?;
@@ -259,8 +364,8 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     let file = w.into_inner().map_err(|e| io(e.into_error()))?;
     file.set_len(total).map_err(io)?;
     drop(file);
-    std::fs::rename(&partial, out_path).map_err(|e| io_err(out_path, e))?;
-    let _ = writeln!(out, "{out_path}（{} 字节 / bytes）", total);
+    finish(&partial, out_path, o.overwrite).map_err(fail)?;
+    let _ = writeln!(out, "{}（{} 字节 / bytes）", show(out_path), total);
     for e in &plan.entries {
         let _ = writeln!(out, "  {:>12}  {:08x}  {}", e.size, e.crc32, e.name);
     }
@@ -273,25 +378,23 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
 }
 
 pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
-    let path = o
-        .files
-        .first()
-        .ok_or_else(|| usage("缺少打包文件 / no bundle given"))?;
+    let path = Path::new(
+        o.files
+            .first()
+            .ok_or_else(|| usage("缺少打包文件 / no bundle given"))?,
+    );
     let file = File::open(path).map_err(|e| io_err(path, e))?;
     let archive_len = file.metadata().map_err(|e| io_err(path, e))?.len();
     let v = verify::verify(file, archive_len)?;
     let (m, report) = (&v.manifest, &v.report);
     if o.json {
-        let j = serde_json::json!({"bundle": path, "whole": true, "files": m.files, "manifest_verdict": m.verdict, "forced": m.forced, "report": report});
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&j).unwrap_or_default()
-        );
+        let j = serde_json::json!({"bundle": path.to_string_lossy(), "whole": true, "files": m.files, "manifest_verdict": m.verdict, "forced": m.forced, "report": report});
+        let _ = writeln!(out, "{}", text::json_pretty(&j));
     } else {
         let _ = writeln!(
             out,
-            "{path}：{} 个文件完整，校验和全部正确 / {} files whole, every CRC correct",
+            "{}：{} 个文件完整，校验和全部正确 / {} files whole, every CRC correct",
+            show(path),
             v.entries.len(),
             v.entries.len()
         );

@@ -2,9 +2,11 @@
 //! allowed), 1 a rule fails, 2 unreadable input or bad usage.
 
 mod bundle;
+pub mod text;
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use preflight::check::{self, Input, Report, Status};
 use preflight::probe::{self, MediaInfo};
@@ -14,21 +16,87 @@ use preflight::{Error, Lang};
 pub struct Opts {
     pub json: bool,
     pub force: bool,
-    pub form: Option<String>,
-    pub video: Option<String>,
-    pub attach: Vec<(String, String)>,
-    pub out: Option<String>,
+    pub overwrite: bool,
+    pub form: Option<PathBuf>,
+    pub video: Option<PathBuf>,
+    pub attach: Vec<(String, PathBuf)>,
+    pub out: Option<PathBuf>,
     pub lang: Lang,
     pub profile: Option<String>,
     pub category: Option<String>,
     pub channel: Option<String>,
-    pub files: Vec<String>,
+    /// Paths (or, for `profile`, an id) as given: not necessarily UTF-8.
+    pub files: Vec<OsString>,
 }
 
-fn parse_opts(args: &[String]) -> Result<Opts, Error> {
+/// A path for messages: its bytes that are not UTF-8 as `\xff` (the output
+/// edge escapes the rest).
+pub fn shown(p: &OsStr) -> String {
+    let mut s = String::new();
+    for chunk in p.as_encoded_bytes().utf8_chunks() {
+        s.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            s.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    s
+}
+
+/// The flags each command takes; any other is refused with its usage.
+fn takes(cmd: &str, flag: &str) -> bool {
+    let common = matches!(flag, "--lang");
+    common
+        || match cmd {
+            "probe" => matches!(flag, "--json"),
+            "check" => matches!(flag, "--json" | "--profile" | "--category" | "--channel"),
+            "profiles" | "profile" | "verify" => matches!(flag, "--json"),
+            "bundle" => matches!(
+                flag,
+                "--profile"
+                    | "--category"
+                    | "--channel"
+                    | "--form"
+                    | "--video"
+                    | "--attach"
+                    | "-o"
+                    | "--out"
+                    | "--force"
+                    | "--overwrite"
+            ),
+            _ => false,
+        }
+}
+
+/// A value that must be text (an id, a language).
+fn text_value(name: &str, v: OsString) -> Result<String, Error> {
+    v.into_string().map_err(|v| {
+        let v = shown(&v);
+        usage(&format!(
+            "{name} 的值「{v}」不是有效的 UTF-8 文本 / the value \"{v}\" of {name} is not valid UTF-8"
+        ))
+    })
+}
+
+/// `SLOT=FILE`, the file kept as given (it need not be UTF-8).
+fn split_attach(v: OsString) -> Option<(String, PathBuf)> {
+    let bytes = v.as_encoded_bytes();
+    let eq = bytes.iter().position(|b| *b == b'=')?;
+    let slot = std::str::from_utf8(&bytes[..eq]).ok()?.to_string();
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(OsStr::from_bytes(&bytes[eq + 1..]))
+    };
+    #[cfg(not(unix))]
+    let file = PathBuf::from(std::str::from_utf8(&bytes[eq + 1..]).ok()?);
+    Some((slot, file))
+}
+
+fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
     let mut o = Opts {
         json: false,
         force: false,
+        overwrite: false,
         form: None,
         video: None,
         attach: Vec::new(),
@@ -39,39 +107,66 @@ fn parse_opts(args: &[String]) -> Result<Opts, Error> {
         channel: None,
         files: Vec::new(),
     };
-    let mut it = args.iter();
+    let mut it = args.iter().cloned();
+    let mut only_files = false;
     while let Some(a) = it.next() {
+        let flag = a.to_str().unwrap_or("");
+        if only_files || flag == "-" || !a.as_encoded_bytes().starts_with(b"-") {
+            o.files.push(a);
+            continue;
+        }
+        if flag == "--" {
+            only_files = true;
+            continue;
+        }
+        if !takes(cmd, flag) {
+            let f = shown(&a);
+            let known = takes("bundle", flag) || takes("check", flag) || flag == "--json";
+            return Err(usage(&if known {
+                format!("{cmd} 不接受选项 {f} / {cmd} does not take {f}")
+            } else {
+                format!("未知选项 {f} / unknown option {f}")
+            }));
+        }
         let mut value = |name: &str| {
             it.next()
-                .cloned()
                 .ok_or_else(|| usage(&format!("{name} 需要一个值 / {name} needs a value")))
         };
-        match a.as_str() {
+        match flag {
             "--json" => o.json = true,
             "--force" => o.force = true,
-            "--form" => o.form = Some(value("--form")?),
-            "--video" => o.video = Some(value("--video")?),
-            "-o" | "--out" => o.out = Some(value("-o")?),
+            "--overwrite" => o.overwrite = true,
+            "--form" => o.form = Some(value("--form")?.into()),
+            "--video" => o.video = Some(value("--video")?.into()),
+            "-o" | "--out" => o.out = Some(value("-o")?.into()),
             "--attach" => {
                 let v = value("--attach")?;
-                let (slot, file) = v.split_once('=').ok_or_else(|| {
+                o.attach.push(split_attach(v).ok_or_else(|| {
                     usage("--attach 的格式是 SLOT=FILE / --attach takes SLOT=FILE")
-                })?;
-                o.attach.push((slot.to_string(), file.to_string()));
+                })?);
             }
             "--lang" => {
-                let v = value("--lang")?;
+                let v = text_value("--lang", value("--lang")?)?;
                 o.lang = Lang::parse(&v)
                     .ok_or_else(|| usage("--lang 只能是 zh 或 en / --lang is zh or en"))?;
             }
-            "--profile" => o.profile = Some(value("--profile")?),
-            "--category" => o.category = Some(value("--category")?),
-            "--channel" => o.channel = Some(value("--channel")?),
-            s if s.starts_with("--") => {
-                return Err(usage(&format!("未知选项 {s} / unknown option {s}")));
-            }
-            s => o.files.push(s.to_string()),
+            "--profile" => o.profile = Some(text_value("--profile", value("--profile")?)?),
+            "--category" => o.category = Some(text_value("--category", value("--category")?)?),
+            "--channel" => o.channel = Some(text_value("--channel", value("--channel")?)?),
+            _ => return Err(usage(&format!("未知选项 {flag} / unknown option {flag}"))),
         }
+    }
+    // Positional arguments: how many each command takes.
+    let most = match cmd {
+        "probe" | "check" => usize::MAX,
+        "profile" | "verify" => 1,
+        _ => 0,
+    };
+    if o.files.len() > most {
+        let extra = shown(&o.files[most]);
+        return Err(usage(&format!(
+            "多余的参数「{extra}」/ unexpected argument \"{extra}\""
+        )));
     }
     Ok(o)
 }
@@ -91,31 +186,74 @@ const HELP: &str = "preflight — 视频投稿预检 / contest video preflight
   preflight profiles [--json]
   preflight profile ID [--json]
   preflight bundle --profile ID [--category C] [--channel C] --form form.json --video FILE
-                   [--attach SLOT=FILE]... -o OUT.zip [--force]
+                   [--attach SLOT=FILE]... -o OUT.zip [--force] [--overwrite]
   preflight verify BUNDLE.zip [--json] [--lang en]
 
 Exit codes: 0 pass (warnings allowed), 1 a rule fails, 2 unreadable input or bad usage.
+bundle: --force bundles despite failing rules (the manifest records them);
+        --overwrite replaces an existing OUT.zip (never an input file).
 ";
 
-pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// A command's own lines of [`HELP`].
+fn command_usage(cmd: &str) -> String {
+    let start = format!("  preflight {cmd} ");
+    let mut lines = Vec::new();
+    let mut inside = false;
+    for l in HELP.lines() {
+        if l.starts_with(&start) {
+            inside = true;
+        } else if !l.starts_with("                   ") {
+            inside = false;
+        }
+        if inside {
+            lines.push(l);
+        }
+    }
+    if cmd == "bundle" {
+        lines.extend(
+            HELP.lines()
+                .filter(|l| l.starts_with("bundle:") || l.starts_with("        --")),
+        );
+    }
+    format!("用法 / usage:\n{}\n", lines.join("\n"))
+}
+
+const COMMANDS: [&str; 6] = ["probe", "check", "profiles", "profile", "bundle", "verify"];
+
+pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let Some((cmd, rest)) = args.split_first() else {
         let _ = write!(out, "{HELP}");
         return 2;
     };
-    let result = match cmd.as_str() {
-        "probe" => parse_opts(rest).and_then(|o| cmd_probe(&o, out)),
-        "check" => parse_opts(rest).and_then(|o| cmd_check(&o, out)),
-        "profiles" => parse_opts(rest).and_then(|o| cmd_profiles(&o, out)),
-        "profile" => parse_opts(rest).and_then(|o| cmd_profile(&o, out)),
-        "bundle" => parse_opts(rest).and_then(|o| bundle::cmd_bundle(&o, out)),
-        "verify" => parse_opts(rest).and_then(|o| bundle::cmd_verify(&o, out)),
+    let cmd_s = cmd.to_str().unwrap_or("");
+    let known = COMMANDS.contains(&cmd_s);
+    if known
+        && rest
+            .iter()
+            .take_while(|a| a.to_str() != Some("--"))
+            .any(|a| a.to_str().is_some_and(|a| a == "--help" || a == "-h"))
+    {
+        let _ = write!(out, "{}", command_usage(cmd_s));
+        return 0;
+    }
+    let opts = |c: &str| parse_opts(c, rest);
+    let result = match cmd_s {
+        "probe" => opts(cmd_s).and_then(|o| cmd_probe(&o, out)),
+        "check" => opts(cmd_s).and_then(|o| cmd_check(&o, out)),
+        "profiles" => opts(cmd_s).and_then(|o| cmd_profiles(&o, out)),
+        "profile" => opts(cmd_s).and_then(|o| cmd_profile(&o, out)),
+        "bundle" => opts(cmd_s).and_then(|o| bundle::cmd_bundle(&o, out)),
+        "verify" => opts(cmd_s).and_then(|o| bundle::cmd_verify(&o, out)),
         "help" | "--help" | "-h" => {
             let _ = write!(out, "{HELP}");
             Ok(0)
         }
-        other => Err(usage(&format!(
-            "未知命令 {other} / unknown command {other}"
-        ))),
+        _ => {
+            let other = shown(cmd);
+            Err(usage(&format!(
+                "未知命令 {other} / unknown command {other}"
+            )))
+        }
     };
     match result {
         Ok(code) => code,
@@ -125,6 +263,9 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 "错误 [{}]：{}\nerror [{}]: {}",
                 e.code, e.message_zh, e.code, e.message_en
             );
+            if e.code == "usage" && known {
+                let _ = write!(err, "{}", command_usage(cmd_s));
+            }
             2
         }
     }
@@ -137,15 +278,11 @@ fn print_json(mut values: Vec<serde_json::Value>, out: &mut dyn Write) {
     } else {
         serde_json::Value::Array(values)
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&v).unwrap_or_default()
-    );
+    let _ = writeln!(out, "{}", text::json_pretty(&v));
 }
 
 /// Probe many files in parallel, keeping their order.
-fn probe_all(files: &[String]) -> Vec<Result<MediaInfo, Error>> {
+fn probe_all(files: &[OsString]) -> Vec<Result<MediaInfo, Error>> {
     let mut results: Vec<Option<Result<MediaInfo, Error>>> = vec![None; files.len()];
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -157,7 +294,7 @@ fn probe_all(files: &[String]) -> Vec<Result<MediaInfo, Error>> {
             s.spawn(move || {
                 for (r, f) in slot.iter_mut().zip(names) {
                     *r = Some(probe::probe_file(Path::new(f)).map(|mut m| {
-                        m.file = f.clone();
+                        m.file = f.to_string_lossy().into_owned();
                         m
                     }));
                 }
@@ -182,7 +319,7 @@ fn cmd_probe(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             Ok(m) => values.push(serde_json::to_value(m).unwrap_or_default()),
             Err(e) => {
                 code = 2;
-                values.push(serde_json::json!({"file": f, "error": e}));
+                values.push(serde_json::json!({"file": f.to_string_lossy(), "error": e}));
             }
         }
     }
@@ -190,7 +327,7 @@ fn cmd_probe(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         print_json(values, out);
     } else {
         for (f, r) in o.files.iter().zip(&results) {
-            let _ = writeln!(out, "{}", crate::cli::human_probe(f, r, o.lang));
+            let _ = writeln!(out, "{}", crate::cli::human_probe(&shown(f), r, o.lang));
         }
     }
     Ok(code)
@@ -339,15 +476,17 @@ fn cmd_check(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
                 if o.json {
                     values.push(serde_json::to_value(&report).unwrap_or_default());
                 } else {
-                    let _ = writeln!(out, "{}", human_report(f, &report, o.lang));
+                    let _ = writeln!(out, "{}", human_report(&shown(f), &report, o.lang));
                 }
             }
             Err(e) => {
                 code = 2;
                 if o.json {
-                    values.push(serde_json::json!({"file": f, "profile": p.id, "error": e}));
+                    values.push(
+                        serde_json::json!({"file": f.to_string_lossy(), "profile": p.id, "error": e}),
+                    );
                 } else {
-                    let _ = writeln!(out, "{f}\n  {}\n", e.message(o.lang));
+                    let _ = writeln!(out, "{}\n  {}\n", shown(f), e.message(o.lang));
                 }
             }
         }
@@ -426,11 +565,7 @@ fn cmd_profiles(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             .iter()
             .map(|p| serde_json::json!({"id": p.id, "name": p.name, "name_en": p.name_en, "issuer": p.issuer, "deadline": p.deadline.as_ref().map(|d| &d.date)}))
             .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
+        let _ = writeln!(out, "{}", text::json_pretty(&list));
     } else {
         for p in &all {
             let name = if o.lang == Lang::Zh {
@@ -448,14 +583,11 @@ fn cmd_profile(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     let id = o
         .files
         .first()
+        .cloned()
         .ok_or_else(|| usage("缺少配置 id / no profile id given"))?;
-    let p = profile::builtin(id)?;
+    let p = profile::builtin(&text_value("profile", id)?)?;
     if o.json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&p).unwrap_or_default()
-        );
+        let _ = writeln!(out, "{}", text::json_pretty(&p));
         return Ok(0);
     }
     let _ = write!(out, "{}", preflight::describe::profile_text(&p, o.lang));

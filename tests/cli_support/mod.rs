@@ -1,0 +1,284 @@
+//! Shared by `tests/cli.rs` and `tests/verify.rs`: the built `preflight`
+//! binary run with raw (possibly non-UTF-8) arguments, a directory of one
+//! test's own under `target/cli-tests/`, and real inputs made with ffmpeg.
+#![allow(dead_code)]
+
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_preflight");
+pub const CUJS: &str = "cujs-video-abstract-2026";
+pub const HLJ: &str = "heilongjiang-kepu-2022";
+
+/// `target/cli-tests/`.
+pub fn root() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.parent().unwrap_or(tmp).join("cli-tests");
+    fs::create_dir_all(&dir).expect("create target/cli-tests");
+    dir
+}
+
+fn unique_n() -> u32 {
+    static N: AtomicU32 = AtomicU32::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A directory of one test's own, removed when dropped.
+pub struct TestDir(pub PathBuf);
+
+impl TestDir {
+    pub fn new(tag: &str) -> Self {
+        let p = root().join(format!("{tag}-{}-{}", std::process::id(), unique_n()));
+        let _ = fs::remove_dir_all(&p);
+        fs::create_dir_all(&p).expect("create test dir");
+        TestDir(p)
+    }
+    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a run of the CLI gave: raw bytes, so a test can look for ESC.
+pub struct Run {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Run {
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// Run `preflight ARGS` in `cwd`; a panic (exit 101) fails the test.
+pub fn preflight_in(cwd: &Path, args: &[&OsStr]) -> Run {
+    let o = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("run preflight");
+    let r = Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: o.stdout,
+        stderr: o.stderr,
+    };
+    assert!(
+        r.code != 101 && !r.err().contains("panicked"),
+        "preflight {args:?} panicked:\n{}",
+        r.err()
+    );
+    r
+}
+
+/// `preflight ARGS` from strings.
+pub fn preflight(cwd: &Path, args: &[&str]) -> Run {
+    let a: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    preflight_in(cwd, &a)
+}
+
+pub fn os(s: &str) -> OsString {
+    OsString::from(s)
+}
+
+/// The CLI's error: exit 2, `错误 [code]：…` and `error [code]: …` with `en_has`.
+pub fn assert_error(r: &Run, code: &str, en_has: &str, what: &str) {
+    if let Err(e) = check_error(r, code, en_has) {
+        panic!("{what}: {e}");
+    }
+}
+
+/// [`assert_error`] as a value, for tests that try many cases and report
+/// every one that fails.
+pub fn check_error(r: &Run, code: &str, en_has: &str) -> Result<(), String> {
+    let err = r.err();
+    if r.code != 2 {
+        let first = r.out().lines().next().unwrap_or("").to_string();
+        return Err(format!(
+            "exit {} (want 2); stdout starts {first:?}; stderr {err:?}",
+            r.code
+        ));
+    }
+    if !err
+        .lines()
+        .any(|l| l.starts_with(&format!("错误 [{code}]：")))
+    {
+        return Err(format!("no `错误 [{code}]：` line: {err:?}"));
+    }
+    let Some(en) = err
+        .lines()
+        .find(|l| l.starts_with(&format!("error [{code}]: ")))
+    else {
+        return Err(format!("no `error [{code}]: ` line: {err:?}"));
+    };
+    if !en.contains(en_has) {
+        return Err(format!("expected {en_has:?} in: {en}"));
+    }
+    Ok(())
+}
+
+/// Panic with every failed case, one a line.
+pub fn assert_no_failures(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The shared input `name` in `target/cli-tests/`, made once by `make`.
+pub fn fixture(name: &str, make: impl FnOnce(&Path)) -> PathBuf {
+    let path = root().join(name);
+    if fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return path;
+    }
+    let scratch = root().join(format!(
+        ".partial-{}-{}-{name}",
+        std::process::id(),
+        unique_n()
+    ));
+    make(&scratch);
+    fs::rename(&scratch, &path).expect("rename fixture into place");
+    path
+}
+
+pub fn ffmpeg(args: &[&str], out: &Path) {
+    let res = Command::new("ffmpeg")
+        .args(["-nostdin", "-y", "-loglevel", "error"])
+        .args(args)
+        .arg(out)
+        .output()
+        .expect("run ffmpeg");
+    assert!(
+        res.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+}
+
+/// 1 s of 1920×1080 H.264 + AAC, moov first, made in 2026: passes the CUJS
+/// profile.
+pub fn video() -> PathBuf {
+    fixture("video-1080p-1s.mp4", |out| {
+        ffmpeg(
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=s=1920x1080:r=25:d=1",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=1",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-crf",
+                "45",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "32k",
+                "-shortest",
+                "-movflags",
+                "+faststart",
+                "-metadata",
+                "creation_time=2026-01-15T00:00:00Z",
+                "-f",
+                "mp4",
+            ],
+            out,
+        )
+    })
+}
+
+/// A PNG "signed licence".
+pub fn scan_png() -> PathBuf {
+    fixture("scan.png", |out| {
+        ffmpeg(
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=white:s=320x200",
+                "-vf",
+                "drawbox=x=40:y=120:w=200:h=4:color=black:t=fill",
+                "-frames:v",
+                "1",
+                "-f",
+                "image2",
+                "-c:v",
+                "png",
+            ],
+            out,
+        )
+    })
+}
+
+pub fn write_json(dir: &TestDir, name: &str, v: serde_json::Value) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    p
+}
+
+/// A CUJS form that passes.
+pub fn cujs_form(dir: &TestDir) -> PathBuf {
+    write_json(
+        dir,
+        "cujs-form.json",
+        serde_json::json!({
+            "unit": "某大学学报编辑部",
+            "journal": "中国科技期刊研究",
+            "title": "黑洞的秘密",
+            "doi": "https://doi.org/10.1000/xyz123",
+            "published": "2026-01-10",
+            "authors": ["张三", "李四"],
+            "mobile": "13912345678"
+        }),
+    )
+}
+
+/// `preflight bundle` of the passing CUJS inputs into `dir/NAME`; the
+/// bundle's path.
+pub fn cujs_bundle(dir: &TestDir, name: &str) -> PathBuf {
+    let form = cujs_form(dir);
+    let zip = dir.join(name);
+    let (v, scan) = (video(), scan_png());
+    let r = preflight(
+        &dir.0,
+        &[
+            "bundle",
+            "--profile",
+            CUJS,
+            "--channel",
+            "unit",
+            "--form",
+            form.to_str().unwrap(),
+            "--video",
+            v.to_str().unwrap(),
+            "--attach",
+            &format!("copyright_license={}", scan.to_str().unwrap()),
+            "-o",
+            zip.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "bundle:\n{}{}", r.out(), r.err());
+    zip
+}
