@@ -192,7 +192,7 @@ fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
 }
 
 pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
-    let p = chosen_profile(o)?;
+    let (p, scope) = chosen_profile(o, out)?;
     let video_path = o
         .video
         .as_deref()
@@ -264,8 +264,8 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     let report = check::check(
         &p,
         &Input {
-            category: o.category.as_deref(),
-            channel: o.channel.as_deref(),
+            category: scope.category.as_deref(),
+            channel: scope.channel.as_deref(),
             media: Some(&info),
             form: Some(&form),
             attachments: Some(&attached),
@@ -304,8 +304,8 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     let make_plan = |crc32: u32| {
         bundle::plan(&PlanInput {
             profile: &p,
-            category: o.category.as_deref(),
-            channel: o.channel.as_deref(),
+            category: scope.category.as_deref(),
+            channel: scope.channel.as_deref(),
             form: &form,
             ticks: &ticks,
             video: &VideoIn {

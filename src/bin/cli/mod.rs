@@ -417,37 +417,27 @@ pub fn human_probe(f: &str, r: &Result<MediaInfo, Error>, lang: Lang) -> String 
     s.trim_end().to_string()
 }
 
-/// The profile named by `--profile`, with `--category`/`--channel` checked against it.
-pub fn chosen_profile(o: &Opts) -> Result<Profile, Error> {
+/// The profile named by `--profile`, and the category and channel resolved
+/// against it (`Profile::resolve`: an unknown one, or a missing one that
+/// changes what applies, is refused naming the choices; a profile's default
+/// is used and said on standard output).
+pub fn chosen_profile(o: &Opts, out: &mut dyn Write) -> Result<(Profile, profile::Scope), Error> {
     let id = o
         .profile
         .as_deref()
         .ok_or_else(|| usage("缺少 --profile / --profile is required"))?;
     let p = profile::builtin(id)?;
-    let check_choice = |v: &Option<String>,
-                        list: &[profile::Choice],
-                        what_zh: &str,
-                        what_en: &str|
-     -> Result<(), Error> {
-        if let Some(v) = v {
-            if !list.iter().any(|c| &c.id == v) {
-                let ids: Vec<&str> = list.iter().map(|c| c.id.as_str()).collect();
-                return Err(usage(&format!(
-                    "{what_zh}「{v}」不存在，可选：{} / unknown {what_en} \"{v}\", choose from: {}",
-                    ids.join("、"),
-                    ids.join(", ")
-                )));
-            }
+    let scope = p.resolve(o.category.as_deref(), o.channel.as_deref())?;
+    if !o.json {
+        for (zh, en) in &scope.defaulted {
+            let _ = writeln!(out, "{}", if o.lang == Lang::Zh { zh } else { en });
         }
-        Ok(())
-    };
-    check_choice(&o.category, &p.categories, "类别", "category")?;
-    check_choice(&o.channel, &p.channels, "渠道", "channel")?;
-    Ok(p)
+    }
+    Ok((p, scope))
 }
 
 fn cmd_check(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
-    let p = chosen_profile(o)?;
+    let (p, scope) = chosen_profile(o, out)?;
     if o.files.is_empty() {
         return Err(usage("缺少文件 / no file given"));
     }
@@ -463,8 +453,8 @@ fn cmd_check(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
                 let report = check::check(
                     &p,
                     &Input {
-                        category: o.category.as_deref(),
-                        channel: o.channel.as_deref(),
+                        category: scope.category.as_deref(),
+                        channel: scope.channel.as_deref(),
                         media: Some(m),
                         file_name: name.as_deref(),
                         ..Default::default()
