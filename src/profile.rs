@@ -1152,7 +1152,7 @@ impl Profile {
                             },
                             if none {
                                 format!(
-                                    "This contest has no {what_en}s; leave out {flag} (\"{g}\" was given)."
+                                    "This contest has no {whats_en}; leave out {flag} (\"{g}\" was given)."
                                 )
                             } else {
                                 format!(
