@@ -362,3 +362,67 @@ fn text_output_escapes_what_a_terminal_would_act_on() {
     let j: serde_json::Value = serde_json::from_slice(&r.stdout).expect("JSON");
     assert_eq!(j["file"], evil);
 }
+
+#[test]
+fn a_missing_choice_that_changes_what_applies_exits_2_naming_the_choices() {
+    let dir = TestDir::new("choices");
+    let t = tiny();
+    let t = t.to_str().unwrap();
+    // 四川: the category decides the 承诺书 (附件3 or 附件4).
+    let r = preflight(
+        &dir.0,
+        &[
+            "check",
+            t,
+            "--profile",
+            "sichuan-kepu-2024",
+            "--channel",
+            "self",
+        ],
+    );
+    assert_error(&r, "choose_category", "kepu (", "四川 without --category");
+    assert!(r.err().contains("bilingual"), "{}", r.err());
+    // CUJS: the channel decides the 著作权授权协议.
+    let r = preflight(&dir.0, &["check", t, "--profile", CUJS]);
+    assert_error(&r, "choose_channel", "unit (", "CUJS without --channel");
+    let r = preflight(
+        &dir.0,
+        &["check", t, "--profile", CUJS, "--channel", "nobody"],
+    );
+    assert_error(&r, "unknown_channel", "nobody", "an unknown channel");
+    // 内蒙古 has one channel: nothing to choose.
+    let r = preflight(
+        &dir.0,
+        &["check", t, "--profile", "nmg-kepu-2025", "--json"],
+    );
+    assert_eq!(r.code, 1, "checked (tiny fails its rules): {}", r.err());
+    assert!(
+        r.out().contains("\"channel\": \"recommend\""),
+        "{}",
+        r.out()
+    );
+    // bundle refuses the same way, before reading anything.
+    let out = dir.join("x.zip");
+    let r = preflight(
+        &dir.0,
+        &[
+            "bundle",
+            "--profile",
+            "sichuan-kepu-2024",
+            "--channel",
+            "self",
+            "--video",
+            t,
+            "-o",
+            out.to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert_error(
+        &r,
+        "choose_category",
+        "bilingual",
+        "bundle without --category",
+    );
+    assert!(!out.exists());
+}
