@@ -640,3 +640,78 @@ fn rotation_patch_is_what_ffprobe_reads() {
         assert_eq!(r, Some(ccw), "{name}: ffprobe display matrix rotation");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Audio channels from the codec's own configuration, not the sample entry's
+// template `channelcount` (which ffmpeg's MP4 muxer always writes as 2).
+
+/// A 1 s 160x90 H.264 MP4 whose tone is encoded by `codec` into `channels`.
+fn audio_in_mp4(name: &str, codec: &str, channels: u32) -> PathBuf {
+    make(
+        name,
+        &format!(
+            "-f lavfi -i testsrc2=size=160x90:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+             -t 1 {X264} -c:a {codec} -ac {channels}"
+        ),
+    )
+}
+
+/// The probe's channels equal ffprobe's (which decodes the stream), and are `want`.
+fn assert_channels(c: &common::Checked, want: u32) {
+    c.assert_agrees();
+    let ffprobe = c
+        .ffprobe
+        .get("streams")
+        .and_then(|s| s.as_array())
+        .and_then(|s| s.iter().find(|s| s["codec_type"] == "audio"))
+        .and_then(|s| s["channels"].as_u64());
+    assert_eq!(
+        ffprobe,
+        Some(u64::from(want)),
+        "{}: ffprobe channels",
+        c.name
+    );
+    assert_eq!(
+        c.info.audio.as_ref().and_then(|a| a.channels),
+        Some(want),
+        "{}: channels",
+        c.name
+    );
+}
+
+#[test]
+fn ac3_5_1_channels_from_dac3() {
+    assert_channels(&check(&audio_in_mp4("ac3_5_1.mp4", "ac3", 6)), 6);
+}
+
+#[test]
+fn ac3_mono_channels_from_dac3() {
+    assert_channels(&check(&audio_in_mp4("ac3_mono.mp4", "ac3", 1)), 1);
+}
+
+#[test]
+fn eac3_5_1_channels_from_dec3() {
+    assert_channels(&check(&audio_in_mp4("eac3_5_1.mp4", "eac3", 6)), 6);
+}
+
+#[test]
+fn opus_5_1_channels_from_dops() {
+    assert_channels(&check(&audio_in_mp4("opus_5_1.mp4", "libopus", 6)), 6);
+}
+
+#[test]
+fn opus_mono_channels_from_dops() {
+    assert_channels(&check(&audio_in_mp4("opus_mono.mp4", "libopus", 1)), 1);
+}
+
+/// MP3 in MP4 carries no configuration: only the frames say how many
+/// channels, so the probe says it does not know rather than repeat the
+/// sample entry's template 2.
+#[test]
+fn mp3_mono_in_mp4_channels_unknown() {
+    let c = check(&audio_in_mp4("mp3_mono.mp4", "libmp3lame", 1));
+    c.assert_agrees_except(&[Fact::Channels]);
+    let a = c.info.audio.as_ref().expect("mp3_mono.mp4: audio");
+    assert_eq!(a.codec, "mp3", "mp3_mono.mp4: codec");
+    assert_eq!(a.channels, None, "mp3_mono.mp4: channels");
+}

@@ -253,17 +253,37 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
                 }
             }
         }
+        // The sound sample entry's `channelcount` is a template field
+        // (ISO/IEC 14496-12 §12.2.3: 2) that ffmpeg's MP4 muxer writes as 2
+        // whatever the stream: Dolby and Opus tracks take the count from their
+        // own configuration, and without one the count is unknown.
+        b"ac-3" => {
+            let dac3 = children(kids)
+                .find(|(k, _, _)| k == b"dac3")
+                .and_then(|(_, _, whole)| boxes::dac3(whole));
+            t.channels = dac3.map(|d| d.channels());
+        }
+        b"ec-3" => {
+            let dec3 = children(kids)
+                .find(|(k, _, _)| k == b"dec3")
+                .and_then(|(_, _, whole)| boxes::dec3(whole));
+            t.channels = dec3.map(|d| d.first.channels());
+        }
         b"Opus" => {
-            if let Some((_, d, _)) = children(kids).find(|(k, _, _)| k == b"dOps") {
-                if let Some(&ch) = d.get(1) {
-                    t.channels = Some(u32::from(ch));
-                }
-            }
+            let dops = children(kids)
+                .find(|(k, _, _)| k == b"dOps")
+                .and_then(|(_, _, whole)| boxes::dops(whole));
+            t.channels = dops.map(|d| u32::from(d.output_channel_count));
             t.sample_rate = Some(48_000);
         }
         _ => {}
     }
     raw_codec_details(kind, body, t);
+    if t.codec == "mp3" {
+        // MP3 has no configuration box: only its frame headers say mono or
+        // stereo, and the probe does not read media data.
+        t.channels = None;
+    }
     if let Some(p) = raw_pasp(body) {
         t.par = reduce(p);
     }
