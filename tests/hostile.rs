@@ -3,6 +3,8 @@
 //! for a range the file does not have. Each case runs under `catch_unwind`
 //! so a panic names the case.
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
@@ -515,18 +517,84 @@ fn synthetic_files_are_understood() {
     assert_eq!(info.duration_s, Some(30.0 * 1001.0 / 30000.0));
 }
 
+/// Files of every container the probe reads, made by ffmpeg (once, into
+/// `target/fixtures/`): AVI (Xvid + MP3, MPEG-4 + PCM, MJPEG), WMV and ASF,
+/// MP4 with the index first, last and fragmented, QuickTime and 3GP.
+fn format_fixtures() -> Vec<(String, Vec<u8>)> {
+    const AV: &str = "-f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 2";
+    let x264 = "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac";
+    let list = [
+        (
+            "cut_xvid_mp3.avi",
+            format!("{AV} -c:v libxvid -c:a libmp3lame"),
+        ),
+        (
+            "cut_mpeg4_pcm.avi",
+            format!("{AV} -c:v mpeg4 -c:a pcm_s16le"),
+        ),
+        ("cut_mjpeg.avi", format!("{AV} -c:v mjpeg -c:a pcm_s16le")),
+        ("cut_wmv2_wmav2.wmv", format!("{AV} -c:v wmv2 -c:a wmav2")),
+        ("cut_wmv1.asf", format!("{AV} -c:v wmv1 -c:a wmav1")),
+        (
+            "cut_faststart.mp4",
+            format!("{AV} {x264} -movflags +faststart"),
+        ),
+        ("cut_moov_end.mp4", format!("{AV} {x264}")),
+        (
+            "cut_fragmented.mp4",
+            format!("{AV} {x264} -g 30 -movflags frag_keyframe+empty_moov"),
+        ),
+        ("cut_quicktime.mov", format!("{AV} {x264}")),
+        (
+            "cut_h263.3gp",
+            format!("{AV} -s 176x144 -c:v h263 -c:a aac -ac 1 -ar 8000"),
+        ),
+    ];
+    list.iter()
+        .map(|(name, args)| {
+            let args: Vec<&str> = args.split_whitespace().collect();
+            let path = common::fixture(name, &args);
+            (name.to_string(), std::fs::read(path).expect("read fixture"))
+        })
+        .collect()
+}
+
+/// A cut file is never a clean result: the probe answers with an error
+/// (`truncated`, `no_moov`, …) or a result whose notes say it is cut short.
+fn assert_cut_noticed(case: &str, r: &Result<MediaInfo, Error>) {
+    if let Ok(info) = r {
+        assert!(
+            info.notes.iter().any(|n| n.contains("cut short")),
+            "{case}: a clean result ({:?} s, notes {:?})",
+            info.duration_s,
+            info.notes
+        );
+    }
+}
+
 #[test]
 fn truncated_everywhere() {
     let mut n = 0;
-    let mut synthetic = vec![
+    let mut files = vec![
         ("tiny mp4".to_string(), tiny_mp4()),
         ("fragmented mp4".to_string(), fragmented_mp4(30)),
     ];
-    synthetic.extend(corpus_files());
-    for (name, data) in &synthetic {
+    files.extend(format_fixtures());
+    // Whole, each file made here is understood, with no word of a cut (the
+    // corpus has files broken on purpose).
+    for (name, data) in &files {
+        let whole = run(name, data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !whole.notes.iter().any(|n| n.contains("cut short")),
+            "{name}: whole, yet {:?}",
+            whole.notes
+        );
+    }
+    files.extend(corpus_files());
+    for (name, data) in &files {
         for cut in cuts(data.len()) {
             let case = format!("{name} cut at {cut} of {}", data.len());
-            let _ = run(&case, &data[..cut]);
+            assert_cut_noticed(&case, &run(&case, &data[..cut]));
             // The same bytes behind the full declared size: a file that
             // shrank while read, every read past the cut coming back short.
             let shrunk = format!("{case}, {} declared", data.len());
@@ -543,7 +611,7 @@ fn truncated_everywhere() {
         }
     }
     eprintln!("{n} truncated probes");
-    assert!(n >= 2 * 82 * 16, "{n} truncations");
+    assert!(n >= 2 * 92 * 16, "{n} truncations");
 }
 
 #[test]
@@ -1054,4 +1122,114 @@ fn huge_declared_sizes() {
         info.notes
     );
     assert!(fed <= BUDGET, "read {fed}");
+}
+
+fn le32_at(b: &[u8], i: usize) -> usize {
+    u32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as usize
+}
+
+fn find(b: &[u8], what: &[u8]) -> usize {
+    b.windows(what.len())
+        .position(|w| w == what)
+        .unwrap_or_else(|| panic!("no {what:?}"))
+}
+
+/// The error's code and English message, or "answered" with the notes.
+fn outcome(r: &Result<MediaInfo, Error>) -> (String, String) {
+    match r {
+        Err(e) => (e.code.to_string(), e.message_en.clone()),
+        Ok(m) => ("answered".into(), m.notes.join("; ")),
+    }
+}
+
+/// Each promise an AVI or ASF header makes about the file's extent, broken
+/// alone: the `RIFF` size, the `movi` size, the `idx1` that `AVIF_HASINDEX`
+/// promises, the header read itself; ASF's file size, Data Object size and
+/// packet count.
+#[test]
+fn riff_and_asf_sizes_against_the_file() {
+    let fixtures = format_fixtures();
+    let get = |name: &str| {
+        fixtures
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d.clone())
+            .unwrap()
+    };
+    // The case: the first 1 MB of an 18 MB file.
+    for name in ["cut_xvid_mp3.avi", "cut_wmv2_wmav2.wmv", "cut_wmv1.asf"] {
+        let data = get(name);
+        let r = run(name, &data[..data.len() / 18]);
+        assert_eq!(outcome(&r).0, "truncated", "{name} cut to 1/18: {r:?}");
+    }
+
+    let avi = get("cut_xvid_mp3.avi");
+    let movi_at = find(&avi, b"movi") - 8;
+    let movi_end = movi_at + 8 + le32_at(&avi, movi_at + 4);
+    assert_eq!(&avi[movi_end..movi_end + 4], b"idx1");
+    // RIFF size rewritten to the cut (as a "repair" tool might), the movi
+    // list still claiming its frames.
+    let cut = movi_at + 12 + 1000;
+    let mut a = avi[..cut].to_vec();
+    a[4..8].copy_from_slice(&((cut - 8) as u32).to_le_bytes());
+    let (code, msg) = outcome(&run("avi, RIFF size fits, movi does not", &a));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("movi"), "{msg}");
+    // RIFF and movi both fit but the promised idx1 is gone: it plays, unindexed.
+    let mut a = avi[..movi_end].to_vec();
+    a[4..8].copy_from_slice(&((movi_end - 8) as u32).to_le_bytes());
+    let (code, msg) = outcome(&run("avi without its idx1", &a));
+    assert_eq!(code, "answered");
+    assert!(msg.contains("idx1") && msg.contains("cut short"), "{msg}");
+    // The same, with something other than idx1 where the index must be.
+    let mut a = avi.clone();
+    a[movi_end..movi_end + 4].copy_from_slice(b"JUNK");
+    let (code, msg) = outcome(&run("avi with JUNK for its idx1", &a));
+    assert_eq!(code, "answered");
+    assert!(msg.contains("idx1") && msg.contains("cut short"), "{msg}");
+    // The header read coming back short: the file shrank while read.
+    let (r, _) = drive("avi header read short", avi.len() as u64, |off, buf| {
+        let start = (off as usize).min(4000);
+        let n = buf.len().min(4000 - start);
+        buf[..n].copy_from_slice(&avi[start..start + n]);
+        n
+    });
+    let (code, msg) = outcome(&r);
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("hdrl"), "{msg}");
+
+    let wmv = get("cut_wmv2_wmav2.wmv");
+    let header = u64::from_le_bytes(wmv[16..24].try_into().unwrap()) as usize;
+    // File Properties: its GUID, size(8), then file id(16), file size(8).
+    let props_guid = [
+        0xA1, 0xDC, 0xAB, 0x8C, 0x47, 0xA9, 0xCF, 0x11, 0x8E, 0xE4, 0x00, 0xC0, 0x0C, 0x20, 0x53,
+        0x65,
+    ];
+    let file_size_at = find(&wmv, &props_guid) + 24 + 16;
+    let data_size_at = header + 16;
+    let cut = wmv.len() / 2;
+    let mut w = wmv[..cut].to_vec();
+    let (code, msg) = outcome(&run("wmv cut in half", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("ASF file"), "{msg}");
+    // Without the file size (0: not known), the Data Object's size tells.
+    w[file_size_at..file_size_at + 8].fill(0);
+    let (code, msg) = outcome(&run("wmv cut in half, no file size", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("data object"), "{msg}");
+    // Without either, the packet count times the packet size.
+    w[data_size_at..data_size_at + 8].fill(0);
+    let (code, msg) = outcome(&run("wmv cut in half, no sizes", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("packets"), "{msg}");
+    // Cut inside the header.
+    let (code, msg) = outcome(&run("wmv header cut", &wmv[..header / 2]));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("ASF header cut short"), "{msg}");
+    // Cut just after the header, without a file size: no Data Object at all.
+    let mut w = wmv[..header + 10].to_vec();
+    w[file_size_at..file_size_at + 8].fill(0);
+    let (code, msg) = outcome(&run("wmv header only", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("ASF data cut short"), "{msg}");
 }

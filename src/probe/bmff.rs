@@ -197,7 +197,30 @@ impl Walker {
                 self.frag_bytes = self.frag_bytes.saturating_add(h.size);
                 Action::Read { cap: MAX_MOOF }
             }
-            _ => Action::Skip,
+            _ => {
+                // Any other box (mfra, free, udta, …) that the file ends
+                // inside of is as much a cut as an mdat.
+                if !fits {
+                    // A box type of letters is a box the file ends inside
+                    // of; anything else is no box, only bytes after the last.
+                    let named = h
+                        .kind
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || b" _-\xA9".contains(c));
+                    self.notes.push(if named {
+                        format!(
+                            "{} runs past the end of the file: the file is cut short",
+                            fourcc(&h.kind)
+                        )
+                    } else {
+                        format!(
+                            "{} stray bytes at the end of the file",
+                            file_size.saturating_sub(pos)
+                        )
+                    });
+                }
+                Action::Skip
+            }
         }
     }
 
@@ -248,7 +271,7 @@ impl Walker {
     pub fn truncated_tail(&mut self, pos: u64, size: u64) -> Result<MediaInfo, Error> {
         self.reached_end = true;
         self.notes.push(format!(
-            "{} stray bytes at the end of the file",
+            "{} bytes at the end of the file are too few for a box header: the file is cut short",
             size.saturating_sub(pos)
         ));
         self.finish(size)
