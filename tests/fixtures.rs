@@ -715,3 +715,118 @@ fn mp3_mono_in_mp4_channels_unknown() {
     assert_eq!(a.codec, "mp3", "mp3_mono.mp4: codec");
     assert_eq!(a.channels, None, "mp3_mono.mp4: channels");
 }
+
+// ---------------------------------------------------------------------------
+// Privacy: a video's GPS location stays on the user's machine. The report a
+// host page receives and the bundle's manifest say only that the file carries
+// a location (`privacy.location`, a warning whose fix says how to remove it).
+
+/// The coordinates of [`GPS`] as any JSON or text would print them.
+const GPS_DIGITS: [&str; 2] = ["37.33", "122.03"];
+
+fn assert_no_coordinates(what: &str, text: &str) {
+    for d in GPS_DIGITS {
+        assert!(
+            !text.contains(d),
+            "{what} holds the coordinates ({d}):\n{text}"
+        );
+    }
+}
+
+#[test]
+fn gps_is_a_privacy_warning_not_data_in_the_report() {
+    use preflight::check::{self, Input, Status};
+    let p = preflight::profile::builtin("kepu-light-2026").expect("builtin profile");
+    for name in ["gps.mp4", "gps.mov"] {
+        let info = probe_file(&h264_aac(name, "2", GPS)).expect("probe");
+        assert!(
+            info.location.is_some(),
+            "{name}: the probe sees the location"
+        );
+        let r = check::check(
+            &p,
+            &Input {
+                media: Some(&info),
+                ..Default::default()
+            },
+        );
+        let json = serde_json::to_string(&r).expect("report json");
+        assert_no_coordinates(&format!("{name}: the report's JSON"), &json);
+        let rule = r
+            .rules
+            .iter()
+            .find(|r| r.id == "privacy.location")
+            .unwrap_or_else(|| panic!("{name}: no privacy.location rule"));
+        assert_eq!(rule.status, Status::Warn, "{name}: status");
+        assert!(
+            rule.message_zh.contains("GPS"),
+            "{name}: {}",
+            rule.message_zh
+        );
+        assert!(rule.fix_en.contains("-map_metadata -1 -c copy"), "{name}");
+        assert!(rule.fix_zh.contains("定位"), "{name}");
+        assert_no_coordinates(name, &format!("{rule:?}"));
+        assert!(
+            r.media.as_ref().is_some_and(|m| m.location.is_none()),
+            "{name}: report media"
+        );
+        if name == "gps.mp4" {
+            let text = format!(
+                "{}\n\n{}\n\n{}",
+                rule.message_zh, rule.message_en, rule.fix_zh
+            ) + "\n\n"
+                + &rule.fix_en;
+            insta::assert_snapshot!("privacy_location_rule", text);
+        }
+    }
+    // Without a location, no such rule.
+    let info = probe_file(&h264_aac("moov_end.mp4", "2", "")).expect("probe");
+    let r = check::check(
+        &p,
+        &Input {
+            media: Some(&info),
+            ..Default::default()
+        },
+    );
+    assert!(!r.rules.iter().any(|r| r.id == "privacy.location"));
+}
+
+#[test]
+fn gps_stays_out_of_the_bundle() {
+    let video = h264_aac("gps.mp4", "2", GPS);
+    let out = fixtures_dir().join("gps-bundle.zip");
+    let _ = fs::remove_file(&out);
+    let res = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args([
+            "bundle",
+            "--profile",
+            "kepu-light-2026",
+            "--force",
+            "--video",
+        ])
+        .arg(&video)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run preflight bundle");
+    assert!(
+        out.exists(),
+        "no bundle: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let unzip = |entry: &str| {
+        let o = std::process::Command::new("unzip")
+            .arg("-p")
+            .arg(&out)
+            .arg(entry)
+            .output()
+            .expect("run unzip");
+        assert!(o.status.success(), "unzip {entry}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let manifest = unzip("manifest.json");
+    assert!(manifest.contains("\"media\""), "{manifest}");
+    assert_no_coordinates("manifest.json", &manifest);
+    assert!(manifest.contains("privacy.location"), "{manifest}");
+    assert_no_coordinates("report.html", &unzip("*.html"));
+}

@@ -119,6 +119,16 @@ pub struct Location {
 }
 
 impl MediaInfo {
+    /// A copy without the GPS location: what leaves the user's machine (the
+    /// report a host page receives, a bundle's manifest). That the file
+    /// carries a location is said by the `privacy.location` rule instead.
+    pub fn without_location(&self) -> MediaInfo {
+        MediaInfo {
+            location: None,
+            ..self.clone()
+        }
+    }
+
     /// Display orientation from the display size.
     pub fn is_portrait(&self) -> Option<bool> {
         self.video
