@@ -144,10 +144,23 @@ impl Walker {
         }
         let fits = pos.checked_add(h.size).is_some_and(|end| end <= file_size);
         match &h.kind {
-            b"ftyp" => Action::Read { cap: 64 * 1024 },
+            b"ftyp" => {
+                if fits {
+                    Action::Read { cap: 64 * 1024 }
+                } else if self.major.is_none() && self.moov.is_none() {
+                    // The file ends inside its first box.
+                    Action::Stop(Err(Error::truncated("ftyp box cut short")))
+                } else {
+                    self.cut_short(h);
+                    Action::Skip
+                }
+            }
             b"moov" => {
                 if self.moov.is_some() {
                     self.notes.push("second moov box ignored".into());
+                    if !fits {
+                        self.cut_short(h);
+                    }
                     return Action::Skip;
                 }
                 if !fits {
@@ -167,6 +180,9 @@ impl Walker {
                 self.fragmented = true;
                 let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex);
                 if !wanted || self.gave_up {
+                    if !fits && self.moov.is_some() {
+                        self.cut_short(h);
+                    }
                     return Action::Skip;
                 }
                 if !fits {
@@ -207,21 +223,26 @@ impl Walker {
                         .kind
                         .iter()
                         .all(|c| c.is_ascii_alphanumeric() || b" _-\xA9".contains(c));
-                    self.notes.push(if named {
-                        format!(
-                            "{} runs past the end of the file: the file is cut short",
-                            fourcc(&h.kind)
-                        )
+                    if named {
+                        self.cut_short(h);
                     } else {
-                        format!(
+                        self.notes.push(format!(
                             "{} stray bytes at the end of the file",
                             file_size.saturating_sub(pos)
-                        )
-                    });
+                        ));
+                    }
                 }
                 Action::Skip
             }
         }
+    }
+
+    /// Note a box the file ends inside of.
+    fn cut_short(&mut self, h: &Header) {
+        self.notes.push(format!(
+            "{} runs past the end of the file: the file is cut short",
+            fourcc(&h.kind)
+        ));
     }
 
     /// A whole box the walker asked for.
