@@ -1239,11 +1239,20 @@ fn riff_and_asf_sizes_against_the_file() {
             .map(|(_, d)| d.clone())
             .unwrap()
     };
-    // The case: the first 1 MB of an 18 MB file.
-    for name in ["cut_xvid_mp3.avi", "cut_wmv2_wmav2.wmv", "cut_wmv1.asf"] {
+    // The first 1/18 (as 1 MB of an 18 MB file: in these small files, inside
+    // the header), and the first half (inside the media data).
+    for name in [
+        "cut_xvid_mp3.avi",
+        "cut_mpeg4_pcm.avi",
+        "cut_mjpeg.avi",
+        "cut_wmv2_wmav2.wmv",
+        "cut_wmv1.asf",
+    ] {
         let data = get(name);
-        let r = run(name, &data[..data.len() / 18]);
-        assert_eq!(outcome(&r).0, "truncated", "{name} cut to 1/18: {r:?}");
+        for cut in [data.len() / 18, data.len() / 2] {
+            let r = run(name, &data[..cut]);
+            assert_eq!(outcome(&r).0, "truncated", "{name} cut at {cut}: {r:?}");
+        }
     }
 
     let avi = get("cut_xvid_mp3.avi");
