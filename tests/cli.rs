@@ -62,6 +62,8 @@ fn a_path_that_is_not_utf8_is_probed_checked_and_bundled() {
             name.as_os_str(),
             OsStr::new("--profile"),
             OsStr::new(CUJS),
+            OsStr::new("--channel"),
+            OsStr::new("unit"),
         ],
     );
     assert_eq!(
@@ -340,7 +342,7 @@ fn text_output_escapes_what_a_terminal_would_act_on() {
     let mut failures = Vec::new();
     for args in [
         vec!["probe", evil],
-        vec!["check", evil, "--profile", CUJS],
+        vec!["check", evil, "--profile", CUJS, "--channel", "unit"],
         vec!["probe", "missing-\u{1b}[2J.mp4"],
         vec!["profile", "\u{1b}[2J\u{202e}"],
         vec!["verify", "\u{1b}[2J.zip"],

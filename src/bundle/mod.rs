@@ -406,7 +406,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
         category: i.category.map(str::to_string),
         channel: i.channel.map(str::to_string),
         form: crate::form::effective(p, i.form, i.category, i.channel),
-        media: i.video.info.clone(),
+        media: i.video.info.without_location(),
         verdict: i.report.verdict.as_str().to_string(),
         forced: i.forced && !failures.is_empty(),
         failures,

@@ -144,7 +144,7 @@ pub struct Input<'a> {
 type Judge = fn(&Profile, &Input<'_>) -> Option<RuleResult>;
 
 /// The video rules, in the report's order.
-const VIDEO_RULES: [Judge; 11] = [
+const VIDEO_RULES: [Judge; 12] = [
     video::container,
     video::duration,
     video::resolution,
@@ -156,6 +156,7 @@ const VIDEO_RULES: [Judge; 11] = [
     video::video_codec,
     video::production_date,
     video::faststart,
+    video::privacy_location,
 ];
 
 /// Run every check of the profile.
@@ -187,7 +188,9 @@ pub fn check(p: &Profile, input: &Input<'_>) -> Report {
         channel: input.channel.map(str::to_string),
         verdict,
         rules,
-        media: input.media.cloned(),
+        // The report goes to a host page and into the bundle: the location
+        // stays behind, `privacy.location` says it is there.
+        media: input.media.map(MediaInfo::without_location),
     }
 }
 
@@ -207,6 +210,12 @@ pub fn blank(p: &Profile, category: Option<&str>, channel: Option<&str>) -> Vec<
         file_name: None,
     };
     let mut rules = check(p, &input).rules;
+    let privacy = video::privacy_rule();
+    let at = rules
+        .iter()
+        .position(|r| r.kind != RuleKind::Video)
+        .unwrap_or(rules.len());
+    rules.insert(at, privacy);
     if let Some(l) = video::later_rule(p) {
         let at = rules
             .iter()
