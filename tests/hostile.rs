@@ -1325,3 +1325,44 @@ fn riff_and_asf_sizes_against_the_file() {
     assert_eq!(code, "truncated", "{msg}");
     assert!(msg.contains("ASF data cut short"), "{msg}");
 }
+
+/// A file cut short fails the check for every contest: an MP4 whose media
+/// data stops early (the index first, so the probe still reads it) would
+/// otherwise pass on its header's word.
+#[test]
+fn a_cut_short_file_fails_every_profile() {
+    let fixtures = format_fixtures();
+    let (_, whole) = fixtures
+        .iter()
+        .find(|(n, _)| n == "cut_faststart.mp4")
+        .expect("fixture");
+    let cut = &whole[..whole.len() * 2 / 3];
+    let info = run("faststart mp4 cut to 2/3", cut).expect("the index is whole: it probes");
+    assert!(info.is_cut_short(), "{:?}", info.notes);
+    let whole_info = run("faststart mp4", whole).expect("probes");
+    assert!(!whole_info.is_cut_short(), "{:?}", whole_info.notes);
+    for p in preflight::profile::builtins() {
+        let r = preflight::check::check(
+            &p,
+            &preflight::check::Input {
+                media: Some(&info),
+                ..Default::default()
+            },
+        );
+        let c = r
+            .rules
+            .iter()
+            .find(|r| r.id == "complete")
+            .expect("complete rule");
+        assert_eq!(c.status, preflight::check::Status::Fail, "{}", p.id);
+        assert_eq!(r.verdict, preflight::check::Verdict::Fail, "{}", p.id);
+        let r = preflight::check::check(
+            &p,
+            &preflight::check::Input {
+                media: Some(&whole_info),
+                ..Default::default()
+            },
+        );
+        assert!(r.rules.iter().all(|r| r.id != "complete"), "{}", p.id);
+    }
+}

@@ -144,7 +144,8 @@ pub struct Input<'a> {
 type Judge = fn(&Profile, &Input<'_>) -> Option<RuleResult>;
 
 /// The video rules, in the report's order.
-const VIDEO_RULES: [Judge; 12] = [
+const VIDEO_RULES: [Judge; 13] = [
+    video::complete,
     video::container,
     video::duration,
     video::resolution,
@@ -210,6 +211,7 @@ pub fn blank(p: &Profile, category: Option<&str>, channel: Option<&str>) -> Vec<
         file_name: None,
     };
     let mut rules = check(p, &input).rules;
+    rules.insert(0, video::complete_rule());
     let privacy = video::privacy_rule();
     let at = rules
         .iter()

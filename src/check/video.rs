@@ -651,3 +651,32 @@ fn privacy_base() -> R {
     r.expected = "不含拍摄地点 / no location".into();
     r
 }
+
+/// `complete`: the file ends before its own header says it does — a copy or
+/// download that stopped. Every profile has it: such a file plays cut off.
+pub(super) fn complete(_p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
+    input.media.filter(|m| m.is_cut_short())?;
+    let mut r = complete_base();
+    r.status = Status::Fail;
+    r.measured = "不完整 / cut short".into();
+    r.zh = "文件不完整：文件在其索引所说的位置之前就结束了，通常是复制、下载或导出中断。这样的视频播放到中途会中断。".into();
+    r.en = "The file is incomplete: it ends before its own index says it does, usually because a copy, download or export stopped. Such a video stops part way through.".into();
+    r.fix_zh =
+        "从原始位置重新复制完整的文件（或在剪辑软件中重新导出），确认大小与原文件相同后再检查。"
+            .into();
+    r.fix_en = "Copy the whole file again from where it came from (or export it again), check that its size matches the original, and check it again.".into();
+    Some(r.done(RuleKind::Video))
+}
+
+/// The completeness rule as `preflight profile` shows it.
+pub(super) fn complete_rule() -> RuleResult {
+    let mut r = complete_base();
+    r.status = Status::Manual;
+    r.done(RuleKind::Video)
+}
+
+fn complete_base() -> R {
+    let mut r = R::new("complete", super::words::ADVICE_ZH);
+    r.expected = "完整 / whole".into();
+    r
+}

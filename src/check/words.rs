@@ -116,6 +116,7 @@ pub fn video_label(id: &str, lang: Lang) -> &str {
         "production_date" => ("制作时间", "made"),
         "faststart" => ("快速启动", "fast start"),
         "privacy.location" => ("拍摄地点", "location"),
+        "complete" => ("文件完整", "whole file"),
         _ => (id, id),
     };
     match lang {

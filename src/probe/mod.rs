@@ -118,7 +118,16 @@ pub struct Location {
     pub source: String,
 }
 
+/// The words every note about a file that ends early carries.
+pub const CUT_SHORT: &str = "cut short";
+
 impl MediaInfo {
+    /// Does the file end before its own header says it does (a copy or a
+    /// download that stopped)? Told by the probe's notes.
+    pub fn is_cut_short(&self) -> bool {
+        self.notes.iter().any(|n| n.contains(CUT_SHORT))
+    }
+
     /// A copy without the GPS location: what leaves the user's machine (the
     /// report a host page receives, a bundle's manifest). That the file
     /// carries a location is said by the `privacy.location` rule instead.
