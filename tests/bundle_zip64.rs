@@ -437,3 +437,309 @@ fn boundary_scan_at_offset_0xffffffff() {
     let local = 30 + VIDEO_NAME.len() as u64 + 9;
     boundary("z64-scan-at-marker", U32M - local);
 }
+
+// ---------------------------------------------------------------- through the CLI
+
+/// Needs about 4.4 GB free: the CLI writes every byte of the bundle, the
+/// video is sparse.
+const CLI_ZIP64_FREE: u64 = 5_000_000_000;
+
+#[test]
+#[ignore = "writes a real 4.3 GB bundle through the CLI (about 95 s, disk-bound); ./dev test runs it by name"]
+// About 95 s in a debug build (bundle 47 s, disk-bound; unzip -t 29 s; verify 14 s). Worth it:
+// the CLI's own writing of a Zip64 bundle (the video copied first, the headers around it after).
+fn zip64_bundle_around_a_sparse_4gb_video() {
+    const SIZE: u64 = 4_300_000_000;
+    let free = free_bytes(&root());
+    assert!(
+        free >= CLI_ZIP64_FREE,
+        "only {} GB free on {}: this test writes a 4.3 GB bundle and needs {} GB",
+        free / 1_000_000_000,
+        root().display(),
+        CLI_ZIP64_FREE / 1_000_000_000
+    );
+    let t_all = Instant::now();
+    let mut times = Vec::new();
+    let mut lap = |what: &str, t: Instant| {
+        times.push(format!("{what}: {:.1} s", t.elapsed().as_secs_f64()));
+    };
+    // Drop removes the 4.3 GB video and the 4.3 GB bundle, also on failure.
+    let dir = TestDir::new("zip64");
+    let t = Instant::now();
+    let big = dir.join("big.mp4");
+    let sv = SparseMp4::new(&video(), SIZE);
+    sv.write(&big);
+    let (crc, size) = (sv.crc, sv.size);
+    assert!(size > u64::from(u32::MAX), "the video passes 4 GiB");
+    assert_eq!(fs::metadata(&big).unwrap().len(), size);
+    let on_disk = allocated(&big);
+    assert!(
+        on_disk < 64 << 20,
+        "the video is sparse ({on_disk} bytes allocated)"
+    );
+    lap("make sparse video", t);
+
+    let t = Instant::now();
+    let form = hlj_form(&dir);
+    let zip = dir.join("big.zip");
+    let scan = scan_pdf();
+    let r = preflight(&[
+        "bundle",
+        "--profile",
+        HLJ,
+        "--channel",
+        "self",
+        "--form",
+        s(&form),
+        "--video",
+        s(&big),
+        "--attach",
+        &format!("self_form={}", s(&scan)),
+        "-o",
+        s(&zip),
+        "--force",
+    ]);
+    assert_eq!(
+        r.code, 1,
+        "forced bundle (duration and size fail)\n{}\n{}",
+        r.stdout, r.stderr
+    );
+    lap("preflight bundle --force", t);
+    let b = Bundle {
+        zip: zip.clone(),
+        video: big.clone(),
+        scan,
+        names: [
+            VIDEO_NAME,
+            PDF_SCAN_NAME,
+            HLJ_FORM_HTML,
+            "report.html",
+            "manifest.json",
+        ]
+        .map(String::from)
+        .to_vec(),
+        expected: listed(&r.stdout),
+        verdict_code: 1,
+    };
+    assert_eq!(
+        b.expected.get(VIDEO_NAME),
+        Some(&(crc, size)),
+        "CLI listing of the big video"
+    );
+    let zip_len = fs::metadata(&zip).unwrap().len();
+
+    // The bytes.
+    let local = read_local(&zip, 0);
+    assert_eq!(local.name, VIDEO_NAME);
+    assert_eq!(
+        local.version_needed, 45,
+        "video local header: version needed"
+    );
+    assert_ne!(local.flags & 0x800, 0);
+    assert_eq!(local.flags & 0x8, 0, "no data descriptor");
+    assert_eq!(
+        (local.crc, local.csize, local.usize),
+        (crc, u32::MAX, u32::MAX)
+    );
+    assert_eq!(
+        zip64_extra(&local.extras),
+        Some(vec![size, size]),
+        "local Zip64 extra holds both sizes"
+    );
+    let t = read_tail(&zip);
+    let (loc_off, disks) = t.locator.expect("Zip64 end locator");
+    assert_eq!(disks, 1);
+    let (need, n, cd_size, cd_off) = t.zip64_end.expect("Zip64 end record");
+    assert_eq!(need, 45);
+    assert_eq!(n as usize, b.names.len());
+    assert_eq!(
+        cd_off + cd_size,
+        loc_off,
+        "Zip64 end record follows the central directory"
+    );
+    assert_eq!(loc_off + 56 + 20 + 22, zip_len);
+    assert!(cd_off > u64::from(u32::MAX));
+    assert_eq!(
+        t.eocd_cd_offset,
+        u32::MAX,
+        "classic end record: offset marker"
+    );
+    assert_eq!(
+        u64::from(t.eocd_cd_size),
+        cd_size,
+        "classic end record: the size fits, so it is written"
+    );
+    assert_eq!(t.eocd_entries as usize, b.names.len());
+    let names: Vec<&str> = t.central.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, b.names);
+    let v = &t.central[0];
+    assert_eq!(v.version_needed, 45);
+    assert_eq!(
+        (v.crc, v.csize, v.usize, v.offset),
+        (crc, u32::MAX, u32::MAX, 0)
+    );
+    assert_eq!(
+        zip64_extra(&v.extras),
+        Some(vec![size, size]),
+        "central Zip64 extra of the video: the two sizes only (offset 0 fits)"
+    );
+    for c in &t.central[1..] {
+        let off = entry_offset(c);
+        assert!(off > u64::from(u32::MAX));
+        assert_eq!(c.version_needed, 45, "{} lies past 4 GiB", c.name);
+        assert_eq!(c.offset, u32::MAX);
+        let (ecrc, esize) = b.expected[&c.name];
+        // Both sizes with the offset (Info-ZIP unzip 6.0 needs them there
+        // after a video of exactly 0xFFFFFFFF bytes: see bundle::zip).
+        assert_eq!((c.csize, c.usize), (u32::MAX, u32::MAX), "{}", c.name);
+        assert_eq!(
+            zip64_extra(&c.extras),
+            Some(vec![esize, esize, off]),
+            "central Zip64 extra of {}: both sizes and the offset",
+            c.name
+        );
+        assert_eq!(c.crc, ecrc, "{}", c.name);
+        let l = read_local(&zip, off);
+        assert_eq!(l.name, c.name);
+        assert_eq!(
+            (l.crc, u64::from(l.csize), u64::from(l.usize)),
+            (c.crc, esize, esize)
+        );
+        assert!(
+            zip64_extra(&l.extras).is_none(),
+            "{}: sizes fit, no local Zip64 extra",
+            c.name
+        );
+    }
+
+    // The readers.
+    let tt = Instant::now();
+    let (code, out, err) = tool("unzip", &["-t", s(&zip)]);
+    assert_eq!(code, 0, "unzip -t:\n{out}{err}");
+    assert!(out.contains("No errors detected"), "unzip -t:\n{out}");
+    let (code, out, _) = tool("unzip", &["-Z1", s(&zip)]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().collect::<Vec<_>>(), b.names, "zipinfo names");
+    lap("unzip -t (reads 4.3 GB)", tt);
+
+    let tt = Instant::now();
+    let (code, out, err) = tool("7z", &["t", s(&zip)]);
+    assert_eq!(code, 0, "7z t:\n{out}{err}");
+    assert!(out.contains("Everything is Ok"));
+    let (_, out, _) = tool("7z", &["l", "-slt", s(&zip)]);
+    let got: Vec<(String, u32, u64)> = seven_zip_entries(&out)
+        .into_iter()
+        .map(|(n, c, z, _)| (n, c, z))
+        .collect();
+    assert_entries("7z", &b, &got);
+    lap("7z t (reads 4.3 GB)", tt);
+
+    let tt = Instant::now();
+    let (code, out, err) = tool("bsdtar", &["-tvf", s(&zip)]);
+    assert_eq!(code, 0, "bsdtar -tvf: {err}");
+    assert!(
+        out.lines()
+            .next()
+            .is_some_and(|l| l.ends_with(VIDEO_NAME) && l.contains(&size.to_string())),
+        "bsdtar -tvf:\n{out}"
+    );
+    let (_, out, _) = tool("bsdtar", &["-tf", s(&zip)]);
+    assert_eq!(out.lines().collect::<Vec<_>>(), b.names, "bsdtar -tf names");
+    lap("bsdtar -tvf (list)", tt);
+
+    let tt = Instant::now();
+    // testzip() reads all 4.3 GB; of a file just written (page cache) that is ~2 s.
+    let py = python_zipfile(&zip, true);
+    assert!(py["testzip"].is_null(), "python testzip: {}", py["testzip"]);
+    let entries = py["entries"].as_array().unwrap();
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, b.names, "python names");
+    for e in entries {
+        let name = e["name"].as_str().unwrap();
+        let (c, z) = b.expected[name];
+        assert_eq!(
+            (
+                e["CRC"].as_u64(),
+                e["file_size"].as_u64(),
+                e["compress_size"].as_u64()
+            ),
+            (Some(u64::from(c)), Some(z), Some(z)),
+            "python infolist {name}"
+        );
+        if name != VIDEO_NAME {
+            assert_eq!(
+                (e["crc"].as_u64(), e["read"].as_u64()),
+                (Some(u64::from(c)), Some(z)),
+                "python read {name} (past 4 GiB)"
+            );
+        }
+    }
+    lap("python zipfile (testzip reads 4.3 GB)", tt);
+
+    let tt = Instant::now();
+    for charset in ["default", "GBK"] {
+        let lines = java_read(&zip, charset, "list");
+        let names: Vec<&str> = lines.iter().map(|l| l.1.as_str()).collect();
+        assert_eq!(names, b.names, "java ZipFile {charset} names");
+        for (_, name, computed, read, dcrc, dsize) in &lines {
+            let (c, z) = b.expected[name.as_str()];
+            assert_eq!(
+                (*dcrc, *dsize),
+                (c, z),
+                "java ZipFile {charset} declared {name}"
+            );
+            if name != VIDEO_NAME {
+                assert_eq!(
+                    (*computed, *read),
+                    (Some(c), Some(z)),
+                    "java ZipFile {charset} read {name} (past 4 GiB)"
+                );
+            }
+        }
+    }
+    lap("java ZipFile (list; small entries read)", tt);
+
+    let tt = Instant::now();
+    let mut za = zip::ZipArchive::new(File::open(&zip).unwrap()).expect("zip crate opens Zip64");
+    assert_eq!(za.len(), b.names.len());
+    for i in 0..za.len() {
+        let mut e = za.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        assert_eq!(name, b.names[i]);
+        assert_eq!((e.crc32(), e.size()), b.expected[&name], "zip crate {name}");
+        if name != VIDEO_NAME {
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            assert_eq!(
+                crc_and_len(&data),
+                b.expected[&name],
+                "zip crate read {name} (past 4 GiB)"
+            );
+        } else {
+            assert_eq!(e.data_start(), Some(30 + VIDEO_NAME.len() as u64 + 20 + 9));
+        }
+    }
+    lap("zip crate (list; small entries read)", tt);
+
+    let tt = Instant::now();
+    let r = preflight(&["verify", s(&zip)]);
+    assert_eq!(
+        r.code, 1,
+        "verify of a forced bundle: the rules still fail\n{}{}",
+        r.stdout, r.stderr
+    );
+    assert!(
+        r.stdout.contains("5 files whole, every CRC correct"),
+        "{}",
+        r.stdout
+    );
+    lap("preflight verify (reads 4.3 GB)", tt);
+
+    times.push(format!("total: {:.1} s", t_all.elapsed().as_secs_f64()));
+    eprintln!("zip64 timings:\n  {}", times.join("\n  "));
+}
+
+// ---------------------------------------------------------------- 3. verify
