@@ -232,6 +232,7 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
             size: video.size() as u64,
             crc32: crc,
             info,
+            ..Default::default()
         },
         scans: &scans,
         report: &report,

@@ -343,6 +343,7 @@ fn widget(props: &AppProps) -> Html {
                     size: *size,
                     crc32: *crc,
                     info: info.clone(),
+                    ..Default::default()
                 },
                 scans: &scans,
                 report: &report,
