@@ -203,7 +203,6 @@ fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
 }
 
 pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
-    let (p, scope) = chosen_profile(o, out)?;
     let video_path = o
         .video
         .as_deref()
@@ -212,6 +211,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         .out
         .as_deref()
         .ok_or_else(|| usage("缺少 -o OUT.zip / -o OUT.zip is required"))?;
+    let (p, scope) = chosen_profile(o, out)?;
     check_output(o, out_path)?;
     // The form: an object keyed by the profile's field ids.
     let form: FormValues = match &o.form {
