@@ -549,6 +549,8 @@ fn codec_name_for(k: &[u8; 4]) -> String {
         b"in24" => "pcm_s24le",
         b"ac-4" => "ac4",
         b"mhm1" | b"mha1" => "mpegh_3d_audio",
+        // QuickTime's MP3 entry (0x2E6D7033), which ffmpeg's MOV muxer writes.
+        b".mp3" => "mp3",
         _ => return fourcc(k).trim().to_string(),
     }
     .to_string()
