@@ -326,7 +326,14 @@ impl Case {
         match self.layout {
             Layout::MoovLast => {}
             Layout::Faststart => a.push_str(" -movflags +faststart"),
-            Layout::Fragmented => a.push_str(" -movflags +frag_keyframe+empty_moov"),
+            Layout::Fragmented => {
+                a.push_str(" -movflags +frag_keyframe+empty_moov");
+                // The muxer needs an AC-3 or E-AC-3 packet before it writes
+                // the moov (its dac3/dec3 come from the first frame).
+                if matches!(self.audio, Audio::Ac3 | Audio::Eac3) {
+                    a.push_str("+delay_moov");
+                }
+            }
         }
         a.push_str(" -threads 1");
         a
@@ -397,6 +404,13 @@ fn disagreements(case: &Case) -> Vec<String> {
         .failures
         .iter()
         .filter(|(fact, _)| {
+            // An AVI's video bitrate is an estimate from the headers (the
+            // `movi` size less the audio's nominal rate and the chunk
+            // headers); ffprobe sums the index. Checks use the whole file's
+            // bitrate, which is exact; this one is only shown.
+            if *fact == Fact::VideoBitrate && case.container == Container::Avi {
+                return false;
+            }
             if *fact == Fact::FrameRate
                 && case.container == Container::Wmv
                 && c.info
