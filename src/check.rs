@@ -170,6 +170,7 @@ const FIX_EXPORT_EN: &str = "Export from your editor as MP4 (H.264), 1920×1080,
 pub fn check(p: &Profile, input: &Input<'_>) -> Report {
     let mut rules = Vec::new();
     video_rules(p, input, &mut rules);
+    privacy_rules(input, &mut rules);
     if let Some(values) = input.form {
         form_rules(p, input, values, &mut rules);
     }
@@ -203,8 +204,27 @@ pub fn check(p: &Profile, input: &Input<'_>) -> Report {
         channel: input.channel.map(str::to_string),
         verdict,
         rules,
-        media: input.media.cloned(),
+        // The report goes to a host page and into the bundle: the location
+        // stays behind, `privacy.location` says it is there.
+        media: input.media.map(MediaInfo::without_location),
     }
+}
+
+/// `privacy.location`: the video carries where it was shot. The coordinates
+/// themselves are never put in a rule or the report.
+fn privacy_rules(input: &Input<'_>, out: &mut Vec<RuleResult>) {
+    if input.media.and_then(|m| m.location.as_ref()).is_none() {
+        return;
+    }
+    let mut r = R::new("privacy.location", ADVICE_ZH);
+    r.status = Status::Warn;
+    r.measured = "含拍摄地点 / has location".into();
+    r.expected = "不含拍摄地点 / no location".into();
+    r.zh = "视频文件带有拍摄地点（GPS 定位）：收到视频的人都能读出你在哪里拍摄。Preflight 不会把坐标写进报告和清单，但视频文件本身仍带着它。".into();
+    r.en = "The video carries the place where it was shot (GPS location): anyone who receives it can read where you were. Preflight keeps the coordinates out of its report and manifest, but the video file itself still carries them.".into();
+    r.fix_zh = "提交前去掉定位：运行 ffmpeg -i 输入.mp4 -map_metadata -1 -c copy 输出.mp4（不重新编码，也会去掉拍摄时间等信息）；以后在 iPhone 上拍摄前，在「设置 → 隐私与安全性 → 定位服务 → 相机」中关闭定位。".into();
+    r.fix_en = "Remove it before submitting: run ffmpeg -i in.mp4 -map_metadata -1 -c copy out.mp4 (no re-encoding; it also drops the recording time and other metadata). On an iPhone, turn off location for the Camera before shooting (Settings → Privacy & Security → Location Services → Camera).".into();
+    out.push(r.done("video"));
 }
 
 fn unknown(r: &mut R, what_zh: &str, what_en: &str) {

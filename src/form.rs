@@ -467,20 +467,46 @@ pub fn check_attachment(
     };
     if let Some(max) = slot.max_bytes {
         if size > max {
-            return Err(crate::Error::new(
-                "scan_too_large",
-                format!(
-                    "「{name}」有 {:.1} MB，超过每个 {:.0} MB 的上限。请降低扫描分辨率（200–300 dpi 足够）或压缩后再上传。",
-                    size as f64 / 1e6,
-                    max as f64 / 1e6
-                ),
-                format!(
-                    "\"{name}\" is {:.1} MB, over the {:.0} MB limit per file. Scan at a lower resolution (200–300 dpi is enough) or compress it.",
-                    size as f64 / 1e6,
-                    max as f64 / 1e6
-                ),
-            ));
+            return Err(scan_too_large(name, size, max));
         }
+    }
+    Ok(kind)
+}
+
+/// The most of one scan the apps read into memory, whatever the slot allows.
+pub const MAX_SCAN_READ: u64 = 64 * 1024 * 1024;
+
+/// A scan over `max` bytes: the scan's own advice (scan smaller), never the
+/// video's.
+fn scan_too_large(name: &str, size: u64, max: u64) -> crate::Error {
+    crate::Error::new(
+        "scan_too_large",
+        format!(
+            "「{name}」有 {:.1} MB，超过每个 {:.0} MB 的上限。请降低扫描分辨率（200–300 dpi 足够）或压缩后再上传。",
+            size as f64 / 1e6,
+            max as f64 / 1e6
+        ),
+        format!(
+            "\"{name}\" is {:.1} MB, over the {:.0} MB limit per file. Scan at a lower resolution (200–300 dpi is enough) or compress it.",
+            size as f64 / 1e6,
+            max as f64 / 1e6
+        ),
+    )
+}
+
+/// Judge a scan from its size and first bytes, before reading it whole: the
+/// slot's own refusals ([`check_attachment`]: HEIC, wrong type, over the
+/// slot's limit) and then the read cap [`MAX_SCAN_READ`], each with the
+/// scan's advice. An edge that reads scans whole calls this first.
+pub fn check_scan_before_reading(
+    slot: &AttachmentSlot,
+    name: &str,
+    size: u64,
+    head: &[u8],
+) -> Result<FileKind, crate::Error> {
+    let kind = check_attachment(slot, name, size, detect(head))?;
+    if size > MAX_SCAN_READ {
+        return Err(scan_too_large(name, size, MAX_SCAN_READ));
     }
     Ok(kind)
 }

@@ -640,3 +640,193 @@ fn rotation_patch_is_what_ffprobe_reads() {
         assert_eq!(r, Some(ccw), "{name}: ffprobe display matrix rotation");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Audio channels from the codec's own configuration, not the sample entry's
+// template `channelcount` (which ffmpeg's MP4 muxer always writes as 2).
+
+/// A 1 s 160x90 H.264 MP4 whose tone is encoded by `codec` into `channels`.
+fn audio_in_mp4(name: &str, codec: &str, channels: u32) -> PathBuf {
+    make(
+        name,
+        &format!(
+            "-f lavfi -i testsrc2=size=160x90:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+             -t 1 {X264} -c:a {codec} -ac {channels}"
+        ),
+    )
+}
+
+/// The probe's channels equal ffprobe's (which decodes the stream), and are `want`.
+fn assert_channels(c: &common::Checked, want: u32) {
+    c.assert_agrees();
+    let ffprobe = c
+        .ffprobe
+        .get("streams")
+        .and_then(|s| s.as_array())
+        .and_then(|s| s.iter().find(|s| s["codec_type"] == "audio"))
+        .and_then(|s| s["channels"].as_u64());
+    assert_eq!(
+        ffprobe,
+        Some(u64::from(want)),
+        "{}: ffprobe channels",
+        c.name
+    );
+    assert_eq!(
+        c.info.audio.as_ref().and_then(|a| a.channels),
+        Some(want),
+        "{}: channels",
+        c.name
+    );
+}
+
+#[test]
+fn ac3_5_1_channels_from_dac3() {
+    assert_channels(&check(&audio_in_mp4("ac3_5_1.mp4", "ac3", 6)), 6);
+}
+
+#[test]
+fn ac3_mono_channels_from_dac3() {
+    assert_channels(&check(&audio_in_mp4("ac3_mono.mp4", "ac3", 1)), 1);
+}
+
+#[test]
+fn eac3_5_1_channels_from_dec3() {
+    assert_channels(&check(&audio_in_mp4("eac3_5_1.mp4", "eac3", 6)), 6);
+}
+
+#[test]
+fn opus_5_1_channels_from_dops() {
+    assert_channels(&check(&audio_in_mp4("opus_5_1.mp4", "libopus", 6)), 6);
+}
+
+#[test]
+fn opus_mono_channels_from_dops() {
+    assert_channels(&check(&audio_in_mp4("opus_mono.mp4", "libopus", 1)), 1);
+}
+
+/// MP3 in MP4 carries no configuration: only the frames say how many
+/// channels, so the probe says it does not know rather than repeat the
+/// sample entry's template 2.
+#[test]
+fn mp3_mono_in_mp4_channels_unknown() {
+    let c = check(&audio_in_mp4("mp3_mono.mp4", "libmp3lame", 1));
+    c.assert_agrees_except(&[Fact::Channels]);
+    let a = c.info.audio.as_ref().expect("mp3_mono.mp4: audio");
+    assert_eq!(a.codec, "mp3", "mp3_mono.mp4: codec");
+    assert_eq!(a.channels, None, "mp3_mono.mp4: channels");
+}
+
+// ---------------------------------------------------------------------------
+// Privacy: a video's GPS location stays on the user's machine. The report a
+// host page receives and the bundle's manifest say only that the file carries
+// a location (`privacy.location`, a warning whose fix says how to remove it).
+
+/// The coordinates of [`GPS`] as any JSON or text would print them.
+const GPS_DIGITS: [&str; 2] = ["37.33", "122.03"];
+
+fn assert_no_coordinates(what: &str, text: &str) {
+    for d in GPS_DIGITS {
+        assert!(
+            !text.contains(d),
+            "{what} holds the coordinates ({d}):\n{text}"
+        );
+    }
+}
+
+#[test]
+fn gps_is_a_privacy_warning_not_data_in_the_report() {
+    use preflight::check::{self, Input, Status};
+    let p = preflight::profile::builtin("kepu-light-2026").expect("builtin profile");
+    for name in ["gps.mp4", "gps.mov"] {
+        let info = probe_file(&h264_aac(name, "2", GPS)).expect("probe");
+        assert!(
+            info.location.is_some(),
+            "{name}: the probe sees the location"
+        );
+        let r = check::check(
+            &p,
+            &Input {
+                media: Some(&info),
+                ..Default::default()
+            },
+        );
+        let json = serde_json::to_string(&r).expect("report json");
+        assert_no_coordinates(&format!("{name}: the report's JSON"), &json);
+        let rule = r
+            .rules
+            .iter()
+            .find(|r| r.id == "privacy.location")
+            .unwrap_or_else(|| panic!("{name}: no privacy.location rule"));
+        assert_eq!(rule.status, Status::Warn, "{name}: status");
+        assert!(
+            rule.message_zh.contains("GPS"),
+            "{name}: {}",
+            rule.message_zh
+        );
+        assert!(rule.fix_en.contains("-map_metadata -1 -c copy"), "{name}");
+        assert!(rule.fix_zh.contains("定位"), "{name}");
+        assert_no_coordinates(name, &format!("{rule:?}"));
+        assert!(
+            r.media.as_ref().is_some_and(|m| m.location.is_none()),
+            "{name}: report media"
+        );
+        if name == "gps.mp4" {
+            let text = format!(
+                "{}\n\n{}\n\n{}",
+                rule.message_zh, rule.message_en, rule.fix_zh
+            ) + "\n\n"
+                + &rule.fix_en;
+            insta::assert_snapshot!("privacy_location_rule", text);
+        }
+    }
+    // Without a location, no such rule.
+    let info = probe_file(&h264_aac("moov_end.mp4", "2", "")).expect("probe");
+    let r = check::check(
+        &p,
+        &Input {
+            media: Some(&info),
+            ..Default::default()
+        },
+    );
+    assert!(!r.rules.iter().any(|r| r.id == "privacy.location"));
+}
+
+#[test]
+fn gps_stays_out_of_the_bundle() {
+    let video = h264_aac("gps.mp4", "2", GPS);
+    let out = fixtures_dir().join("gps-bundle.zip");
+    let _ = fs::remove_file(&out);
+    let res = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args([
+            "bundle",
+            "--profile",
+            "kepu-light-2026",
+            "--force",
+            "--video",
+        ])
+        .arg(&video)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run preflight bundle");
+    assert!(
+        out.exists(),
+        "no bundle: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let unzip = |entry: &str| {
+        let o = std::process::Command::new("unzip")
+            .arg("-p")
+            .arg(&out)
+            .arg(entry)
+            .output()
+            .expect("run unzip");
+        assert!(o.status.success(), "unzip {entry}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let manifest = unzip("manifest.json");
+    assert!(manifest.contains("\"media\""), "{manifest}");
+    assert_no_coordinates("manifest.json", &manifest);
+    assert!(manifest.contains("privacy.location"), "{manifest}");
+    assert_no_coordinates("report.html", &unzip("*.html"));
+}

@@ -3,6 +3,8 @@
 //! for a range the file does not have. Each case runs under `catch_unwind`
 //! so a panic names the case.
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
@@ -515,18 +517,84 @@ fn synthetic_files_are_understood() {
     assert_eq!(info.duration_s, Some(30.0 * 1001.0 / 30000.0));
 }
 
+/// Files of every container the probe reads, made by ffmpeg (once, into
+/// `target/fixtures/`): AVI (Xvid + MP3, MPEG-4 + PCM, MJPEG), WMV and ASF,
+/// MP4 with the index first, last and fragmented, QuickTime and 3GP.
+fn format_fixtures() -> Vec<(String, Vec<u8>)> {
+    const AV: &str = "-f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 2";
+    let x264 = "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac";
+    let list = [
+        (
+            "cut_xvid_mp3.avi",
+            format!("{AV} -c:v libxvid -c:a libmp3lame"),
+        ),
+        (
+            "cut_mpeg4_pcm.avi",
+            format!("{AV} -c:v mpeg4 -c:a pcm_s16le"),
+        ),
+        ("cut_mjpeg.avi", format!("{AV} -c:v mjpeg -c:a pcm_s16le")),
+        ("cut_wmv2_wmav2.wmv", format!("{AV} -c:v wmv2 -c:a wmav2")),
+        ("cut_wmv1.asf", format!("{AV} -c:v wmv1 -c:a wmav1")),
+        (
+            "cut_faststart.mp4",
+            format!("{AV} {x264} -movflags +faststart"),
+        ),
+        ("cut_moov_end.mp4", format!("{AV} {x264}")),
+        (
+            "cut_fragmented.mp4",
+            format!("{AV} {x264} -g 30 -movflags frag_keyframe+empty_moov"),
+        ),
+        ("cut_quicktime.mov", format!("{AV} {x264}")),
+        (
+            "cut_h263.3gp",
+            format!("{AV} -s 176x144 -c:v h263 -c:a aac -ac 1 -ar 8000"),
+        ),
+    ];
+    list.iter()
+        .map(|(name, args)| {
+            let args: Vec<&str> = args.split_whitespace().collect();
+            let path = common::fixture(name, &args);
+            (name.to_string(), std::fs::read(path).expect("read fixture"))
+        })
+        .collect()
+}
+
+/// A cut file is never a clean result: the probe answers with an error
+/// (`truncated`, `no_moov`, …) or a result whose notes say it is cut short.
+fn assert_cut_noticed(case: &str, r: &Result<MediaInfo, Error>) {
+    if let Ok(info) = r {
+        assert!(
+            info.notes.iter().any(|n| n.contains("cut short")),
+            "{case}: a clean result ({:?} s, notes {:?})",
+            info.duration_s,
+            info.notes
+        );
+    }
+}
+
 #[test]
 fn truncated_everywhere() {
     let mut n = 0;
-    let mut synthetic = vec![
+    let mut files = vec![
         ("tiny mp4".to_string(), tiny_mp4()),
         ("fragmented mp4".to_string(), fragmented_mp4(30)),
     ];
-    synthetic.extend(corpus_files());
-    for (name, data) in &synthetic {
+    files.extend(format_fixtures());
+    // Whole, each file made here is understood, with no word of a cut (the
+    // corpus has files broken on purpose).
+    for (name, data) in &files {
+        let whole = run(name, data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !whole.notes.iter().any(|n| n.contains("cut short")),
+            "{name}: whole, yet {:?}",
+            whole.notes
+        );
+    }
+    files.extend(corpus_files());
+    for (name, data) in &files {
         for cut in cuts(data.len()) {
             let case = format!("{name} cut at {cut} of {}", data.len());
-            let _ = run(&case, &data[..cut]);
+            assert_cut_noticed(&case, &run(&case, &data[..cut]));
             // The same bytes behind the full declared size: a file that
             // shrank while read, every read past the cut coming back short.
             let shrunk = format!("{case}, {} declared", data.len());
@@ -543,7 +611,7 @@ fn truncated_everywhere() {
         }
     }
     eprintln!("{n} truncated probes");
-    assert!(n >= 2 * 82 * 16, "{n} truncations");
+    assert!(n >= 2 * 92 * 16, "{n} truncations");
 }
 
 #[test]
@@ -586,22 +654,93 @@ fn random_bytes() {
     }
 }
 
+/// What a hostile case must come to.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    /// An error with this code.
+    Code(&'static str),
+    /// The little file's facts: its 1080×720 H.264 video, this duration, and
+    /// a note holding this text (or no note at all).
+    Video(f64, Option<&'static str>),
+    /// An answer with no video, and a note holding this text.
+    NoVideo(&'static str),
+    /// An answer naming this video codec (an `mp4a` entry under a `vide`
+    /// handler, as the synthetic track has it).
+    Codec(&'static str),
+}
+use Want::{Code, Codec, NoVideo, Video};
+
+/// The little file's 0.1 s (its movie header), nothing noted.
+const TINY: Want = Video(0.1, None);
+/// The little file's facts, and the file cut short.
+const CUT: Want = Video(
+    0.1,
+    Some("runs past the end of the file: the file is cut short"),
+);
+const NO_STSD: &str = "the video track has no sample description";
+
+impl Want {
+    fn assert(self, name: &str, r: &Result<MediaInfo, Error>) {
+        let noted = |m: &MediaInfo, text: &str| {
+            assert!(
+                m.notes.iter().any(|n| n.contains(text)),
+                "{name}: no note {text:?} in {:?}",
+                m.notes
+            )
+        };
+        match (self, r) {
+            (Code(code), Err(e)) => assert_eq!(e.code, code, "{name}: {e}"),
+            (Code(code), Ok(m)) => panic!("{name}: answered {m:?}, expected error {code}"),
+            (_, Err(e)) => panic!("{name}: {e}, expected {self:?}"),
+            (Video(secs, note), Ok(m)) => {
+                let v = m
+                    .video
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{name}: no video"));
+                assert_eq!(
+                    (v.codec.as_str(), v.width, v.height),
+                    ("h264", 1080, 720),
+                    "{name}"
+                );
+                let d = m.duration_s.unwrap_or(f64::NAN);
+                assert!(
+                    (d - secs).abs() <= secs * 1e-9,
+                    "{name}: {d} s, expected {secs}"
+                );
+                match note {
+                    Some(text) => noted(m, text),
+                    None => assert!(m.notes.is_empty(), "{name}: notes {:?}", m.notes),
+                }
+            }
+            (NoVideo(text), Ok(m)) => {
+                assert!(m.video.is_none(), "{name}: video {:?}", m.video);
+                noted(m, text);
+            }
+            (Codec(codec), Ok(m)) => assert_eq!(
+                m.video.as_ref().map(|v| v.codec.as_str()),
+                Some(codec),
+                "{name}"
+            ),
+        }
+    }
+}
+
 #[test]
 fn hostile_box_sizes() {
     let moov_body = cat(&[mvhd(1000, 100), video_trak(0)]);
-    let mut cases: Vec<(String, Vec<u8>, Option<&str>)> = Vec::new();
+    let mut cases: Vec<(String, Vec<u8>, Want)> = Vec::new();
     // size 0: the box runs to the end of the file.
     let mut zero_moov = vec![0, 0, 0, 0];
     zero_moov.extend_from_slice(b"moov");
     zero_moov.extend_from_slice(&moov_body);
-    cases.push(("moov of size 0".into(), cat(&[ftyp(), zero_moov]), None));
+    cases.push(("moov of size 0".into(), cat(&[ftyp(), zero_moov]), TINY));
     let mut zero_mdat = vec![0, 0, 0, 0];
     zero_mdat.extend_from_slice(b"mdat");
     zero_mdat.extend_from_slice(&[7; 100]);
     cases.push((
         "mdat of size 0 first".into(),
         cat(&[ftyp(), zero_mdat.clone()]),
-        Some("no_moov"),
+        Code("no_moov"),
     ));
     // size 1 with largesize 2^64-1.
     for kind in [b"moov", b"mdat", b"free", b"moof", b"ftyp"] {
@@ -610,8 +749,14 @@ fn hostile_box_sizes() {
         b.extend_from_slice(&u64::MAX.to_be_bytes());
         b.extend_from_slice(&[0; 64]);
         let name = format!("{} largesize 2^64-1", String::from_utf8_lossy(kind));
-        cases.push((name.clone(), cat(&[ftyp(), b.clone()]), None));
-        cases.push((format!("{name} after moov"), cat(&[tiny_mp4(), b]), None));
+        // Before any moov: the moov (or the fragments) cut short, or none.
+        let first = match kind {
+            b"moov" | b"moof" => Code("truncated"),
+            _ => Code("no_moov"),
+        };
+        cases.push((name.clone(), cat(&[ftyp(), b.clone()]), first));
+        // After a whole moov: the facts, and the file cut short.
+        cases.push((format!("{name} after moov"), cat(&[tiny_mp4(), b]), CUT));
     }
     // largesize smaller than its 16-byte header.
     let mut small_large = be32(1).to_vec();
@@ -620,7 +765,7 @@ fn hostile_box_sizes() {
     cases.push((
         "largesize 9".into(),
         cat(&[ftyp(), small_large]),
-        Some("corrupt"),
+        Code("corrupt"),
     ));
     // size below 8.
     for s in 2..8u32 {
@@ -630,7 +775,7 @@ fn hostile_box_sizes() {
         cases.push((
             format!("free of size {s}"),
             cat(&[ftyp(), b]),
-            Some("corrupt"),
+            Code("corrupt"),
         ));
     }
     // size beyond the end of the file.
@@ -640,11 +785,11 @@ fn hostile_box_sizes() {
     cases.push((
         "moov past the end".into(),
         cat(&[ftyp(), big]),
-        Some("truncated"),
+        Code("truncated"),
     ));
     let mut big_ftyp = be32(1 << 20).to_vec();
     big_ftyp.extend_from_slice(b"ftyp");
-    cases.push(("ftyp past the end".into(), big_ftyp, None));
+    cases.push(("ftyp past the end".into(), big_ftyp, Code("truncated")));
     // Children claiming more than their parent.
     let mut liar = be32(1 << 30).to_vec();
     liar.extend_from_slice(b"trak");
@@ -652,7 +797,7 @@ fn hostile_box_sizes() {
     cases.push((
         "trak larger than moov".into(),
         cat(&[ftyp(), bx(b"moov", &cat(&[mvhd(1000, 100), liar]))]),
-        None,
+        NoVideo("trak at byte 108 of the moov runs past the moov's end"),
     ));
     let mut liar_stsd = be32(0x7fff_ffff).to_vec();
     liar_stsd.extend_from_slice(b"stsd");
@@ -665,7 +810,7 @@ fn hostile_box_sizes() {
             ..Trak::new(0)
         }
         .file(),
-        None,
+        NoVideo(NO_STSD),
     ));
     let mut liar_entry = stsd(&avc1());
     liar_entry[16..20].copy_from_slice(&be32(u32::MAX));
@@ -676,7 +821,7 @@ fn hostile_box_sizes() {
             ..Trak::new(0)
         }
         .file(),
-        None,
+        NoVideo(NO_STSD),
     ));
     let mut short_entry = stsd(&avc1());
     short_entry[16..20].copy_from_slice(&be32(9));
@@ -687,7 +832,7 @@ fn hostile_box_sizes() {
             ..Trak::new(0)
         }
         .file(),
-        None,
+        NoVideo("the sample entry avc1 of 9 bytes is too short"),
     ));
     let mut liar_avcc = avc1();
     let at = liar_avcc.windows(4).position(|w| w == b"avcC").unwrap();
@@ -699,7 +844,7 @@ fn hostile_box_sizes() {
             ..Trak::new(0)
         }
         .file(),
-        None,
+        TINY,
     ));
     // Tables claiming 2^32-1 entries.
     let t = Trak::new(0);
@@ -790,12 +935,13 @@ fn hostile_box_sizes() {
         ),
     ];
     for (name, trak) in tables {
-        let code = if name == "stsc run past the chunks" {
-            Some("corrupt")
-        } else {
-            None
+        let want = match name {
+            "stsc run past the chunks" => Code("corrupt"),
+            "stsd claims 2^32-1 entries" | "empty stsd" => NoVideo(NO_STSD),
+            // Each table read as far as its bytes go; the movie header's 0.1 s.
+            _ => TINY,
         };
-        cases.push((name.into(), trak.file(), code));
+        cases.push((name.into(), trak.file(), want));
     }
     // sgpd claiming 2^32-1 zero-length entries (the mp4-atom crate, our first parser, built each one):
     // in a moof, in a traf, in a sample entry.
@@ -810,7 +956,11 @@ fn hostile_box_sizes() {
         &cat(&[full(b"mfhd", 0, &be32(2)), sgpd.clone()]),
     ));
     frag.extend_from_slice(&bx(b"moof", &bx(b"traf", &sgpd)));
-    cases.push(("sgpd of 2^32-1 entries in moof and traf".into(), frag, None));
+    cases.push((
+        "sgpd of 2^32-1 entries in moof and traf".into(),
+        frag,
+        Video(3.0 * 1001.0 / 30000.0, None),
+    ));
     let mut entry = avc1();
     entry.extend_from_slice(&sgpd);
     let len = entry.len() as u32;
@@ -822,7 +972,7 @@ fn hostile_box_sizes() {
             ..Trak::new(0)
         }
         .file(),
-        None,
+        TINY,
     ));
     // Descriptors nested 20,000 deep in an esds (the mp4-atom crate, our first parser, decoded each
     // before finding it out of place).
@@ -851,7 +1001,8 @@ fn hostile_box_sizes() {
             stsd: stsd(&mp4a(&esds)),
             ..Trak::new(0)
         };
-        cases.push((name.into(), trak.file(), None));
+        // The esds read no deeper than its own descriptors: the entry's codec.
+        cases.push((name.into(), trak.file(), Codec("aac")));
         // The same inside a QuickTime `wave`.
         let mut entry = mp4a(&aac_esds());
         let at = entry.windows(4).position(|w| w == b"esds").unwrap() - 4;
@@ -863,25 +1014,21 @@ fn hostile_box_sizes() {
             stsd: stsd(&entry),
             ..Trak::new(0)
         };
-        cases.push((format!("{name}, in wave"), trak.file(), None));
+        cases.push((format!("{name}, in wave"), trak.file(), Codec("aac")));
     }
     // Fragments claiming 2^32-1 inherited samples.
     cases.push((
         "trun of 2^32-1 inherited samples".into(),
         fragmented_mp4(u32::MAX),
-        None,
+        // What the run says, multiplied, not counted sample by sample.
+        Video(f64::from(u32::MAX) * 1001.0 / 30000.0, None),
     ));
     let mut n = 0;
     eprintln!("{} hostile box cases", cases.len());
     for (name, data, want) in cases {
         let name = name.as_str();
         let r = run(name, &data);
-        if let Some(code) = want {
-            match &r {
-                Err(e) => assert_eq!(e.code, code, "{name}"),
-                Ok(_) => panic!("{name}: answered, expected error {code}"),
-            }
-        }
+        want.assert(name, &r);
         n += 1;
     }
     assert!(n > 30);
@@ -933,7 +1080,9 @@ fn deep_nesting() {
                 .collect::<Vec<_>>()
                 .join(" > ")
         );
-        let _ = run(&name, &cat(&[ftyp(), bx(b"moov", &inner)]));
+        // The movie header sits at the bottom, out of reach: no header, no track.
+        let r = run(&name, &cat(&[ftyp(), bx(b"moov", &inner)]));
+        Code("corrupt").assert(&name, &r);
         // The same inside a fragment of a fragmented file.
         let mut frag = fragmented_mp4(3);
         let mut deep = full(b"mfhd", 0, &be32(1));
@@ -948,7 +1097,9 @@ fn deep_nesting() {
             );
         }
         frag.extend_from_slice(&bx(b"moof", &deep));
-        let _ = run(&format!("{name} in a moof"), &frag);
+        // A fragment nobody can read adds nothing: the three frames before it.
+        let name = format!("{name} in a moof");
+        Video(3.0 * 1001.0 / 30000.0, None).assert(&name, &run(&name, &frag));
     }
     // Inside a sample entry, where the mp4-atom crate, our first parser, decoded children of any kind.
     for chain in [
@@ -993,7 +1144,7 @@ fn huge_declared_sizes() {
     const TIB: u64 = 1 << 40;
     // Zeros throughout.
     let (r, fed) = run_huge("2^40 zeros", TIB, &[], |_| 0);
-    assert!(r.is_err());
+    Code("unknown_format").assert("2^40 zeros", &r);
     assert!(fed <= LOOKAHEAD, "read {fed}");
     // ftyp, then zeros: a size-0 box runs to the end.
     let (r, fed) = run_huge("ftyp then 2^40 zeros", TIB, &ftyp(), |_| 0);
@@ -1020,7 +1171,7 @@ fn huge_declared_sizes() {
     head.extend_from_slice(&[0, 0, 0, 0]);
     head.extend_from_slice(b"mdat");
     let (r, fed) = run_huge("tiny mp4 then a 2^40 mdat", TIB, &head, |_| 0);
-    assert!(r.is_ok());
+    TINY.assert("tiny mp4 then a 2^40 mdat", &r);
     assert!(fed <= LOOKAHEAD, "read {fed}");
     // mdat first, 2^40 bytes of it, then nothing readable.
     let mut head = ftyp();
@@ -1028,7 +1179,7 @@ fn huge_declared_sizes() {
     head.extend_from_slice(b"mdat");
     head.extend_from_slice(&(TIB - 64).to_be_bytes());
     let (r, fed) = run_huge("2^40 mdat then garbage", TIB, &head, |_| 0xAB);
-    assert!(r.is_err());
+    Code("no_moov").assert("2^40 mdat then garbage", &r);
     assert!(fed <= 2 * LOOKAHEAD, "read {fed}");
     // Endless 8-byte free boxes before any moov.
     let free = bx(b"free", &[]);
@@ -1036,7 +1187,7 @@ fn huge_declared_sizes() {
     let (r, fed) = run_huge("2^40 of 8-byte free boxes", TIB, &ftyp(), move |at| {
         free[((at - fl) % 8) as usize]
     });
-    assert!(r.is_err());
+    Code("no_moov").assert("2^40 of 8-byte free boxes", &r);
     assert!(fed <= BUDGET, "read {fed}");
     // A fragmented file whose fragments never end.
     let frag = fragmented_mp4(1);
@@ -1054,4 +1205,123 @@ fn huge_declared_sizes() {
         info.notes
     );
     assert!(fed <= BUDGET, "read {fed}");
+}
+
+fn le32_at(b: &[u8], i: usize) -> usize {
+    u32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as usize
+}
+
+fn find(b: &[u8], what: &[u8]) -> usize {
+    b.windows(what.len())
+        .position(|w| w == what)
+        .unwrap_or_else(|| panic!("no {what:?}"))
+}
+
+/// The error's code and English message, or "answered" with the notes.
+fn outcome(r: &Result<MediaInfo, Error>) -> (String, String) {
+    match r {
+        Err(e) => (e.code.to_string(), e.message_en.clone()),
+        Ok(m) => ("answered".into(), m.notes.join("; ")),
+    }
+}
+
+/// Each promise an AVI or ASF header makes about the file's extent, broken
+/// alone: the `RIFF` size, the `movi` size, the `idx1` that `AVIF_HASINDEX`
+/// promises, the header read itself; ASF's file size, Data Object size and
+/// packet count.
+#[test]
+fn riff_and_asf_sizes_against_the_file() {
+    let fixtures = format_fixtures();
+    let get = |name: &str| {
+        fixtures
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d.clone())
+            .unwrap()
+    };
+    // The first 1/18 (as 1 MB of an 18 MB file: in these small files, inside
+    // the header), and the first half (inside the media data).
+    for name in [
+        "cut_xvid_mp3.avi",
+        "cut_mpeg4_pcm.avi",
+        "cut_mjpeg.avi",
+        "cut_wmv2_wmav2.wmv",
+        "cut_wmv1.asf",
+    ] {
+        let data = get(name);
+        for cut in [data.len() / 18, data.len() / 2] {
+            let r = run(name, &data[..cut]);
+            assert_eq!(outcome(&r).0, "truncated", "{name} cut at {cut}: {r:?}");
+        }
+    }
+
+    let avi = get("cut_xvid_mp3.avi");
+    let movi_at = find(&avi, b"movi") - 8;
+    let movi_end = movi_at + 8 + le32_at(&avi, movi_at + 4);
+    assert_eq!(&avi[movi_end..movi_end + 4], b"idx1");
+    // RIFF size rewritten to the cut (as a "repair" tool might), the movi
+    // list still claiming its frames.
+    let cut = movi_at + 12 + 1000;
+    let mut a = avi[..cut].to_vec();
+    a[4..8].copy_from_slice(&((cut - 8) as u32).to_le_bytes());
+    let (code, msg) = outcome(&run("avi, RIFF size fits, movi does not", &a));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("movi"), "{msg}");
+    // RIFF and movi both fit but the promised idx1 is gone: it plays, unindexed.
+    let mut a = avi[..movi_end].to_vec();
+    a[4..8].copy_from_slice(&((movi_end - 8) as u32).to_le_bytes());
+    let (code, msg) = outcome(&run("avi without its idx1", &a));
+    assert_eq!(code, "answered");
+    assert!(msg.contains("idx1") && msg.contains("cut short"), "{msg}");
+    // The same, with something other than idx1 where the index must be.
+    let mut a = avi.clone();
+    a[movi_end..movi_end + 4].copy_from_slice(b"JUNK");
+    let (code, msg) = outcome(&run("avi with JUNK for its idx1", &a));
+    assert_eq!(code, "answered");
+    assert!(msg.contains("idx1") && msg.contains("cut short"), "{msg}");
+    // The header read coming back short: the file shrank while read.
+    let (r, _) = drive("avi header read short", avi.len() as u64, |off, buf| {
+        let start = (off as usize).min(4000);
+        let n = buf.len().min(4000 - start);
+        buf[..n].copy_from_slice(&avi[start..start + n]);
+        n
+    });
+    let (code, msg) = outcome(&r);
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("hdrl"), "{msg}");
+
+    let wmv = get("cut_wmv2_wmav2.wmv");
+    let header = u64::from_le_bytes(wmv[16..24].try_into().unwrap()) as usize;
+    // File Properties: its GUID, size(8), then file id(16), file size(8).
+    let props_guid = [
+        0xA1, 0xDC, 0xAB, 0x8C, 0x47, 0xA9, 0xCF, 0x11, 0x8E, 0xE4, 0x00, 0xC0, 0x0C, 0x20, 0x53,
+        0x65,
+    ];
+    let file_size_at = find(&wmv, &props_guid) + 24 + 16;
+    let data_size_at = header + 16;
+    let cut = wmv.len() / 2;
+    let mut w = wmv[..cut].to_vec();
+    let (code, msg) = outcome(&run("wmv cut in half", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("ASF file"), "{msg}");
+    // Without the file size (0: not known), the Data Object's size tells.
+    w[file_size_at..file_size_at + 8].fill(0);
+    let (code, msg) = outcome(&run("wmv cut in half, no file size", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("data object"), "{msg}");
+    // Without either, the packet count times the packet size.
+    w[data_size_at..data_size_at + 8].fill(0);
+    let (code, msg) = outcome(&run("wmv cut in half, no sizes", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("packets"), "{msg}");
+    // Cut inside the header.
+    let (code, msg) = outcome(&run("wmv header cut", &wmv[..header / 2]));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("ASF header cut short"), "{msg}");
+    // Cut just after the header, without a file size: no Data Object at all.
+    let mut w = wmv[..header + 10].to_vec();
+    w[file_size_at..file_size_at + 8].fill(0);
+    let (code, msg) = outcome(&run("wmv header only", &w));
+    assert_eq!(code, "truncated", "{msg}");
+    assert!(msg.contains("ASF data cut short"), "{msg}");
 }

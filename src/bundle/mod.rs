@@ -406,7 +406,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
         category: i.category.map(str::to_string),
         channel: i.channel.map(str::to_string),
         form: i.form.clone(),
-        media: i.video.info.clone(),
+        media: i.video.info.without_location(),
         verdict: format!("{:?}", i.report.verdict).to_lowercase(),
         forced: i.forced && !failures.is_empty(),
         failures,

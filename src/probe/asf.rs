@@ -48,6 +48,17 @@ const METADATA: [u8; 16] = guid(
     [0x84, 0x67, 0xAA, 0x8C, 0x44, 0xFA, 0x4C, 0xCA],
 );
 
+const DATA: [u8; 16] = guid(
+    0x75B22636,
+    0x668E,
+    0x11CF,
+    [0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C],
+);
+
+/// The Data Object's header: GUID(16) size(8) file id(16) total data
+/// packets(8) reserved(2).
+pub const DATA_HEADER: u64 = 50;
+
 /// A GUID as ASF stores it: the first three fields little-endian.
 const fn guid(a: u32, b: u16, c: u16, d: [u8; 8]) -> [u8; 16] {
     let a = a.to_le_bytes();
@@ -159,7 +170,69 @@ fn ext_aspect(header_ext: &[u8]) -> Vec<(u64, u64, u64)> {
     out
 }
 
+/// What the File Properties Object says about the file's extent.
+#[derive(Debug, Default)]
+struct Extent {
+    /// Bytes, as the muxer wrote it (0: not known).
+    file_size: u64,
+    data_packets: u64,
+    /// Sizes and counts are not valid (a live broadcast being captured).
+    broadcast: bool,
+    /// Fixed packet size (min = max), 0 when it varies.
+    packet_size: u64,
+}
+
+/// The header's promises against the file: the header object, the File
+/// Properties' file size, the Data Object's size, and its packets × the
+/// fixed packet size must all fit in the `size` bytes there are. `b` holds
+/// the header object and, after it, the Data Object's header when the file
+/// has one.
+fn check_extent(b: &[u8], size: u64, e: &Extent) -> Result<(), Error> {
+    let cut = |what: &str, end: u64| {
+        Error::truncated(&format!(
+            "ASF {what} cut short: it ends at byte {end} but the file has {size} bytes"
+        ))
+    };
+    let hsize = header_len(b);
+    let data_end = hsize.saturating_add(DATA_HEADER);
+    if data_end > size || data_end > b.len() as u64 {
+        return Err(cut("data", data_end));
+    }
+    if e.broadcast {
+        return Ok(());
+    }
+    if e.file_size > size {
+        return Err(cut("file", e.file_size));
+    }
+    let at = hsize as usize;
+    if b.get(at..at + 16) == Some(&DATA[..]) {
+        let data_size = le(b, at + 16, 8).unwrap_or(0);
+        // 0 (or anything under its own header) means "not known".
+        if data_size >= DATA_HEADER && hsize.saturating_add(data_size) > size {
+            return Err(cut("data object", hsize.saturating_add(data_size)));
+        }
+        if e.packet_size > 0 && e.data_packets > 0 {
+            let end = e
+                .data_packets
+                .saturating_mul(e.packet_size)
+                .saturating_add(data_end);
+            if end > size {
+                return Err(cut(&format!("data ({} packets)", e.data_packets), end));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
+    let declared = header_len(b);
+    if declared > size || declared > b.len() as u64 {
+        return Err(Error::truncated(&format!(
+            "ASF header cut short: it ends at byte {declared} but the file has {} bytes",
+            size.min(b.len() as u64)
+        )));
+    }
+    let mut extent = Extent::default();
     let hsize = usize::try_from(header_len(b))
         .unwrap_or(usize::MAX)
         .min(b.len());
@@ -192,6 +265,14 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             let created = le(body, 24, 8).unwrap_or(0);
             let play = le(body, 40, 8).unwrap_or(0);
             let preroll_ms = le(body, 56, 8).unwrap_or(0);
+            // flags(4) min packet(4) max packet(4) after the preroll.
+            let (min, max) = (le(body, 68, 4).unwrap_or(0), le(body, 72, 4).unwrap_or(0));
+            extent = Extent {
+                file_size: le(body, 16, 8).unwrap_or(0),
+                data_packets: le(body, 32, 8).unwrap_or(0),
+                broadcast: le(body, 64, 4).unwrap_or(0) & 1 != 0,
+                packet_size: if min == max { max } else { 0 },
+            };
             let d = play as f64 / 1e7 - preroll_ms as f64 / 1000.0;
             info.duration_s = (d > 0.0).then_some(d);
             // 100-ns units since 1601-01-01.
@@ -250,6 +331,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     if !seen_props {
         return Err(Error::corrupt("ASF header without file properties"));
     }
+    check_extent(b, size, &extent)?;
     // The frame rate and the video's own bitrate are in the Extended Stream
     // Properties when the muxer wrote them (Windows encoders do; ffmpeg's
     // does not, and then nothing in the header says the frame rate).

@@ -144,10 +144,23 @@ impl Walker {
         }
         let fits = pos.checked_add(h.size).is_some_and(|end| end <= file_size);
         match &h.kind {
-            b"ftyp" => Action::Read { cap: 64 * 1024 },
+            b"ftyp" => {
+                if fits {
+                    Action::Read { cap: 64 * 1024 }
+                } else if self.major.is_none() && self.moov.is_none() {
+                    // The file ends inside its first box.
+                    Action::Stop(Err(Error::truncated("ftyp box cut short")))
+                } else {
+                    self.cut_short(h);
+                    Action::Skip
+                }
+            }
             b"moov" => {
                 if self.moov.is_some() {
                     self.notes.push("second moov box ignored".into());
+                    if !fits {
+                        self.cut_short(h);
+                    }
                     return Action::Skip;
                 }
                 if !fits {
@@ -167,6 +180,9 @@ impl Walker {
                 self.fragmented = true;
                 let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex);
                 if !wanted || self.gave_up {
+                    if !fits && self.moov.is_some() {
+                        self.cut_short(h);
+                    }
                     return Action::Skip;
                 }
                 if !fits {
@@ -197,8 +213,36 @@ impl Walker {
                 self.frag_bytes = self.frag_bytes.saturating_add(h.size);
                 Action::Read { cap: MAX_MOOF }
             }
-            _ => Action::Skip,
+            _ => {
+                // Any other box (mfra, free, udta, …) that the file ends
+                // inside of is as much a cut as an mdat.
+                if !fits {
+                    // A box type of letters is a box the file ends inside
+                    // of; anything else is no box, only bytes after the last.
+                    let named = h
+                        .kind
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || b" _-\xA9".contains(c));
+                    if named {
+                        self.cut_short(h);
+                    } else {
+                        self.notes.push(format!(
+                            "{} stray bytes at the end of the file",
+                            file_size.saturating_sub(pos)
+                        ));
+                    }
+                }
+                Action::Skip
+            }
         }
+    }
+
+    /// Note a box the file ends inside of.
+    fn cut_short(&mut self, h: &Header) {
+        self.notes.push(format!(
+            "{} runs past the end of the file: the file is cut short",
+            fourcc(&h.kind)
+        ));
     }
 
     /// A whole box the walker asked for.
@@ -248,7 +292,7 @@ impl Walker {
     pub fn truncated_tail(&mut self, pos: u64, size: u64) -> Result<MediaInfo, Error> {
         self.reached_end = true;
         self.notes.push(format!(
-            "{} stray bytes at the end of the file",
+            "{} bytes at the end of the file are too few for a box header: the file is cut short",
             size.saturating_sub(pos)
         ));
         self.finish(size)

@@ -1,6 +1,7 @@
 //! Bounded decoders for the dozen ISO-BMFF leaf boxes the probe needs:
 //! `mvhd`, `tkhd`, `mdhd`, `hdlr`, `elst`, `stts`, `stsz`/`stz2`, `mehd`,
-//! `trex`, `tfhd`, `trun`, and a sample entry's `avcC`. Each takes a whole box
+//! `trex`, `tfhd`, `trun`, a sample entry's `avcC`, and the audio configs
+//! that carry the channel count (`dac3`, `dec3`, `dOps`). Each takes a whole box
 //! (header included) and returns `None` on anything short or malformed. Every
 //! count read from the file is bounded by the bytes actually present before
 //! it is used, so no table can make us loop or allocate past the box.
@@ -336,6 +337,183 @@ pub fn audio_specific_config(asc: &[u8]) -> Option<(u32, u32)> {
     Some((channels, rate))
 }
 
+/// Big-endian bit reader over a box body, for the bit-packed Dolby configs.
+struct Bits<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Bits<'_> {
+    /// The next `n` (at most 32) bits; `None` past the end.
+    fn take(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let byte = *self.b.get(self.at / 8)?;
+            v = (v << 1) | u32::from((byte >> (7 - (self.at % 8))) & 1);
+            self.at += 1;
+        }
+        Some(v)
+    }
+}
+
+/// Full-bandwidth channels of an AC-3 `acmod` (ETSI TS 102 366 §4.4.2.3,
+/// Table 4.3): 1+1 dual mono, 1/0, 2/0, 3/0, 2/1, 3/1, 2/2, 3/2.
+const ACMOD_CHANNELS: [u32; 8] = [2, 1, 2, 3, 3, 4, 4, 5];
+
+/// `dac3`, the AC3SpecificBox (ETSI TS 102 366 Annex F.4): the AC-3
+/// stream's sample rate code, coding mode and LFE, as its sync frames say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dac3 {
+    pub fscod: u8,
+    pub bsid: u8,
+    pub bsmod: u8,
+    pub acmod: u8,
+    pub lfeon: bool,
+    pub bit_rate_code: u8,
+}
+
+impl Dac3 {
+    /// Channels the decoder outputs: the coding mode's plus the LFE.
+    pub fn channels(&self) -> u32 {
+        ACMOD_CHANNELS[usize::from(self.acmod & 7)] + u32::from(self.lfeon)
+    }
+}
+
+/// Decode a whole `dac3` box: fscod(2) bsid(5) bsmod(3) acmod(3) lfeon(1)
+/// bit_rate_code(5) reserved(5), 3 bytes.
+pub fn dac3(whole: &[u8]) -> Option<Dac3> {
+    let mut r = Bits {
+        b: body(whole)?.get(..3)?,
+        at: 0,
+    };
+    Some(Dac3 {
+        fscod: r.take(2)? as u8,
+        bsid: r.take(5)? as u8,
+        bsmod: r.take(3)? as u8,
+        acmod: r.take(3)? as u8,
+        lfeon: r.take(1)? == 1,
+        bit_rate_code: r.take(5)? as u8,
+    })
+}
+
+/// One independent substream of a `dec3` box (ETSI TS 102 366 Annex F.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ec3Substream {
+    pub fscod: u8,
+    pub bsid: u8,
+    pub asvc: bool,
+    pub bsmod: u8,
+    pub acmod: u8,
+    pub lfeon: bool,
+    pub num_dep_sub: u8,
+    /// Where the dependent substreams' channels go (Table F.6.1), present
+    /// only when there are dependent substreams.
+    pub chan_loc: Option<u16>,
+}
+
+/// Channels each `chan_loc` bit adds (Table F.6.1, bit 0 the least
+/// significant, as Chromium and mp4ff read it): Lc/Rc pair, Lrs/Rrs pair, Cs,
+/// Ts, Lsd/Rsd pair, Lw/Rw pair, Lvh/Rvh pair, Cvh, LFE2.
+const CHAN_LOC_CHANNELS: [u32; 9] = [2, 2, 1, 1, 2, 2, 2, 1, 1];
+
+impl Ec3Substream {
+    /// Channels: the coding mode's, the LFE, and what the dependent
+    /// substreams add.
+    pub fn channels(&self) -> u32 {
+        let extra = self.chan_loc.map_or(0, |loc| {
+            CHAN_LOC_CHANNELS
+                .iter()
+                .enumerate()
+                .filter(|(bit, _)| loc & (1 << bit) != 0)
+                .map(|(_, n)| n)
+                .sum()
+        });
+        ACMOD_CHANNELS[usize::from(self.acmod & 7)] + u32::from(self.lfeon) + extra
+    }
+}
+
+/// `dec3`, the EC3SpecificBox (ETSI TS 102 366 Annex F.6). Only the first
+/// independent substream is kept: it is the main programme, the one a
+/// player decodes (further ones are other programmes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dec3 {
+    /// kbit/s.
+    pub data_rate: u16,
+    /// Independent substreams, 1 to 8.
+    pub independent_substreams: u8,
+    pub first: Ec3Substream,
+}
+
+/// Decode a whole `dec3` box: data_rate(13) num_ind_sub(3), then per
+/// independent substream fscod(2) bsid(5) reserved(1) asvc(1) bsmod(3)
+/// acmod(3) lfeon(1) reserved(3) num_dep_sub(4) and chan_loc(9) or
+/// reserved(1).
+pub fn dec3(whole: &[u8]) -> Option<Dec3> {
+    let mut r = Bits {
+        b: body(whole)?,
+        at: 0,
+    };
+    let data_rate = r.take(13)? as u16;
+    let independent_substreams = r.take(3)? as u8 + 1;
+    let fscod = r.take(2)? as u8;
+    let bsid = r.take(5)? as u8;
+    r.take(1)?;
+    let asvc = r.take(1)? == 1;
+    let bsmod = r.take(3)? as u8;
+    let acmod = r.take(3)? as u8;
+    let lfeon = r.take(1)? == 1;
+    r.take(3)?;
+    let num_dep_sub = r.take(4)? as u8;
+    let chan_loc = if num_dep_sub > 0 {
+        Some(r.take(9)? as u16)
+    } else {
+        None
+    };
+    Some(Dec3 {
+        data_rate,
+        independent_substreams,
+        first: Ec3Substream {
+            fscod,
+            bsid,
+            asvc,
+            bsmod,
+            acmod,
+            lfeon,
+            num_dep_sub,
+            chan_loc,
+        },
+    })
+}
+
+/// `dOps`, the OpusSpecificBox ("Encapsulation of Opus in ISO Base Media
+/// File Format", §4.3.2). Version 0 is the only one defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dops {
+    pub output_channel_count: u8,
+    pub pre_skip: u16,
+    pub input_sample_rate: u32,
+    /// Q7.8 dB.
+    pub output_gain: i16,
+    pub channel_mapping_family: u8,
+}
+
+/// Decode a whole `dOps` box: Version(8) OutputChannelCount(8) PreSkip(16)
+/// InputSampleRate(32) OutputGain(16) ChannelMappingFamily(8), then the
+/// mapping table, which the probe does not need.
+pub fn dops(whole: &[u8]) -> Option<Dops> {
+    let b = body(whole)?;
+    if *b.first()? != 0 {
+        return None;
+    }
+    Some(Dops {
+        output_channel_count: *b.get(1)?,
+        pre_skip: be16(b, 2)?,
+        input_sample_rate: be32(b, 4)?,
+        output_gain: be16(b, 8)? as i16,
+        channel_mapping_family: *b.get(10)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +546,40 @@ mod tests {
         assert_eq!(audio_specific_config(&[0x11, 0x90]), Some((2, 48000)));
         // 44.1 kHz mono: 0x12 0x08.
         assert_eq!(audio_specific_config(&[0x12, 0x08]), Some((1, 44100)));
+    }
+
+    #[test]
+    fn dolby_and_opus_configs() {
+        // dac3: fscod 0, bsid 8, bsmod 0, acmod 7 (3/2), lfeon 1: 5.1.
+        let d = dac3(&boxed(b"dac3", &[0x10, 0x3C, 0x00])).unwrap();
+        assert_eq!((d.bsid, d.acmod, d.lfeon, d.channels()), (8, 7, true, 6));
+        // acmod 1 (1/0), no LFE: mono.
+        assert_eq!(
+            dac3(&boxed(b"dac3", &[0x10, 0x08, 0x00]))
+                .unwrap()
+                .channels(),
+            1
+        );
+        assert_eq!(dac3(&boxed(b"dac3", &[0x10, 0x3D])), None);
+        // dec3: 5.1 base (acmod 7, LFE) with one dependent substream adding
+        // the Lrs/Rrs pair (chan_loc bit 1): 7.1.
+        // data_rate 448 → 0000111000000 num_ind_sub 000 | fscod 00 bsid 10000
+        // res 0 | asvc 0 bsmod 000 acmod 111 lfeon 1 | res 000 num_dep_sub
+        // 0001 chan_loc 000000010.
+        let d = dec3(&boxed(b"dec3", &[0x0E, 0x00, 0x20, 0x0F, 0x02, 0x02])).unwrap();
+        assert_eq!(d.data_rate, 448);
+        assert_eq!(d.first.chan_loc, Some(2));
+        assert_eq!(d.first.channels(), 8);
+        // No dependent substream: 5.1.
+        let d = dec3(&boxed(b"dec3", &[0x0E, 0x00, 0x20, 0x0F, 0x00])).unwrap();
+        assert_eq!((d.first.chan_loc, d.first.channels()), (None, 6));
+        assert_eq!(dec3(&boxed(b"dec3", &[0x0E, 0x00, 0x20])), None);
+        // dOps: version 0, 6 channels.
+        let o = dops(&boxed(b"dOps", &[0, 6, 1, 0x38, 0, 0, 0xBB, 0x80, 0, 0, 1])).unwrap();
+        assert_eq!((o.output_channel_count, o.input_sample_rate), (6, 48000));
+        assert_eq!(
+            dops(&boxed(b"dOps", &[1, 6, 1, 0x38, 0, 0, 0xBB, 0x80, 0, 0, 1])),
+            None
+        );
     }
 }

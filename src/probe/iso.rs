@@ -71,7 +71,9 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
     };
     let mut m = MoovFacts::default();
     let mut have_mvhd = false;
+    let mut walked = 0usize;
     for (kind, b, whole) in children(body) {
+        walked = walked.saturating_add(whole.len());
         match &kind {
             b"mvhd" => match boxes::mvhd(whole) {
                 Some(h) => {
@@ -123,6 +125,16 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
             }
             _ => {}
         }
+    }
+    if walked < body.len() {
+        // children() stops at a box that claims more than is left of the moov.
+        let kind = body
+            .get(walked.saturating_add(4)..walked.saturating_add(8))
+            .map(fourcc)
+            .unwrap_or_else(|| "a box header".into());
+        m.notes.push(format!(
+            "{kind} at byte {walked} of the moov runs past the moov's end: the rest of the moov is unreadable"
+        ));
     }
     if !have_mvhd && m.tracks.is_empty() {
         return Err(Error::corrupt("moov holds no movie header and no track"));
@@ -195,7 +207,21 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
     let first = leaf(b"stsd")
         .and_then(|stsd| stsd.get(16..))
         .and_then(|entries| children(entries).next());
-    if let Some((kind, body, _)) = first {
+    // The fixed fields of a visual (78 bytes) or sound (28 bytes) sample
+    // entry: shorter, it cannot say the picture size or the sound format,
+    // and the track is left out as one without a description.
+    let fixed = match &handler {
+        b"vide" => 78,
+        b"soun" => 28,
+        _ => 0,
+    };
+    if let Some((kind, body, _)) = first.filter(|(_, body, _)| body.len() < fixed) {
+        t.notes.push(format!(
+            "the sample entry {} of {} bytes is too short to describe the track",
+            fourcc(&kind),
+            body.len().saturating_add(8)
+        ));
+    } else if let Some((kind, body, _)) = first {
         // An encrypted entry (`encv`/`enca`) keeps the real format in
         // `sinf/frma`: read it as that format, noting the scheme.
         let kind = unprotected_kind(&kind, body, &mut t).unwrap_or(kind);
@@ -253,17 +279,37 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
                 }
             }
         }
+        // The sound sample entry's `channelcount` is a template field
+        // (ISO/IEC 14496-12 §12.2.3: 2) that ffmpeg's MP4 muxer writes as 2
+        // whatever the stream: Dolby and Opus tracks take the count from their
+        // own configuration, and without one the count is unknown.
+        b"ac-3" => {
+            let dac3 = children(kids)
+                .find(|(k, _, _)| k == b"dac3")
+                .and_then(|(_, _, whole)| boxes::dac3(whole));
+            t.channels = dac3.map(|d| d.channels());
+        }
+        b"ec-3" => {
+            let dec3 = children(kids)
+                .find(|(k, _, _)| k == b"dec3")
+                .and_then(|(_, _, whole)| boxes::dec3(whole));
+            t.channels = dec3.map(|d| d.first.channels());
+        }
         b"Opus" => {
-            if let Some((_, d, _)) = children(kids).find(|(k, _, _)| k == b"dOps") {
-                if let Some(&ch) = d.get(1) {
-                    t.channels = Some(u32::from(ch));
-                }
-            }
+            let dops = children(kids)
+                .find(|(k, _, _)| k == b"dOps")
+                .and_then(|(_, _, whole)| boxes::dops(whole));
+            t.channels = dops.map(|d| u32::from(d.output_channel_count));
             t.sample_rate = Some(48_000);
         }
         _ => {}
     }
     raw_codec_details(kind, body, t);
+    if t.codec == "mp3" {
+        // MP3 has no configuration box: only its frame headers say mono or
+        // stereo, and the probe does not read media data.
+        t.channels = None;
+    }
     if let Some(p) = raw_pasp(body) {
         t.par = reduce(p);
     }

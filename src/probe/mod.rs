@@ -119,6 +119,16 @@ pub struct Location {
 }
 
 impl MediaInfo {
+    /// A copy without the GPS location: what leaves the user's machine (the
+    /// report a host page receives, a bundle's manifest). That the file
+    /// carries a location is said by the `privacy.location` rule instead.
+    pub fn without_location(&self) -> MediaInfo {
+        MediaInfo {
+            location: None,
+            ..self.clone()
+        }
+    }
+
     /// Display orientation from the display size.
     pub fn is_portrait(&self) -> Option<bool> {
         self.video
@@ -143,6 +153,11 @@ enum Stage {
     },
     /// AVI or ASF: the header list is (or is being read into) the window.
     ReadHeader,
+    /// AVI: the header promises an `idx1` index; the window holds what is
+    /// where it must start.
+    CheckIdx1 {
+        info: Box<MediaInfo>,
+    },
     Finished,
 }
 
@@ -161,7 +176,13 @@ pub struct Probe {
     iso: bmff::Walker,
     bytes_read: u64,
     reads: u32,
+    /// Header reads spent on the boxes after the facts were settled.
+    trailing_reads: u32,
 }
+
+/// The most box headers read after the facts are settled, only to see that
+/// the file ends where its last box does.
+pub const MAX_TRAILING: u32 = 16;
 
 impl Probe {
     /// A probe for a file of `size` bytes.
@@ -177,6 +198,7 @@ impl Probe {
             iso: bmff::Walker::default(),
             bytes_read: 0,
             reads: 0,
+            trailing_reads: 0,
         };
         if size == 0 {
             p.finish(Err(Error::empty_file()));
@@ -278,7 +300,29 @@ impl Probe {
                     sniff::Kind::Asf => asf::parse_asf(&data, self.size),
                     _ => Err(Error::corrupt("header")),
                 };
-                self.finish(r);
+                // An AVI whose header promises an index: look for it (one
+                // read of its chunk header) before answering.
+                let idx1 = riff::idx1_at(&data).filter(|_| sniff::sniff(&data) == sniff::Kind::Avi);
+                match (r, idx1) {
+                    (Ok(mut info), Some(at)) => {
+                        if at.checked_add(8).is_some_and(|end| end <= self.size) {
+                            self.stage = Stage::CheckIdx1 {
+                                info: Box::new(info),
+                            };
+                            self.request(at, 8);
+                        } else {
+                            info.notes.push(riff::NO_IDX1.into());
+                            self.finish(Ok(info));
+                        }
+                    }
+                    (r, _) => self.finish(r),
+                }
+            }
+            Stage::CheckIdx1 { mut info } => {
+                if self.window.get(..4) != Some(b"idx1") {
+                    info.notes.push(riff::NO_IDX1.into());
+                }
+                self.finish(Ok(*info));
             }
             Stage::Finished => {}
         }
@@ -293,7 +337,8 @@ impl Probe {
                 self.read_header(want);
             }
             sniff::Kind::Asf => {
-                let want = asf::header_len(&self.window);
+                // The header object and the Data Object's header after it.
+                let want = asf::header_len(&self.window).saturating_add(asf::DATA_HEADER);
                 if want > MAX_HEADER {
                     self.finish(Err(Error::too_large("ASF header", MAX_HEADER)));
                     return;
@@ -308,7 +353,8 @@ impl Probe {
     /// window does not hold them yet.
     fn read_header(&mut self, want: u64) {
         self.stage = Stage::ReadHeader;
-        if want <= self.window.len() as u64 {
+        // The window may already hold the whole (short) file.
+        if want <= self.window.len() as u64 || self.window.len() as u64 >= self.size {
             self.step();
         } else {
             self.request(0, want);
@@ -325,18 +371,37 @@ impl Probe {
                 return;
             }
             if self.iso.done() {
-                // Nothing further can change the facts; note the boxes that
-                // follow only as far as the bytes already read (no new read):
-                // an mdat after moov, or none at all, settles `faststart`.
+                // Nothing further can change the facts but whether the file
+                // is whole: walk the headers of the boxes that follow (an
+                // mdat after moov, or none at all, settles `faststart`; a box
+                // the file ends inside of says it is cut short), reading only
+                // a box header for each beyond the bytes already read, at most
+                // [`MAX_TRAILING`] of them.
                 let next = self
                     .window_at(pos)
                     .map(|b| bmff::read_header(b, pos, self.size));
-                if let Some(bmff::HeaderRead::Header(h)) = next {
-                    let _ = self.iso.on_header(&h, pos, self.size);
-                    if let Some(p) = pos.checked_add(h.size) {
-                        pos = p;
-                        continue;
+                match next {
+                    Some(bmff::HeaderRead::Header(h)) => {
+                        let _ = self.iso.on_header(&h, pos, self.size);
+                        if let Some(p) = pos.checked_add(h.size) {
+                            pos = p;
+                            continue;
+                        }
                     }
+                    Some(bmff::HeaderRead::NeedMore) if self.window_off == pos => {
+                        let r = self.iso.truncated_tail(pos, self.size);
+                        self.finish(r);
+                        return;
+                    }
+                    None | Some(bmff::HeaderRead::NeedMore)
+                        if self.trailing_reads < MAX_TRAILING =>
+                    {
+                        self.trailing_reads += 1;
+                        self.stage = Stage::Walk { pos };
+                        self.request(pos, 16);
+                        return;
+                    }
+                    _ => {}
                 }
                 let r = self.iso.finish(self.size);
                 self.finish(r);

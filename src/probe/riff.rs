@@ -139,8 +139,66 @@ fn vprp_par(vprp: &[u8]) -> Option<(u32, u32)> {
     Some((u32::try_from(num).ok()?, u32::try_from(den).ok()?))
 }
 
+/// `avih` dwFlags: the file has an `idx1` index after `movi`.
+const AVIF_HASINDEX: u32 = 0x10;
+
+/// Where the header says the data ends, against the file (`b` is the start
+/// of the file as read, `size` the file's length): a `RIFF` or `movi` that
+/// runs past the end is a file cut short, its header promising more than
+/// the file holds (an interrupted copy keeps the whole header).
+fn check_sizes(b: &[u8], size: u64) -> Result<(), Error> {
+    let cut = |what: &str, end: u64| {
+        Error::truncated(&format!(
+            "AVI {what} cut short: it ends at byte {end} but the file has {size} bytes"
+        ))
+    };
+    if let Some(hdrl) = le32(b, 16).filter(|_| b.get(12..16) == Some(b"LIST")) {
+        let hdrl_end = 20u64.saturating_add(u64::from(hdrl));
+        // Past the end of the file, or past the bytes read when fewer came
+        // than the file's size promised (it shrank while read); a header
+        // over the read cap is only read in part.
+        let read = b.len() as u64;
+        if hdrl_end > read && (hdrl_end > size || read < super::MAX_HEADER) {
+            return Err(cut("header (hdrl)", hdrl_end));
+        }
+    }
+    let riff_end = u64::from(le32(b, 4).unwrap_or(0)).saturating_add(8);
+    if riff_end > size {
+        return Err(cut("RIFF chunk", riff_end));
+    }
+    if let Some((at, movi)) = movi_list(b) {
+        let movi_end = at.saturating_add(8).saturating_add(movi);
+        if movi_end > size {
+            return Err(cut("movi list", movi_end));
+        }
+    }
+    Ok(())
+}
+
+/// Where the `idx1` index must start when the header promises one: just
+/// after the first `movi` list (padded to an even offset). `None` when the
+/// header promises none or the `movi` header was not read.
+pub fn idx1_at(b: &[u8]) -> Option<u64> {
+    let riff_body = b.get(12..)?;
+    let (_, hdrl) =
+        chunks(riff_body).find(|(id, body)| id == b"LIST" && body.get(0..4) == Some(b"hdrl"))?;
+    let (_, avih) = chunks(hdrl.get(4..)?).find(|(id, _)| id == b"avih")?;
+    let flags = le32(avih, 12)?;
+    if flags & AVIF_HASINDEX == 0 {
+        return None;
+    }
+    let (at, movi) = movi_list(b)?;
+    let end = at.checked_add(8)?.checked_add(movi)?;
+    end.checked_add(end & 1)
+}
+
+/// The note for a promised `idx1` that is not there.
+pub const NO_IDX1: &str =
+    "the index (idx1) the AVI header promises is missing: the file is cut short";
+
 pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let riff_body = b.get(12..).ok_or_else(|| Error::truncated("AVI header"))?;
+    check_sizes(b, size)?;
     let hdrl = chunks(riff_body)
         .find(|(id, body)| id == b"LIST" && body.get(0..4) == Some(b"hdrl"))
         .map(|(_, body)| &body[4..])

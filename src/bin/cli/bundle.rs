@@ -17,7 +17,7 @@ use super::{Opts, chosen_profile, human_report, usage};
 
 const CHUNK: usize = 4 * 1024 * 1024;
 const MAX_FORM_JSON: u64 = 1024 * 1024;
-const MAX_SCAN: u64 = 64 * 1024 * 1024;
+const MAX_SCAN: u64 = preflight::form::MAX_SCAN_READ;
 
 fn io_err(path: &str, e: std::io::Error) -> Error {
     Error::io(&format!("{path}: {e}"))
@@ -35,6 +35,17 @@ fn read_capped(path: &str, cap: u64) -> Result<Vec<u8>, Error> {
         .read_to_end(&mut v)
         .map_err(|e| io_err(path, e))?;
     Ok(v)
+}
+
+/// A file's size and its first 64 bytes.
+fn size_and_head(path: &str) -> Result<(u64, Vec<u8>), Error> {
+    let f = File::open(path).map_err(|e| io_err(path, e))?;
+    let len = f.metadata().map_err(|e| io_err(path, e))?.len();
+    let mut head = Vec::with_capacity(64);
+    f.take(64)
+        .read_to_end(&mut head)
+        .map_err(|e| io_err(path, e))?;
+    Ok((len, head))
 }
 
 /// The video changed while it was being bundled.
@@ -137,14 +148,18 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             let ids: Vec<&str> = p.attachments.iter().map(|a| a.id.as_str()).collect();
             usage(&format!("附件位置「{slot_id}」不存在，可选：{} / unknown attachment slot \"{slot_id}\", choose from: {}", ids.join("、"), ids.join(", ")))
         })?;
-        let bytes = read_capped(
-            path,
-            slot.max_bytes.unwrap_or(MAX_SCAN).max(1).min(MAX_SCAN),
-        )?;
         let name = Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // Judged by its size and first bytes before it is read whole, so a
+        // scan over a limit gets the scan's own advice.
+        let (size, head) = size_and_head(path)?;
+        preflight::form::check_scan_before_reading(slot, &name, size, &head)?;
+        let bytes = read_capped(
+            path,
+            slot.max_bytes.unwrap_or(MAX_SCAN).max(1).min(MAX_SCAN),
+        )?;
         let (scan, att) = ScanIn::from_bytes(slot, &name, &bytes)?;
         attached.push(att);
         scans.push(scan);
