@@ -434,14 +434,14 @@ fn disagreements(case: &Case) -> Vec<String> {
     //
     // ffprobe's format duration counts a stream's start offset (a WMV's
     // video starting 43 ms in, a fragmented file's B-frame delay without an
-    // edit list); the probe reports the content's length, the longest
+    // edit list, AC-3's priming at -5.3 ms); the probe reports the content's length, the longest
     // stream's own duration. Where ffprobe shows such an offset, that is the
     // figure to agree with.
     let secs = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<f64>().ok());
     let streams = c.ffprobe["streams"].as_array().cloned().unwrap_or_default();
     let offset = streams
         .iter()
-        .any(|s| secs(&s["start_time"]).is_some_and(|t| t > 0.0));
+        .any(|s| secs(&s["start_time"]).is_some_and(|t| t != 0.0));
     let longest = streams
         .iter()
         .filter_map(|s| secs(&s["duration"]))
@@ -452,7 +452,7 @@ fn disagreements(case: &Case) -> Vec<String> {
         Some(d) if close(ff_dur, d) || (offset && close(longest, d)) => {}
         d => out.push(format!(
             "Duration (1 ms): ffprobe format {ff_dur:?} s (longest stream {longest:?} s{}), probe {d:?} s",
-            if offset { ", a stream starts late" } else { "" }
+            if offset { ", a stream starts off zero" } else { "" }
         )),
     }
     let rate = |s: &str| {
