@@ -152,14 +152,14 @@ fn broken(sev: Severity) -> Status {
     }
 }
 
-/// "4:59.5" style.
+/// "4:59.50" style: rounded to the hundredth first, so 119.999 s is "2:00".
 pub fn fmt_duration(s: f64) -> String {
-    let m = (s / 60.0).floor();
-    let rest = s - m * 60.0;
-    if (rest - rest.round()).abs() < 0.005 {
-        format!("{}:{:02}", m as u64, rest.round() as u64)
+    let cs = (s * 100.0).round() as u64;
+    let (m, rest) = (cs / 6000, cs % 6000);
+    if rest % 100 == 0 {
+        format!("{m}:{:02}", rest / 100)
     } else {
-        format!("{}:{:05.2}", m as u64, rest)
+        format!("{m}:{:02}.{:02}", rest / 100, rest % 100)
     }
 }
 
