@@ -415,11 +415,13 @@ fn disagreements(case: &Case) -> Vec<String> {
             if *fact == Fact::VideoBitrate && case.container == Container::Avi {
                 return false;
             }
-            // Where only the media data tells the channel count (MP3 in
-            // ISO-BMFF) the probe says "unknown" rather than guessing.
+            // Where only the media data tells the channel count (MP3 in an
+            // MP4, whose sample entry's count is the template 2) the probe
+            // says "unknown" rather than guessing. A MOV's QuickTime sound
+            // description carries the real count.
             !(*fact == Fact::Channels
                 && case.audio == Audio::Mp3
-                && case.container.iso_bmff()
+                && case.container == Container::Mp4
                 && c.info.audio.as_ref().is_some_and(|a| a.channels.is_none()))
         })
         .map(|(_, m)| m.clone())

@@ -302,7 +302,10 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
         _ => {}
     }
     raw_codec_details(kind, body, t);
-    if t.codec == "mp3" {
+    // A QuickTime sound description of version 1 (a MOV's) carries the
+    // real count; version 0 (an MP4's) the template.
+    let quicktime_v1 = body.get(8..10) == Some(&[0, 1]);
+    if t.codec == "mp3" && !quicktime_v1 {
         // MP3 has no configuration box: only its frame headers say mono or
         // stereo, and the probe does not read media data.
         t.channels = None;
