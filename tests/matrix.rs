@@ -73,7 +73,7 @@ impl Container {
             Container::Mp4 => &[H264, Hevc, Mpeg4, Av1, Vp9],
             Container::Mov => &[H264, Hevc, Mpeg4],
             Container::M4v => &[H264, Mpeg4],
-            Container::Avi => &[H264, Mpeg4],
+            Container::Avi => &[H264, Hevc, Mpeg4, Vp9],
             Container::Wmv => &[Wmv2],
         }
     }
