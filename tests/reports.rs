@@ -2,7 +2,7 @@
 //! facts that sit on the edges the notices draw.
 
 use preflight::check::{self, Input, Status};
-use preflight::form::{FormValues, Value};
+use preflight::form::{self, Detected, FormValues, Value};
 use preflight::probe::{AudioInfo, MediaInfo, VideoInfo};
 use preflight::profile;
 
@@ -39,18 +39,24 @@ fn media(w: u32, h: u32, rot: u32, secs: f64, bytes: u64) -> MediaInfo {
     }
 }
 
+/// One rule as the snapshots pin it: status, id, measured, expected, the
+/// message and fix in one language, and the notice's own words it rests on.
+fn rule_text(rule: &check::RuleResult, zh: bool) -> String {
+    let (m, f) = if zh {
+        (&rule.message_zh, &rule.fix_zh)
+    } else {
+        (&rule.message_en, &rule.fix_en)
+    };
+    format!(
+        "{:?} {} | {} | expected {} | {} | {}\n    source: {}\n",
+        rule.status, rule.id, rule.measured, rule.expected, m, f, rule.source
+    )
+}
+
 fn text(r: &check::Report, zh: bool) -> String {
     let mut s = format!("verdict: {:?}\n", r.verdict);
     for rule in &r.rules {
-        let (m, f) = if zh {
-            (&rule.message_zh, &rule.fix_zh)
-        } else {
-            (&rule.message_en, &rule.fix_en)
-        };
-        s.push_str(&format!(
-            "{:?} {} | {} | {} | {}\n",
-            rule.status, rule.id, rule.measured, m, f
-        ));
+        s.push_str(&rule_text(rule, zh));
     }
     s
 }
@@ -293,4 +299,159 @@ fn over_long_summary_fails_with_the_count() {
     assert!(s.message_zh.contains("102"), "{}", s.message_zh);
     assert!(s.message_en.contains("102"), "{}", s.message_en);
     assert_eq!(s.measured, "102 / 100 字");
+}
+
+/// The rule `id` of profile `p` on `m`.
+fn rule(p: &str, m: &MediaInfo, id: &str) -> check::RuleResult {
+    let p = profile::builtin(p).expect("builtin");
+    let r = check::check(
+        &p,
+        &Input {
+            media: Some(m),
+            ..Default::default()
+        },
+    );
+    r.rules
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+}
+
+/// The edges README.md "How the hard cases are decided" promises, each
+/// from both sides: the status asserted here, and every rule's measured
+/// and expected text, messages and notice quote pinned in the snapshot.
+#[test]
+fn the_promised_edges() {
+    let mut pinned = String::new();
+    let mut edge = |what: &str, p: &str, m: &MediaInfo, id: &str, want: Status| {
+        let r = rule(p, m, id);
+        assert_eq!(r.status, want, "{what}: {p} {id}: {r:#?}");
+        pinned.push_str(&format!("# {what} ({p})\n"));
+        pinned.push_str(&rule_text(&r, true));
+        pinned.push_str(&rule_text(&r, false));
+    };
+
+    // 16:9 within 1 %: 1920x1090 is 0.92 % narrow, 1920x1092 1.10 %; on
+    // the wide side 1920x1070 is 0.94 % over, 1920x1069 1.03 %.
+    let p = "sichuan-kepu-2024";
+    let at = |w, h| media(w, h, 0, 200.0, 150_000_000);
+    edge(
+        "1920x1090 is 16:9",
+        p,
+        &at(1920, 1090),
+        "aspect_ratio",
+        Status::Pass,
+    );
+    edge(
+        "1920x1092 is not 16:9",
+        p,
+        &at(1920, 1092),
+        "aspect_ratio",
+        Status::Fail,
+    );
+    edge(
+        "1920x1070 is 16:9",
+        p,
+        &at(1920, 1070),
+        "aspect_ratio",
+        Status::Pass,
+    );
+    edge(
+        "1920x1069 is not 16:9",
+        p,
+        &at(1920, 1069),
+        "aspect_ratio",
+        Status::Fail,
+    );
+
+    // "5分钟以内": 300 s passes, anything over warns up to 0.5 s past, then fails.
+    let p = "cujs-video-abstract-2026";
+    let long = |s| media(1920, 1080, 0, s, 150_000_000);
+    edge("300.0 s", p, &long(300.0), "duration", Status::Pass);
+    edge("300.001 s", p, &long(300.001), "duration", Status::Warn);
+    edge("300.5 s", p, &long(300.5), "duration", Status::Warn);
+    edge("300.6 s", p, &long(300.6), "duration", Status::Fail);
+
+    // The 2-minute minimum (四川 "2-5分钟"): 120 s passes, up to 0.5 s short warns.
+    let p = "sichuan-kepu-2024";
+    edge("120.0 s", p, &long(120.0), "duration", Status::Pass);
+    edge("119.999 s", p, &long(119.999), "duration", Status::Warn);
+    edge("119.5 s", p, &long(119.5), "duration", Status::Warn);
+    edge("119.4 s", p, &long(119.4), "duration", Status::Fail);
+
+    // "码流不低于5—8M/s", over the whole file: 100 s of 100,000,000 bytes is
+    // 8 Mbps exactly (passes), one byte less is under (warns); 62,500,000
+    // bytes is 5 Mbps (warns), one byte less fails.
+    let p = "kepu-light-2026";
+    let rate = |bytes| media(1920, 1080, 0, 100.0, bytes);
+    edge("8 Mbps", p, &rate(100_000_000), "bitrate", Status::Pass);
+    edge(
+        "just under 8 Mbps",
+        p,
+        &rate(99_999_999),
+        "bitrate",
+        Status::Warn,
+    );
+    edge("5 Mbps", p, &rate(62_500_000), "bitrate", Status::Warn);
+    edge(
+        "just under 5 Mbps",
+        p,
+        &rate(62_499_999),
+        "bitrate",
+        Status::Fail,
+    );
+
+    insta::assert_snapshot!("edges", pinned);
+}
+
+/// "每个20M以内", read as 20x10^6 bytes: 20,000,000 is accepted, one byte
+/// more is refused with the scan's own advice.
+#[test]
+fn scan_size_edge() {
+    let p = profile::builtin("heilongjiang-kepu-2022").expect("builtin");
+    let slot = p
+        .attachments
+        .iter()
+        .find(|a| a.max_bytes == Some(20_000_000))
+        .expect("a slot of 20M");
+    let pdf = b"%PDF-1.7\n";
+    let ok = form::check_attachment(slot, "推荐表.pdf", 20_000_000, Detected::Pdf);
+    assert!(ok.is_ok(), "20,000,000 bytes: {ok:?}");
+    assert!(form::check_scan_before_reading(slot, "推荐表.pdf", 20_000_000, pdf).is_ok());
+    for e in [
+        form::check_attachment(slot, "推荐表.pdf", 20_000_001, Detected::Pdf),
+        form::check_scan_before_reading(slot, "推荐表.pdf", 20_000_001, pdf),
+    ] {
+        let e = e.expect_err("20,000,001 bytes must be refused");
+        assert_eq!(e.code, "scan_too_large");
+        insta::assert_snapshot!(
+            "scan_20000001",
+            format!("{}\n{}\n{}", e.code, e.message_zh, e.message_en)
+        );
+    }
+}
+
+/// Durations are shown to the hundredth, carried into the minute: 119.999 s
+/// is "2:00", not "1:60".
+#[test]
+fn durations_carry_into_the_minute() {
+    for (secs, shown) in [
+        (119.999, "2:00"),
+        (59.996, "1:00"),
+        (59.994, "0:59.99"),
+        (119.5, "1:59.50"),
+        (300.0, "5:00"),
+        (300.004, "5:00"),
+        (300.5, "5:00.50"),
+        (3599.999, "60:00"),
+        (0.0, "0:00"),
+    ] {
+        assert_eq!(check::fmt_duration(secs), shown, "{secs} s");
+    }
+    let r = rule(
+        "sichuan-kepu-2024",
+        &media(1920, 1080, 0, 119.999, 150_000_000),
+        "duration",
+    );
+    assert!(r.measured.starts_with("2:00 "), "{}", r.measured);
 }

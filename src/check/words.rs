@@ -14,14 +14,14 @@ pub const ADVICE_ZH: &str = "Preflight 建议（通知未作要求）";
 pub const FIX_EXPORT_ZH: &str = "在剪辑软件中导出为 MP4 (H.264)、1920×1080、横屏";
 pub const FIX_EXPORT_EN: &str = "Export from your editor as MP4 (H.264), 1920×1080, landscape";
 
-/// "4:59.5" style.
+/// "4:59.50" style: rounded to the hundredth first, so 119.999 s is "2:00".
 pub fn fmt_duration(s: f64) -> String {
-    let m = (s / 60.0).floor();
-    let rest = s - m * 60.0;
-    if (rest - rest.round()).abs() < 0.005 {
-        format!("{}:{:02}", m as u64, rest.round() as u64)
+    let cs = (s * 100.0).round() as u64;
+    let (m, rest) = (cs / 6000, cs % 6000);
+    if rest % 100 == 0 {
+        format!("{m}:{:02}", rest / 100)
     } else {
-        format!("{}:{:05.2}", m as u64, rest)
+        format!("{m}:{:02}.{:02}", rest / 100, rest % 100)
     }
 }
 

@@ -1,6 +1,6 @@
 //! ASF (WMV/WMA) header object: file properties and stream properties.
 
-use super::riff::audio_codec;
+use super::riff::{audio_codec, wave_format_tag};
 use super::{AudioInfo, MediaInfo, VideoInfo};
 use crate::error::Error;
 
@@ -39,6 +39,13 @@ const EXT_STREAM_PROPS: [u8; 16] = guid(
     0xC672,
     0x4332,
     [0x83, 0x99, 0xA9, 0x69, 0x52, 0x06, 0x5B, 0x5A],
+);
+
+const METADATA: [u8; 16] = guid(
+    0xC5F8CBEA,
+    0x5BAF,
+    0x4877,
+    [0x84, 0x67, 0xAA, 0x8C, 0x44, 0xFA, 0x4C, 0xCA],
 );
 
 const DATA: [u8; 16] = guid(
@@ -104,6 +111,63 @@ fn ext_streams(header_ext: &[u8]) -> Vec<(u64, u64, u64)> {
             Some((stream, le(e, 52, 8)?, le(e, 16, 4)?))
         })
         .collect()
+}
+
+/// `AspectRatioX`/`AspectRatioY` of the Metadata Object (in the Header
+/// Extension), which ffmpeg reads as a stream's pixel aspect:
+/// (stream number, x, y), 0 where absent.
+fn ext_aspect(header_ext: &[u8]) -> Vec<(u64, u64, u64)> {
+    let mut out: Vec<(u64, u64, u64)> = Vec::new();
+    for (_, m) in objects(header_ext, 22, header_ext.len()).filter(|(id, _)| *id == METADATA) {
+        // count(2), then records: reserved(2) stream(2) name length(2)
+        // type(2) data length(4) name (UTF-16LE) data.
+        let count = le(m, 0, 2).unwrap_or(0);
+        let mut pos = 2usize;
+        for _ in 0..count {
+            let (Some(stream), Some(name_len), Some(data_len)) = (
+                le(m, pos + 2, 2),
+                le(m, pos + 4, 2).and_then(|n| usize::try_from(n).ok()),
+                le(m, pos + 8, 4).and_then(|n| usize::try_from(n).ok()),
+            ) else {
+                break;
+            };
+            let name_at = pos + 12;
+            let Some(data_at) = name_at.checked_add(name_len) else {
+                break;
+            };
+            let name = m.get(name_at..data_at).unwrap_or(&[]);
+            let name: Vec<u8> = name
+                .chunks(2)
+                .map(|c| c[0])
+                .take_while(|&c| c != 0)
+                .collect();
+            let value = if (1..=8).contains(&data_len) {
+                le(m, data_at, data_len).unwrap_or(0)
+            } else {
+                0
+            };
+            let x = name == b"AspectRatioX";
+            if x || name == b"AspectRatioY" {
+                let i = match out.iter().position(|e| e.0 == stream) {
+                    Some(i) => i,
+                    None => {
+                        out.push((stream, 0, 0));
+                        out.len() - 1
+                    }
+                };
+                if x {
+                    out[i].1 = value;
+                } else {
+                    out[i].2 = value;
+                }
+            }
+            match data_at.checked_add(data_len) {
+                Some(next) if next <= m.len() => pos = next,
+                _ => break,
+            }
+        }
+    }
+    out
 }
 
 /// What the File Properties Object says about the file's extent.
@@ -181,6 +245,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let mut seen_props = false;
     let mut video_stream = None;
     let mut ext = Vec::new();
+    let mut aspect = Vec::new();
     while pos.checked_add(24).is_some_and(|e| e <= hsize) {
         let id = &b[pos..pos + 16];
         let osize = le(b, pos + 16, 8)
@@ -193,6 +258,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         let body = &b[pos + 24..end];
         if id == HEADER_EXT {
             ext.extend(ext_streams(body));
+            aspect.extend(ext_aspect(body));
         } else if id == FILE_PROPS {
             seen_props = true;
             // file id(16) size(8) created(8) packets(8) play(8) send(8) preroll(8)
@@ -249,7 +315,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
                     ..Default::default()
                 });
             } else if kind == AUDIO_MEDIA && info.audio.is_none() {
-                let tag = le(ts, 0, 2).unwrap_or(0) as u16;
+                let tag = wave_format_tag(ts);
                 let avg = le(ts, 8, 4).unwrap_or(0);
                 info.audio = Some(AudioInfo {
                     codec: audio_codec(tag),
@@ -270,6 +336,21 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     // Properties when the muxer wrote them (Windows encoders do; ffmpeg's
     // does not, and then nothing in the header says the frame rate).
     let video_ext = ext.iter().find(|e| Some(e.0) == video_stream);
+    // The video stream's own aspect, else stream 0's (the whole file's).
+    let par = [video_stream, Some(0)]
+        .iter()
+        .find_map(|n| {
+            aspect
+                .iter()
+                .find(|a| Some(a.0) == *n && a.1 > 0 && a.2 > 0)
+        })
+        .and_then(|&(_, x, y)| Some((u32::try_from(x).ok()?, u32::try_from(y).ok()?)));
+    if let (Some(v), Some(p)) = (info.video.as_mut(), par) {
+        let (ph, pv) = super::iso::reduce(p);
+        v.pixel_aspect = format!("{ph}:{pv}");
+        let dw = (u64::from(v.width) * u64::from(ph) + u64::from(pv) / 2) / u64::from(pv);
+        v.display_width = u32::try_from(dw).unwrap_or(v.width);
+    }
     if let Some(d) = info.duration_s.filter(|d| *d > 0.0) {
         let audio = info.audio.as_ref().and_then(|a| a.bitrate_bps).unwrap_or(0);
         if let Some(v) = info.video.as_mut() {

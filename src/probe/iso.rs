@@ -283,16 +283,13 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
         // (ISO/IEC 14496-12 §12.2.3: 2) that ffmpeg's MP4 muxer writes as 2
         // whatever the stream: Dolby and Opus tracks take the count from their
         // own configuration, and without one the count is unknown.
+        // In a MOV the configuration sits in QuickTime's `wave` box.
         b"ac-3" => {
-            let dac3 = children(kids)
-                .find(|(k, _, _)| k == b"dac3")
-                .and_then(|(_, _, whole)| boxes::dac3(whole));
+            let dac3 = entry_or_wave_child(kids, b"dac3").and_then(boxes::dac3);
             t.channels = dac3.map(|d| d.channels());
         }
         b"ec-3" => {
-            let dec3 = children(kids)
-                .find(|(k, _, _)| k == b"dec3")
-                .and_then(|(_, _, whole)| boxes::dec3(whole));
+            let dec3 = entry_or_wave_child(kids, b"dec3").and_then(boxes::dec3);
             t.channels = dec3.map(|d| d.first.channels());
         }
         b"Opus" => {
@@ -305,7 +302,10 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
         _ => {}
     }
     raw_codec_details(kind, body, t);
-    if t.codec == "mp3" {
+    // A QuickTime sound description of version 1 (a MOV's) carries the
+    // real count; version 0 (an MP4's) the template.
+    let quicktime_v1 = body.get(8..10) == Some(&[0, 1]);
+    if t.codec == "mp3" && !quicktime_v1 {
         // MP3 has no configuration box: only its frame headers say mono or
         // stereo, and the probe does not read media data.
         t.channels = None;
@@ -313,6 +313,18 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
     if let Some(p) = raw_pasp(body) {
         t.par = reduce(p);
     }
+}
+
+/// The whole `kind` box among a sample entry's children, or inside its
+/// QuickTime `wave` child.
+fn entry_or_wave_child<'a>(kids: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
+    children(kids)
+        .find(|(k, _, _)| k == kind)
+        .or_else(|| {
+            let (_, wave, _) = children(kids).find(|(k, _, _)| k == b"wave")?;
+            children(wave).find(|(k, _, _)| k == kind)
+        })
+        .map(|(_, _, whole)| whole)
 }
 
 /// `stsc` against `stco`/`co64` (whole boxes): the last run `stsc` starts must
@@ -595,6 +607,8 @@ fn codec_name_for(k: &[u8; 4]) -> String {
         b"in24" => "pcm_s24le",
         b"ac-4" => "ac4",
         b"mhm1" | b"mha1" => "mpegh_3d_audio",
+        // QuickTime's MP3 entry (0x2E6D7033), which ffmpeg's MOV muxer writes.
+        b".mp3" => "mp3",
         _ => return fourcc(k).trim().to_string(),
     }
     .to_string()

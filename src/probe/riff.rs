@@ -87,6 +87,17 @@ fn video_codec(handler: &[u8]) -> String {
     .into()
 }
 
+/// The format tag of a WAVEFORMATEX; for WAVE_FORMAT_EXTENSIBLE (0xFFFE,
+/// which ffmpeg writes for more than two channels) the one in the first two
+/// bytes of its SubFormat GUID.
+pub fn wave_format_tag(wf: &[u8]) -> u16 {
+    match le16(wf, 0) {
+        Some(0xFFFE) if le16(wf, 16).is_some_and(|cb| cb >= 22) => le16(wf, 24).unwrap_or(0xFFFE),
+        Some(tag) => tag,
+        None => 0,
+    }
+}
+
 pub fn audio_codec(tag: u16) -> String {
     match tag {
         0x0001 => "pcm_s16le",
@@ -107,6 +118,25 @@ pub fn audio_codec(tag: u16) -> String {
         _ => return format!("0x{tag:04x}"),
     }
     .into()
+}
+
+/// The pixel aspect from a `vprp` (OpenDML video properties) chunk: the
+/// frame aspect (high 16 bits : low 16 bits of dwFrameAspectRatio) over the
+/// active frame's width : height, reduced, as ffmpeg reads it.
+fn vprp_par(vprp: &[u8]) -> Option<(u32, u32)> {
+    let aspect = le32(vprp, 20)?;
+    let (an, ad) = (u64::from(aspect >> 16), u64::from(aspect & 0xFFFF));
+    let (w, h) = (u64::from(le32(vprp, 24)?), u64::from(le32(vprp, 28)?));
+    if an == 0 || ad == 0 || w == 0 || h == 0 {
+        return None;
+    }
+    let (num, den) = (an * h, ad * w);
+    let mut g = (num, den);
+    while g.1 != 0 {
+        g = (g.1, g.0 % g.1);
+    }
+    let (num, den) = (num / g.0, den / g.0);
+    Some((u32::try_from(num).ok()?, u32::try_from(den).ok()?))
 }
 
 /// `avih` dwFlags: the file has an `idx1` index after `movi`.
@@ -204,10 +234,12 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         }
         let mut strh: Option<&[u8]> = None;
         let mut strf: Option<&[u8]> = None;
+        let mut vprp: Option<&[u8]> = None;
         for (id2, b2) in chunks(&body[4..]) {
             match &id2 {
                 b"strh" => strh = Some(b2),
                 b"strf" => strf = Some(b2),
+                b"vprp" => vprp = Some(b2),
                 _ => {}
             }
         }
@@ -231,20 +263,22 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
                 Some(r) if r > 0.0 => Some(frames as f64 / r),
                 _ => dur,
             };
+            let (ph, pv) = vprp.and_then(vprp_par).unwrap_or((1, 1));
+            let dw = (u64::from(bw) * u64::from(ph) + u64::from(pv) / 2) / u64::from(pv);
             info.video = Some(VideoInfo {
                 codec: video_codec(compression),
                 width: bw,
                 height: bh,
-                display_width: bw,
+                display_width: u32::try_from(dw).unwrap_or(bw),
                 display_height: bh,
                 rotation: 0,
-                pixel_aspect: "1:1".into(),
+                pixel_aspect: format!("{ph}:{pv}"),
                 frame_rate: fr.map(|r| (r * 1000.0).round() / 1000.0),
                 bitrate_bps: None,
                 duration_s: dur,
             });
         } else if kind == b"auds" && info.audio.is_none() {
-            let tag = le16(strf, 0).unwrap_or(0);
+            let tag = wave_format_tag(strf);
             let avg = u64::from(le32(strf, 8).unwrap_or(0));
             let suggested = u64::from(le32(strh, 36).unwrap_or(0));
             let sample_size = u64::from(le32(strh, 44).unwrap_or(0));
@@ -282,6 +316,13 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     info.duration_s = info.video.as_ref().and_then(|v| v.duration_s).or_else(|| {
         (us_per_frame > 0).then(|| f64::from(total_frames) * f64::from(us_per_frame) / 1e6)
     });
+    // The file lasts as long as its longest stream: audio often runs a
+    // frame or two past the last picture.
+    if let Some(a) = info.audio.as_ref().and_then(|a| a.duration_s)
+        && info.duration_s.is_none_or(|d| a > d)
+    {
+        info.duration_s = Some(a);
+    }
     // Video bitrate: the stream bytes less the audio's, over the video's own
     // duration (frames / rate, as for MP4; ffprobe divides by (frames - 1) /
     // rate, which reads 1.7 % higher on 2 s at 30 fps and nothing on a long

@@ -782,3 +782,22 @@ pub fn add_asf_ext_stream_props(path: &Path, time_per_frame: u64, bitrate: u32) 
 // a zip's records read by hand.
 pub mod bundle;
 pub mod zipread;
+
+/// How many header look-ups of `window` bytes a reader needs to see every
+/// top-level box header of `boxes` (in file order): a header inside the
+/// bytes the last look-up fetched costs nothing more; a box read whole
+/// (`ftyp`, `moov`, `moof`) brings its own bytes up to its end.
+pub fn header_lookups(boxes: &[TopBox], window: u64) -> u64 {
+    let mut lookups = 0;
+    let mut known_to = 0u64;
+    for b in boxes {
+        if b.offset + b.header_len > known_to {
+            lookups += 1;
+            known_to = b.offset + window;
+        }
+        if matches!(b.kind.as_str(), "ftyp" | "moov" | "moof") {
+            known_to = known_to.max(b.offset + b.size);
+        }
+    }
+    lookups
+}
