@@ -353,8 +353,9 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('HEVC previews: drawn where Chromium decodes HEVC, else the page says it cannot show them', {
-    todo: 'src/web/preview.rs: with no decoder for the video track Chromium still plays the audio, so the page ' +
-      'says "done" and shows two blank canvases (video_width() is 0 and draw() returns); it should show #preview-failed',
+    todo: 'with no decoder for the video track Chromium still plays the audio: src/web/preview.rs says "done" with two ' +
+      'blank canvases (video_width() is 0, draw() returns) instead of #preview-failed; and www/style.css .shots ' +
+      '{display: grid} outdoes the hidden attribute, so the empty frames would show under the message too',
   }, async (t) => {
     const page = await newPage({}, 'hevc previews');
     const hevcPlays = await page.evaluate(() => {
