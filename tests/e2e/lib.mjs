@@ -157,14 +157,17 @@ export async function launch() {
   const rawNewContext = browser.newContext.bind(browser);
   /**
    * A new browser context whose requests are recorded. `origins`: the
-   * origins it may reach (default: its first page's); `name`: for messages.
+   * origins it may reach (default: its first page's); `name`: for messages;
+   * `refusals`: a test that makes the page try what its CSP refuses sets it,
+   * and those attempts (which never leave) are then not counted.
    */
-  const context = async (options = {}, { origins, name } = {}) => {
+  const context = async (options = {}, { origins, name, refusals = false } = {}) => {
     const ctx = await rawNewContext(options);
     const entry = {
       name: name ?? `context ${CONTEXTS.length + 1}`,
       origins: origins ? new Set(origins.map((o) => new URL(o).origin)) : null,
       first: null,
+      refusals,
       requests: [],
     };
     CONTEXTS.push(entry);
@@ -183,7 +186,7 @@ export async function launch() {
     // violations (the binding and the listener are the test's, set before
     // any script of the page runs).
     await ctx.exposeBinding('__preflightTestCsp', (_source, v) => {
-      entry.requests.push({ url: v.blockedURI || 'about:csp', type: `refused by CSP (${v.directive})`, text: v.sourceFile });
+      entry.requests.push({ url: v.blockedURI || 'about:csp', type: `refused by CSP (${v.directive})`, text: v.sourceFile, refused: true });
     });
     await ctx.addInitScript(() => {
       self.addEventListener('securitypolicyviolation', (e) => {
@@ -229,6 +232,7 @@ export function offOrigin(contexts = CONTEXTS) {
   for (const c of contexts) {
     const allowed = c.origins ?? new Set(c.first ? [c.first] : []);
     for (const r of c.requests) {
+      if (r.refused && c.refusals) continue;
       let o;
       try {
         o = originOf(r.url);
