@@ -136,8 +136,16 @@ document.getElementById('preflight').src = p.get('app') + '?origin=' + encodeURI
 
 // ---------------------------------------------------------------- helpers
 
-async function newPage(url, options = {}) {
-  const context = await chrome.browser.newContext(options);
+/**
+ * A page in a context of its own. `origins`: every origin the test's pages
+ * may reach (default: the page's own); a request anywhere else fails the
+ * suite's last test.
+ */
+async function newPage(url, options = {}, { origins, name } = {}) {
+  const context = await chrome.context(options, {
+    origins: origins ?? (url ? [url] : undefined),
+    name: name ?? (url ? `embed ${new URL(url).pathname}` : 'embed'),
+  });
   cleanup.push(() => context.close());
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -492,7 +500,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.notEqual(third.origin, app.origin);
 
     // Origin 2, the host the widget names.
-    const page = await newPage(`${host2.origin}/host-iframe.html?app=${encodeURIComponent(appUrl)}`);
+    const page = await newPage(`${host2.origin}/host-iframe.html?app=${encodeURIComponent(appUrl)}`, {}, { origins: [host2.origin, app.origin], name: 'iframe: origin 2' });
     const frame = page.frameLocator('#preflight');
     assert.equal(await page.getAttribute('#preflight', 'src'),
       `${appUrl}?origin=${encodeURIComponent(host2.origin)}&profile=sichuan-kepu-2024&channel=self`);
@@ -516,7 +524,8 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.ok(got.isBlob && got.size > fs.statSync(fx.land).size, `bundle ${JSON.stringify(got)}`);
 
     // Origin 3 embeds the same widget naming origin 2, and posts a config.
-    const stranger = await newPage(`${third.origin}/third.html?app=${encodeURIComponent(appUrl)}&named=${encodeURIComponent(host2.origin)}`);
+    const stranger = await newPage(`${third.origin}/third.html?app=${encodeURIComponent(appUrl)}&named=${encodeURIComponent(host2.origin)}`, {},
+      { origins: [third.origin, app.origin], name: 'iframe: origin 3' });
     const sframe = stranger.frameLocator('#preflight');
     await sframe.locator('#profile-locked').waitFor({ timeout: 30_000 });
     const inner = stranger.frames().find((f) => f.url().startsWith(app.origin));
@@ -556,7 +565,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
   it('offline: after one visit the standalone app reloads and checks a video with the network gone', async (t) => {
     const own = await serve(SNAP); // a server of its own, to switch off
     try {
-      const page = await newPage(own.url);
+      const page = await newPage(own.url, {}, { origins: [own.origin], name: 'offline' });
       await appReady(page);
       await page.evaluate(async () => {
         await navigator.serviceWorker.ready;
@@ -762,5 +771,24 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.equal(code('missing-src'), 'profile_src_failed');
     assert.match(errors.find((e) => e.id === 'missing-src').message_en, /HTTP 404/);
     assert.deepEqual(page.errors, []);
+  });
+
+  it('no request of the embedded widget, its host pages, frames or workers leaves their origins', (t) => {
+    if (chrome.contexts.length === 0) return t.skip('no embed test ran');
+    assert.deepEqual(chrome.contexts.filter((c) => c.requests.length === 0).map((c) => c.name), [], 'contexts that recorded nothing');
+    assert.deepEqual(chrome.offOrigin(), [], 'requests that left their origins');
+    // The widget's own loads are among them: the recorder sees them.
+    const urls = (name) => chrome.contexts.filter((c) => c.name === name).flatMap((c) => c.requests.map((r) => r.url));
+    const host = urls('embed /host-example.html');
+    if (host.length) {
+      for (const f of ['/embed/preflight-embed.js', '/embed/worker_loader.js', '/embed/app_bg.wasm']) {
+        assert.ok(host.some((u) => u.startsWith(app.origin + f)), `${f} was recorded`);
+      }
+    }
+    const stranger = urls('iframe: origin 3');
+    if (stranger.length) {
+      assert.ok(stranger.some((u) => u.startsWith(third.origin + '/third.html')), 'origin 3\'s page was recorded');
+      assert.ok(stranger.some((u) => u.startsWith(app.origin + '/index.html')), 'the widget\'s frame was recorded');
+    }
   });
 });

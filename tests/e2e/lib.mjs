@@ -2,6 +2,7 @@
 // Chromium (Debian's, through playwright-core), fixtures made with ffmpeg, and
 // small readers for what the page and the processes show.
 
+import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -27,6 +28,15 @@ export const PROFILES = [
   'nmg-kepu-2025',
 ];
 
+// What the code promises about reads, written out here (not read from the
+// source), so that a change of the code is a change the tests see.
+/** A header look-up of the probe (src/probe/mod.rs LOOKAHEAD). */
+export const LOOKAHEAD = 16 * 1024;
+/** Before the `moov` is found, a file's last TAIL bytes or fewer are read whole (src/probe/bmff.rs). */
+export const TAIL = 64 * 1024;
+/** The CRC pass's stream buffer (src/web/worker.rs STREAM_CHUNK). */
+export const STREAM_CHUNK = 2 * 1024 * 1024;
+
 // A real Android WeChat (XWEB) user agent.
 export const WECHAT_UA =
   'Mozilla/5.0 (Linux; Android 13; V2254A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) ' +
@@ -34,6 +44,9 @@ export const WECHAT_UA =
   'MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
 // ---------------------------------------------------------------- server
+
+/** Every server `serve()` started in this process: {origin, hits}. */
+const SERVERS = [];
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -55,6 +68,8 @@ const MIME = {
 export async function serve(dir = DIST, { delay = () => 0 } = {}) {
   const root = path.resolve(dir);
   const hits = [];
+  const entry = { origin: '', hits };
+  SERVERS.push(entry);
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     hits.push(u.pathname);
@@ -80,6 +95,7 @@ export async function serve(dir = DIST, { delay = () => 0 } = {}) {
   await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   const origin = `http://127.0.0.1:${port}`;
+  entry.origin = origin;
   return {
     origin,
     url: origin + '/',
@@ -105,9 +121,28 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+// Requests a service worker makes itself (its precache, its fetches) are
+// reported to the context only with this set; it must be set before the
+// browser starts.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS ??= '1';
+
+/**
+ * Every browser context any test made, in every browser `launch()` started:
+ * {name, origins, first, requests}. `origins` is the set of origins the
+ * context may reach (given by the test), else the origin of its first page
+ * (`first`, set by its first main-frame navigation).
+ */
+const CONTEXTS = [];
+
 /**
  * Debian's Chromium with exactly CHROMIUM_FLAGS, a fresh temporary profile, and
- * the pipe Playwright talks over. Returns {browser, userDataDir, close}.
+ * the pipe Playwright talks over. Returns {browser, userDataDir, context,
+ * contexts, offOrigin, close}.
+ *
+ * Every browser context goes through `context()` (and `browser.newContext`
+ * is routed there too, so none can be made without it): it records every
+ * request of its pages, frames, workers and service workers, and every
+ * WebSocket, for `offOrigin()` to check at the end of a suite.
  */
 export async function launch() {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-e2e-'));
@@ -118,9 +153,56 @@ export async function launch() {
     args: [...CHROMIUM_FLAGS, `--user-data-dir=${userDataDir}`, '--remote-debugging-pipe', '--no-startup-window'],
     timeout: 60_000,
   });
+  const mine = [];
+  const rawNewContext = browser.newContext.bind(browser);
+  /**
+   * A new browser context whose requests are recorded. `origins`: the
+   * origins it may reach (default: its first page's); `name`: for messages;
+   * `refusals`: a test that makes the page try what its CSP refuses sets it,
+   * and those attempts (which never leave) are then not counted.
+   */
+  const context = async (options = {}, { origins, name, refusals = false } = {}) => {
+    const ctx = await rawNewContext(options);
+    const entry = {
+      name: name ?? `context ${CONTEXTS.length + 1}`,
+      origins: origins ? new Set(origins.map((o) => new URL(o).origin)) : null,
+      first: null,
+      refusals,
+      requests: [],
+    };
+    CONTEXTS.push(entry);
+    mine.push(entry);
+    recordRequests(ctx, entry.requests);
+    ctx.on('request', (r) => {
+      if (entry.first || !r.isNavigationRequest()) return;
+      const frame = r.serviceWorker() ? null : r.frame();
+      if (frame && !frame.parentFrame()) entry.first = new URL(r.url()).origin;
+    });
+    const sockets = (page) => page.on('websocket', (ws) => entry.requests.push({ url: ws.url(), type: 'websocket' }));
+    ctx.pages().forEach(sockets);
+    ctx.on('page', sockets);
+    // A fetch the page's CSP refuses never becomes a request, but the
+    // attempt is a defect all the same: every frame reports its CSP
+    // violations (the binding and the listener are the test's, set before
+    // any script of the page runs).
+    await ctx.exposeBinding('__preflightTestCsp', (_source, v) => {
+      entry.requests.push({ url: v.blockedURI || 'about:csp', type: `refused by CSP (${v.directive})`, text: v.sourceFile, refused: true });
+    });
+    await ctx.addInitScript(() => {
+      self.addEventListener('securitypolicyviolation', (e) => {
+        self.__preflightTestCsp?.({ blockedURI: e.blockedURI, directive: e.effectiveDirective, sourceFile: `${e.sourceFile}:${e.lineNumber}` });
+      });
+    });
+    return ctx;
+  };
+  browser.newContext = (options) => context(options);
   return {
     browser,
     userDataDir,
+    context,
+    contexts: mine,
+    /** Requests of this browser's contexts that left their origins. */
+    offOrigin: () => offOrigin(mine),
     close: async () => {
       await browser.close().catch(() => {});
       fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -131,6 +213,71 @@ export async function launch() {
 /** Every request any page or worker of a context makes goes into `log`. */
 export function recordRequests(context, log) {
   context.on('request', (r) => log.push({ url: r.url(), type: r.resourceType() }));
+}
+
+/** An origin, or the scheme of a URL that has none ("data:", "blob:"). */
+function originOf(url) {
+  const u = new URL(url);
+  if (u.protocol === 'blob:') return new URL(u.pathname).origin; // blob:http://host/uuid
+  return u.origin === 'null' ? u.protocol : u.origin;
+}
+
+/**
+ * The requests of `contexts` (default: every context of every browser) that
+ * went anywhere but their context's origins: [{context, url, type}]. A data:
+ * URL stays on the device; a blob: URL must belong to an allowed origin.
+ */
+export function offOrigin(contexts = CONTEXTS) {
+  const off = [];
+  for (const c of contexts) {
+    const allowed = c.origins ?? new Set(c.first ? [c.first] : []);
+    for (const r of c.requests) {
+      if (r.refused && c.refusals) continue;
+      let o;
+      try {
+        o = originOf(r.url);
+      } catch {
+        o = r.url;
+      }
+      if (o === 'data:' || allowed.has(o)) continue;
+      off.push({ context: c.name, url: r.url, type: r.type, allowed: [...allowed], ...(r.text ? { text: r.text } : {}) });
+    }
+  }
+  return off;
+}
+
+/** Every context recorded so far (all browsers): for the suite's last check. */
+export const recordedContexts = () => CONTEXTS;
+
+/**
+ * Paths some server of this process served that no recorded context asked
+ * for: the recorder must see everything (else it would miss requests going
+ * elsewhere too). [{origin, path}]
+ */
+export function servedButNotRecorded() {
+  const seen = new Set();
+  for (const c of CONTEXTS) {
+    for (const r of c.requests) {
+      try {
+        const u = new URL(r.url);
+        if (u.protocol === 'http:') seen.add(u.origin + u.pathname);
+      } catch {
+        // not a URL with a path
+      }
+    }
+  }
+  const missed = [];
+  for (const s of SERVERS) {
+    for (const p of new Set(s.hits)) {
+      if (seen.has(s.origin + p)) continue;
+      if (p === '/index.html' && seen.has(s.origin + '/')) continue;
+      // The browser's own look for a page's icon (the test pages name none)
+      // is not a request of the page, and is never reported to it.
+      if (p === '/favicon.ico') continue;
+      missed.push({ origin: s.origin, path: p });
+    }
+  }
+  return missed;
 }
 
 /** Wait until the app has rendered and its worker is up; returns the worker. */
@@ -145,39 +292,57 @@ export async function appReady(page) {
 }
 
 /**
- * Count what the worker reads: wrap FileReaderSync.readAsArrayBuffer in the
- * worker and sum the sizes of the slices it reads (independently of the
- * probe's own accounting). Returns a function giving {bytes, calls, max}.
+ * Count what the worker reads, independently of the probe's own accounting:
+ * wrap FileReaderSync.readAsArrayBuffer (the probe; the CRC pass's fallback)
+ * and ReadableStreamBYOBReader.read (the CRC pass) in the worker. Returns
+ * {get, reset}; `get()` gives {bytes, calls, max, syncCalls, syncBytes,
+ * maxView}: bytes and reads of both kinds, the largest read, the
+ * FileReaderSync ones alone, and the largest buffer offered to a stream read.
+ * Given several workers, sums them, and `each()` gives them one by one.
  */
 export async function instrumentWorker(worker) {
   // The CRC pass is shared by every worker of the page: count them all.
   if (Array.isArray(worker)) {
     const all = await Promise.all(worker.map((w) => instrumentWorker(w)));
-    const sum = (rs) => rs.reduce((a, r) => ({ bytes: a.bytes + r.bytes, calls: a.calls + r.calls, max: Math.max(a.max, r.max) }), { bytes: 0, calls: 0, max: 0 });
+    const sum = (rs) => rs.reduce((a, r) => ({
+      bytes: a.bytes + r.bytes,
+      calls: a.calls + r.calls,
+      max: Math.max(a.max, r.max),
+      syncCalls: a.syncCalls + r.syncCalls,
+      syncBytes: a.syncBytes + r.syncBytes,
+      maxView: Math.max(a.maxView, r.maxView),
+    }), { bytes: 0, calls: 0, max: 0, syncCalls: 0, syncBytes: 0, maxView: 0 });
+    const each = () => Promise.all(all.map((x) => x.get()));
     return {
-      get: async () => sum(await Promise.all(all.map((x) => x.get()))),
+      get: async () => sum(await each()),
+      each,
       reset: async () => { await Promise.all(all.map((x) => x.reset())); },
     };
   }
   await worker.evaluate(() => {
     if (self.__reads) return;
-    self.__reads = { bytes: 0, calls: 0, max: 0 };
+    self.__reads = { bytes: 0, calls: 0, max: 0, syncCalls: 0, syncBytes: 0, maxView: 0 };
     const orig = FileReaderSync.prototype.readAsArrayBuffer;
     FileReaderSync.prototype.readAsArrayBuffer = function (blob) {
-      self.__reads.bytes += blob.size;
-      self.__reads.calls += 1;
-      self.__reads.max = Math.max(self.__reads.max, blob.size);
+      const r = self.__reads;
+      r.bytes += blob.size;
+      r.calls += 1;
+      r.max = Math.max(r.max, blob.size);
+      r.syncCalls += 1;
+      r.syncBytes += blob.size;
       return orig.call(this, blob);
     };
     // The CRC pass reads through a BYOB stream reader into one reused buffer.
     if (self.ReadableStreamBYOBReader) {
       const origRead = ReadableStreamBYOBReader.prototype.read;
-      ReadableStreamBYOBReader.prototype.read = function (view) {
-        return origRead.call(this, view).then((res) => {
+      ReadableStreamBYOBReader.prototype.read = function (view, ...rest) {
+        self.__reads.maxView = Math.max(self.__reads.maxView, view?.byteLength ?? 0);
+        return origRead.call(this, view, ...rest).then((res) => {
           if (!res.done && res.value) {
-            self.__reads.bytes += res.value.byteLength;
-            self.__reads.calls += 1;
-            self.__reads.max = Math.max(self.__reads.max, res.value.byteLength);
+            const r = self.__reads;
+            r.bytes += res.value.byteLength;
+            r.calls += 1;
+            r.max = Math.max(r.max, res.value.byteLength);
           }
           return res;
         });
@@ -186,7 +351,7 @@ export async function instrumentWorker(worker) {
   });
   return {
     get: () => worker.evaluate(() => ({ ...self.__reads })),
-    reset: () => worker.evaluate(() => Object.assign(self.__reads, { bytes: 0, calls: 0, max: 0 })),
+    reset: () => worker.evaluate(() => Object.assign(self.__reads, { bytes: 0, calls: 0, max: 0, syncCalls: 0, syncBytes: 0, maxView: 0 })),
   };
 }
 
@@ -233,14 +398,14 @@ async function ffmpeg(args) {
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { maxBuffer: 1 << 24 });
 }
 
-function av(size, rate, seconds, out, { codec = 'libx264', audio = 'sine=frequency=440:sample_rate=48000', abr = '64k', src = 'testsrc2' } = {}) {
+function av(size, rate, seconds, out, { codec = 'libx264', audio = 'sine=frequency=440:sample_rate=48000', abr = '64k', src = 'testsrc2', extra = [] } = {}) {
   const v = codec === 'libx265'
     ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1']
     : ['-c:v', 'libx264', '-preset', 'ultrafast'];
   return ffmpeg([
     '-f', 'lavfi', '-i', `${src}=size=${size}:rate=${rate}`,
     '-f', 'lavfi', '-i', audio,
-    '-t', String(seconds), ...v, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', abr,
+    '-t', String(seconds), ...v, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', abr, ...extra,
     out,
   ]);
 }
@@ -319,10 +484,12 @@ export async function makeFixtures(dir = FIXTURES) {
   const f = (name) => path.join(dir, name);
   const fx = {
     land: f('land-1080p-3s.mp4'), // 1920×1080, 2 fps, 3 s, moov at the end
+    fast: f('fast-1080p-3s.mp4'), // the same with the moov first: passes cujs-video-abstract-2026
     portrait: f('portrait-1080x1920-3s.mp4'),
     long: f('tiny-64x36-301s.mp4'),
     hevc: f('hevc-1080p-3s.mp4'),
     timing: f('timing-1080p-25fps-10s.mp4'), // a realistic 1080p, moov at the end
+    bigMoov: f('tiny-64x36-30fps-300s.mp4'), // a moov over TAIL (64 KiB), at the end
     pdf: f('scan-2-pages.pdf'),
     png: f('scan.png'),
     heic: f('IMG_0001.heic'),
@@ -330,6 +497,8 @@ export async function makeFixtures(dir = FIXTURES) {
   // Two at a time: there are few cores, and the browser tests come next.
   const jobs = [
     () => av('1920x1080', 2, 3, fx.land),
+    () => av('1920x1080', 2, 3, fx.fast, { extra: ['-movflags', '+faststart'] }),
+    () => av('64x36', 30, 300, fx.bigMoov, { abr: '16k' }),
     () => av('1080x1920', 2, 3, fx.portrait),
     () => av('64x36', 1, 301, fx.long, { src: 'testsrc2', audio: 'anullsrc=r=8000:cl=mono', abr: '8k' }),
     () => av('1920x1080', 2, 3, fx.hevc, { codec: 'libx265' }),
@@ -346,6 +515,115 @@ export async function makeFixtures(dir = FIXTURES) {
   Buffer.from('\0\0\0\x18ftypheic\0\0\0\0mif1heic', 'latin1').copy(heic);
   fs.writeFileSync(fx.heic, heic);
   return fx;
+}
+
+// ---------------------------------------------------------------- previews
+
+/**
+ * Every frame of `file`'s video as ffmpeg decodes it, scaled to w×h RGBA:
+ * [{t, rgba}] in presentation order. The fixtures do not tag their colours;
+ * Chromium takes them as BT.709, so does this by default.
+ */
+export async function decodeFrames(file, w, h, matrix = 'bt709') {
+  const { stdout: times } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time',
+    '-of', 'csv=p=0', file], { maxBuffer: 1 << 24 });
+  const t = times.split('\n').map((l) => l.trim().replace(/,$/, '')).filter(Boolean).map(Number);
+  const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-an', '-fps_mode', 'passthrough',
+    '-vf', `scale=${w}:${h}:flags=bilinear${matrix ? ':in_color_matrix=' + matrix : ''}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { encoding: 'buffer', maxBuffer: 1 << 28 });
+  const n = w * h * 4;
+  assert.equal(stdout.length, n * t.length, `ffmpeg decoded ${stdout.length / n} frames, ffprobe lists ${t.length}`);
+  return t.map((ti, i) => ({ t: ti, rgba: stdout.subarray(i * n, (i + 1) * n) }));
+}
+
+/** Mean absolute difference of the RGB channels of two RGBA images (0–255). */
+export function rgbDiff(a, b) {
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 4) sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+  return sum / ((a.length / 4) * 3);
+}
+
+/** Pixels of the page's preview canvases: [{w, h, rgba}] (getImageData, read in the page). */
+export async function previewPixels(page, root = '#previews') {
+  const got = await page.$$eval(`${root} canvas.frame`, (cs) => cs.map((c) => {
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = '';
+    for (let i = 0; i < px.length; i += 0x8000) s += String.fromCharCode.apply(null, px.subarray(i, i + 0x8000));
+    return { w: c.width, h: c.height, b64: btoa(s) };
+  }));
+  return got.map((c) => ({ w: c.w, h: c.h, rgba: Buffer.from(c.b64, 'base64') }));
+}
+
+/** The longest the previews may take after the report (the page's SETTLE_MS is 4 s). */
+const PREVIEW_WAIT = 20_000;
+
+/**
+ * Assert the 片头/片尾 previews of `file` on the app `page`: both canvases
+ * drawn (opaque, not one flat colour, 320 px wide at the video's aspect) with
+ * the frames src/web/preview.rs promises — the frame shown at min(d/2, 1 s)
+ * and the one at max(d − 1 s, 0), d the duration — each the closest match
+ * among every frame ffmpeg decodes from the file. With `undecodable` (a codec
+ * this Chromium cannot play) the page must instead say so, frames hidden.
+ * Returns a summary for the test's diagnostics.
+ */
+export async function assertPreviews(page, file, { undecodable = false } = {}) {
+  const name = path.basename(file);
+  const el = await page.waitForSelector('#previews[data-state=done], #previews[data-state=failed]', { timeout: PREVIEW_WAIT });
+  const state = await el.getAttribute('data-state');
+  if (undecodable) {
+    assert.equal(state, 'failed', `${name}: previews of an undecodable video`);
+    const msg = page.locator('#preview-failed');
+    assert.ok(await msg.isVisible(), `${name}: the page says it cannot show the frames`);
+    assert.match(await msg.textContent(), /无法解码|cannot decode/);
+    assert.equal(await page.locator('#previews .shots').isVisible(), false, `${name}: no empty frames shown`);
+    return { state };
+  }
+  if (state !== 'done') assert.fail(`${name}: previews ${state}: "${await page.locator('#previews').textContent()}"`);
+  assert.equal(await page.locator('#preview-failed').count(), 0);
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration',
+    '-of', 'json', file]);
+  const info = JSON.parse(stdout);
+  const [W, H, d] = [info.streams[0].width, info.streams[0].height, Number(info.format.duration)];
+  const w = 320;
+  const h = Math.max(1, Math.floor((w * H) / W));
+  const canvases = await previewPixels(page);
+  assert.equal(canvases.length, 2, `${name}: two canvases`);
+  const frames = await decodeFrames(file, w, h);
+  const out = { state, size: `${w}x${h}` };
+  for (const [i, [which, at]] of [['start', Math.min(d / 2, 1)], ['end', Math.max(d - 1, 0)]].entries()) {
+    const c = canvases[i];
+    assert.deepEqual([c.w, c.h], [w, h], `${name} ${which}: canvas size (a canvas never drawn is 300×150)`);
+    let opaque = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let p = 0; p < c.rgba.length; p += 4) {
+      if (c.rgba[p + 3] === 255) opaque += 1;
+      const y = (c.rgba[p] + c.rgba[p + 1] + c.rgba[p + 2]) / 3;
+      sum += y;
+      sq += y * y;
+    }
+    const n = c.rgba.length / 4;
+    const sd = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
+    assert.equal(opaque, n, `${name} ${which}: every pixel drawn (${n - opaque} transparent)`);
+    assert.ok(sd > 8, `${name} ${which}: a picture, not a flat colour (luma sd ${sd.toFixed(1)})`);
+    // The frame on screen at `at`: the last one that starts at or before it;
+    // within 10 ms of a frame boundary either neighbour will do.
+    const want = new Set();
+    for (const slack of [-0.01, 0, 0.01]) {
+      const k = frames.findLastIndex((f) => f.t <= at + slack + 1e-9);
+      want.add(Math.max(k, 0));
+    }
+    const diffs = frames.map((f) => rgbDiff(c.rgba, f.rgba));
+    const best = diffs.indexOf(Math.min(...diffs));
+    const list = `frames at ${frames.map((f) => f.t).join(' ')} s differ by ${diffs.map((x) => x.toFixed(1)).join(' ')}`;
+    assert.ok(want.has(best), `${name} ${which}: the canvas shows the frame at ${frames[best].t} s, not the one at ${at.toFixed(3)} s (${list})`);
+    // Close to ffmpeg's frame (scaling and rounding apart), and clearly
+    // closer than to any other frame.
+    assert.ok(diffs[best] < 6, `${name} ${which}: the canvas differs from ffmpeg's frame by ${diffs[best].toFixed(1)} on average (${list})`);
+    const others = diffs.filter((_, k) => !want.has(k));
+    if (others.length) assert.ok(Math.min(...others) - diffs[best] >= 1, `${name} ${which}: no clear match (${list})`);
+    out[which] = { t: frames[best].t, diff: Number(diffs[best].toFixed(2)), sd: Number(sd.toFixed(1)) };
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- oracle
