@@ -101,3 +101,267 @@ fn a_bad_host_profile_is_a_clear_error() {
     assert!(err(&huge).message_en.contains("limit"));
     assert!(err("").message_zh.contains("比赛配置无效"));
 }
+
+// ---- Each contest as its notice says (issue 10, per contest) ----
+
+use preflight::check::{self, Input, Report, Status};
+use preflight::form::{Attached, FormValues, Value};
+use preflight::probe::{MediaInfo, VideoInfo};
+use preflight::profile::FileKind;
+
+fn run(p: &Profile, input: &Input<'_>) -> Report {
+    check::check(p, input)
+}
+
+fn status_of(r: &Report, id: &str) -> Option<Status> {
+    r.rules.iter().find(|x| x.id == id).map(|x| x.status)
+}
+
+fn ids(r: &Report) -> Vec<&str> {
+    r.rules.iter().map(|x| x.id.as_str()).collect()
+}
+
+fn form(pairs: &[(&str, &str)]) -> FormValues {
+    let mut f = FormValues::new();
+    for (k, v) in pairs {
+        f.insert((*k).into(), Value::Text((*v).into()));
+    }
+    f
+}
+
+fn scans(slot: &str, n: usize) -> Vec<Attached> {
+    (0..n)
+        .map(|i| Attached {
+            slot: slot.into(),
+            name: format!("第{}页.jpg", i + 1),
+            size: 2_000_000,
+            kind: Some(FileKind::Jpeg),
+            heic: false,
+        })
+        .collect()
+}
+
+/// A 200 s 1080p video whose file was created in 2024.
+fn video() -> MediaInfo {
+    MediaInfo {
+        file: "作品.mp4".into(),
+        size_bytes: 150_000_000,
+        container: "mp4".into(),
+        duration_s: Some(200.0),
+        creation_time: Some("2024-03-05T08:09:10Z".into()),
+        video: Some(VideoInfo {
+            codec: "h264".into(),
+            width: 1920,
+            height: 1080,
+            display_width: 1920,
+            display_height: 1080,
+            pixel_aspect: "1:1".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn cujs_blocks_no_entry_on_a_form_the_notice_does_not_have() {
+    let p = profile::builtin("cujs-video-abstract-2026").expect("builtin");
+    let m = video();
+    for channel in ["personal", "unit"] {
+        let empty = FormValues::new();
+        let r = run(
+            &p,
+            &Input {
+                channel: Some(channel),
+                media: Some(&m),
+                form: Some(&empty),
+                ..Default::default()
+            },
+        );
+        let failing: Vec<&str> = r
+            .rules
+            .iter()
+            .filter(|x| x.id.starts_with("form.") && x.status == Status::Fail)
+            .map(|x| x.id.as_str())
+            .collect();
+        assert!(failing.is_empty(), "{channel}: {failing:?}");
+        // The paper's window is the paper's, not the video file's.
+        assert!(!ids(&r).contains(&"production_date"), "{:?}", ids(&r));
+    }
+    // The window still holds on the date the user gives.
+    let f = form(&[("published", "2024-12-31")]);
+    let r = run(
+        &p,
+        &Input {
+            channel: Some("personal"),
+            form: Some(&f),
+            ..Default::default()
+        },
+    );
+    assert_eq!(status_of(&r, "form.published"), Some(Status::Fail));
+}
+
+#[test]
+fn heilongjiang_takes_a_form_photographed_as_several_pages_up_to_the_pages_three() {
+    let p = profile::builtin("heilongjiang-kepu-2022").expect("builtin");
+    for (channel, slot) in [("recommend", "recommend_form"), ("self", "self_form")] {
+        let at = |n: usize| {
+            let att = scans(slot, n);
+            let r = run(
+                &p,
+                &Input {
+                    channel: Some(channel),
+                    attachments: Some(&att),
+                    ..Default::default()
+                },
+            );
+            (
+                status_of(&r, &format!("attachment.{slot}")),
+                ids(&r).contains(&"attachment.total"),
+            )
+        };
+        // 「上传文件（最多3个）、每个20M以内」
+        assert_eq!(at(2), (Some(Status::Manual), false), "{slot}: two pages");
+        assert_eq!(at(3), (Some(Status::Manual), false), "{slot}: three pages");
+        assert_eq!(at(4).0, Some(Status::Fail), "{slot}: four files");
+        assert!(at(4).1, "{slot}: the page's total of 3 is said");
+    }
+}
+
+#[test]
+fn nmg_citation_position_is_text_on_the_printed_form_and_the_total_feeds_the_ten_percent() {
+    let p = profile::builtin("nmg-kepu-2025").expect("builtin");
+    let m = video();
+    let where_ = "1:05–1:20 资料画面";
+    let f = form(&[("cited_where", where_), ("cited_seconds", "0:15")]);
+    let r = run(
+        &p,
+        &Input {
+            media: Some(&m),
+            form: Some(&f),
+            ..Default::default()
+        },
+    );
+    assert_eq!(status_of(&r, "form.cited_where"), Some(Status::Pass));
+    assert_eq!(status_of(&r, "form.cited_seconds"), Some(Status::Pass));
+    let share = r.rules.iter().find(|x| x.id == "non_original_share");
+    let share = share.expect("the 10 % check");
+    assert_eq!(share.status, Status::Pass);
+    assert!(share.measured.starts_with("0:15"), "{}", share.measured);
+    // The file name is not the notice's business: no title_matches.
+    assert!(!ids(&r).contains(&"title_matches"), "{:?}", ids(&r));
+    let printed = preflight::render::form_body(&p, &f, None, None);
+    assert!(
+        printed.contains("引用位置及时长") && printed.contains(where_),
+        "{printed}"
+    );
+    // 「并提供相应的播放证明」: a slot of its own, required.
+    let none: Vec<Attached> = scans("recommend_form", 1);
+    let r = run(
+        &p,
+        &Input {
+            attachments: Some(&none),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        status_of(&r, "attachment.broadcast_proof"),
+        Some(Status::Fail)
+    );
+    for id in [
+        "political",
+        "public_material_explained",
+        "first_author",
+        "three_areas",
+        "quota",
+    ] {
+        assert!(
+            ids(&r).contains(&format!("checklist.{id}").as_str()),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn sichuan_checklist_follows_the_category_and_the_channel() {
+    let p = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let items = |cat: &str, chan: &str| -> Vec<String> {
+        run(
+            &p,
+            &Input {
+                category: Some(cat),
+                channel: Some(chan),
+                ..Default::default()
+            },
+        )
+        .rules
+        .iter()
+        .filter_map(|x| x.id.strip_prefix("checklist.").map(str::to_string))
+        .collect()
+    };
+    let kr = items("kepu", "recommend");
+    for want in [
+        "political",
+        "no_errors",
+        "not_awarded_before",
+        "recommend_quota",
+    ] {
+        assert!(
+            kr.iter().any(|x| x == want),
+            "kepu/recommend: {want} in {kr:?}"
+        );
+    }
+    for not in ["not_awarded_sichuan", "recommend_order", "self_quota"] {
+        assert!(
+            !kr.iter().any(|x| x == not),
+            "kepu/recommend: {not} in {kr:?}"
+        );
+    }
+    let bs = items("bilingual", "self");
+    for want in [
+        "political",
+        "no_errors",
+        "not_awarded_sichuan",
+        "self_quota",
+    ] {
+        assert!(
+            bs.iter().any(|x| x == want),
+            "bilingual/self: {want} in {bs:?}"
+        );
+    }
+    for not in ["not_awarded_before", "recommend_quota", "recommend_order"] {
+        assert!(
+            !bs.iter().any(|x| x == not),
+            "bilingual/self: {not} in {bs:?}"
+        );
+    }
+    assert!(
+        items("bilingual", "recommend")
+            .iter()
+            .any(|x| x == "recommend_order")
+    );
+    // 附件3's exclusion, whole, for the 科普微视频 category.
+    let nab = p
+        .checklist
+        .iter()
+        .find(|c| c.id == "not_awarded_before")
+        .expect("item");
+    assert!(
+        nab.text.contains("科技部") && nab.text.contains("其他省市"),
+        "{}",
+        nab.text
+    );
+    // 「推荐按先后排序」: the 序号 for the recommend channel only.
+    let seq = p.fields.iter().find(|f| f.id == "seq").expect("seq");
+    assert!(Profile::applies(&seq.when, None, Some("recommend")));
+    assert!(!Profile::applies(&seq.when, None, Some("self")));
+}
+
+#[test]
+fn kepu_light_summary_item_names_what_the_summary_must_contain() {
+    let p = profile::builtin("kepu-light-2026").expect("builtin");
+    let r = run(&p, &Input::default());
+    assert_eq!(
+        status_of(&r, "checklist.summary_contents"),
+        Some(Status::Manual)
+    );
+}
