@@ -184,5 +184,41 @@ pub fn profile_text(p: &Profile, lang: Lang) -> String {
             out.push('\n');
         }
     }
+    if !p.notes.is_empty() {
+        out.push_str(if zh { "须知：\n" } else { "Notes:\n" });
+        for n in &p.notes {
+            let scope = n.when.as_ref().map(|w| {
+                let labels: Vec<&str> = w
+                    .category
+                    .iter()
+                    .map(|c| label_of(&p.categories, c, lang))
+                    .chain(w.channel.iter().map(|c| label_of(&p.channels, c, lang)))
+                    .collect();
+                if zh {
+                    format!("（仅：{}）", labels.join("、"))
+                } else {
+                    format!(" (only: {})", labels.join(", "))
+                }
+            });
+            out.push_str(&format!(
+                "  {:<22} {}{}  「{}」\n",
+                format!("note.{}", n.id),
+                if zh { &n.text } else { &n.text_en },
+                scope.unwrap_or_default(),
+                n.quote
+            ));
+        }
+    }
+    let delivery = if zh {
+        &p.bundle.delivery
+    } else {
+        &p.bundle.delivery_en
+    };
+    if !delivery.is_empty() {
+        out.push_str(&format!(
+            "{}{delivery}\n",
+            if zh { "提交：" } else { "Delivery: " }
+        ));
+    }
     out
 }

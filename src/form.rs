@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::profile::{AttachmentSlot, Field, FieldType, FileKind, Profile};
+use crate::profile::{AttachmentSlot, Field, FieldType, FileKind, Profile, RequiredWhen};
 
 /// A field's value: text, or a list (multi-select, authors).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,6 +307,18 @@ pub fn validate_field(f: &Field, v: Option<&Value>, required: bool) -> Vec<Field
                 }
             }
         }
+        FieldType::IdCard if !is_id_card(&text) => out.push(issue(
+            f,
+            "bad_id_card",
+            "不是有效的居民身份证号码：应为 18 位，最后一位是校验码（0–9 或 X），请逐位核对。".into(),
+            "is not a valid resident ID number: 18 characters, the last a check digit (0–9 or X); check each digit.".into(),
+        )),
+        FieldType::Uscc if !is_uscc(&text) => out.push(issue(
+            f,
+            "bad_uscc",
+            "不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V），最后一位是校验码，请按营业执照或登记证书核对。".into(),
+            "is not a valid unified social credit code: 18 digits or capital letters (no I, O, Z, S, V), the last a check character; copy it from the licence or registration certificate.".into(),
+        )),
         FieldType::Duration if parse_duration(&text).is_none() => out.push(issue(
             f,
             "bad_duration",
@@ -328,8 +340,77 @@ pub fn validate(
     p.fields
         .iter()
         .filter(|f| Profile::applies(&f.when, category, channel))
-        .flat_map(|f| validate_field(f, values.get(&f.id), f.required))
+        .flat_map(|f| validate_field(f, values.get(&f.id), is_required(f, values)))
         .collect()
+}
+
+/// Is the field required, for these values (`required`, or `required_when`)?
+pub fn is_required(f: &Field, values: &FormValues) -> bool {
+    f.required || f.required_when.as_ref().is_some_and(|r| holds(r, values))
+}
+
+/// Does the other field hold what a `required_when` names?
+pub fn holds(r: &RequiredWhen, values: &FormValues) -> bool {
+    let Some(v) = values.get(&r.field).filter(|v| !v.is_empty()) else {
+        return false;
+    };
+    if r.any_of.is_empty() {
+        return true;
+    }
+    let chosen: Vec<&str> = match v {
+        Value::Text(s) => vec![s.trim()],
+        Value::List(l) => l.iter().map(|x| x.trim()).collect(),
+    };
+    chosen.iter().any(|c| r.any_of.iter().any(|o| o == c))
+}
+
+/// 居民身份证号码 (GB 11643-1999): 17 digits whose 7th–14th are a real
+/// date of birth, then a check character: Σ digit × (2^(17−i) mod 11),
+/// mod 11, mapped through "10X98765432".
+pub fn is_id_card(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: &[u8; 11] = b"10X98765432";
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let birth = std::str::from_utf8(&b[6..14]).unwrap_or("");
+    let date = format!(
+        "{}-{}-{}",
+        &birth[..4.min(birth.len())],
+        birth.get(4..6).unwrap_or(""),
+        birth.get(6..8).unwrap_or("")
+    );
+    C[(sum % 11) as usize] == b[17].to_ascii_uppercase()
+        && crate::probe::days_from_ymd(&date).is_some()
+}
+
+/// 统一社会信用代码 (GB 32100-2015): 18 characters of
+/// "0123456789ABCDEFGHJKLMNPQRTUWXY"; the last is 31 − (Σ value × 3^i mod 31)
+/// mod 31, with 31 written as 0.
+pub fn is_uscc(s: &str) -> bool {
+    const SET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let b = s.trim().as_bytes();
+    if b.len() != 18 {
+        return false;
+    }
+    let mut vals = [0u32; 18];
+    for (i, c) in b.iter().enumerate() {
+        match SET.iter().position(|x| x == c) {
+            Some(v) => vals[i] = v as u32,
+            None => return false,
+        }
+    }
+    let sum: u32 = vals[..17].iter().zip(W).map(|(v, w)| v * w).sum();
+    (31 - sum % 31) % 31 == vals[17]
 }
 
 /// What a scan's first bytes say it is.

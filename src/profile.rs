@@ -52,7 +52,34 @@ pub struct Profile {
     /// 推荐单位意见), in the notice's words; the print view carries them.
     #[serde(default)]
     pub pledges: Vec<Pledge>,
+    /// What a submitter must know that nobody ticks: staged deadlines, what
+    /// to keep after submitting, how to change an entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     pub bundle: BundleLayout,
+}
+
+/// A note for the submitter, in the notice's words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub id: String,
+    pub text: String,
+    pub text_en: String,
+    pub quote: String,
+    #[serde(default)]
+    pub when: Option<When>,
+}
+
+/// Required only when another field holds a value: `any_of` option ids, or
+/// anything at all where `any_of` is empty ("其他" needs its blank; declared
+/// cited material needs its 授权使用证明).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredWhen {
+    pub field: String,
+    #[serde(default)]
+    pub any_of: Vec<String>,
 }
 
 /// A value with the notice's own words that justify it.
@@ -93,6 +120,62 @@ pub struct Rule<T> {
     /// True when the notice does not ask for this and it is Preflight's advice.
     #[serde(default)]
     pub advice: bool,
+    /// Only for these categories and channels (None = always). A rule given
+    /// as a list of variants uses the first whose `when` applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+}
+
+/// A video rule: one, or several variants each for some categories or
+/// channels (`when`), of which the first that applies is used — 四川's
+/// 藏汉双语 category has its own words for the narration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Scoped<T> {
+    One(Rule<T>),
+    Many(Vec<Rule<T>>),
+}
+
+impl<T> Scoped<T> {
+    /// Every variant.
+    pub fn all(&self) -> &[Rule<T>] {
+        match self {
+            Scoped::One(r) => std::slice::from_ref(r),
+            Scoped::Many(v) => v,
+        }
+    }
+
+    pub fn all_mut(&mut self) -> &mut [Rule<T>] {
+        match self {
+            Scoped::One(r) => std::slice::from_mut(r),
+            Scoped::Many(v) => v,
+        }
+    }
+
+    /// The variant for this category and channel, if any applies.
+    pub fn pick(&self, category: Option<&str>, channel: Option<&str>) -> Option<&Rule<T>> {
+        self.all()
+            .iter()
+            .find(|r| Profile::applies(&r.when, category, channel))
+    }
+}
+
+// By hand rather than `untagged`, so that a mistake inside a rule is named
+// ("unknown field `valeu`") instead of "did not match any variant".
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Scoped<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = serde_json::Value::deserialize(d)?;
+        if v.is_array() {
+            serde_json::from_value(v)
+                .map(Scoped::Many)
+                .map_err(D::Error::custom)
+        } else {
+            serde_json::from_value(v)
+                .map(Scoped::One)
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,32 +193,36 @@ pub struct Choice {
 pub struct VideoRules {
     /// Accepted containers, by the probe's names: "mp4", "mov", "avi", "asf".
     #[serde(default)]
-    pub container: Option<Rule<Vec<String>>>,
+    pub container: Option<Scoped<Vec<String>>>,
     #[serde(default)]
-    pub duration: Option<Rule<DurationRange>>,
+    pub duration: Option<Scoped<DurationRange>>,
     /// Minimum size of the picture as displayed, long and short edge.
     #[serde(default)]
-    pub resolution: Option<Rule<MinResolution>>,
+    pub resolution: Option<Scoped<MinResolution>>,
     #[serde(default)]
-    pub orientation: Option<Rule<Orientation>>,
+    pub orientation: Option<Scoped<Orientation>>,
     #[serde(default)]
-    pub aspect_ratio: Option<Rule<AspectRatio>>,
+    pub aspect_ratio: Option<Scoped<AspectRatio>>,
     #[serde(default)]
-    pub file_size: Option<Rule<SizeRange>>,
+    pub file_size: Option<Scoped<SizeRange>>,
     #[serde(default)]
-    pub bitrate: Option<Rule<BitrateRule>>,
+    pub bitrate: Option<Scoped<BitrateRule>>,
     /// An audio track must be present.
     #[serde(default)]
-    pub audio: Option<Rule<bool>>,
+    pub audio: Option<Scoped<bool>>,
     /// Video codecs that play everywhere the organiser will play the file.
     #[serde(default)]
-    pub video_codec: Option<Rule<Vec<String>>>,
+    pub video_codec: Option<Scoped<Vec<String>>>,
     /// Window the work must have been made in; compared with the file's creation time.
     #[serde(default)]
-    pub production_date: Option<Rule<DateWindow>>,
+    pub production_date: Option<Scoped<DateWindow>>,
     /// moov before mdat, so a web player starts at once.
     #[serde(default)]
-    pub faststart: Option<Rule<bool>>,
+    pub faststart: Option<Scoped<bool>>,
+    /// The notice asks for the original file (原片): advice never tells the
+    /// user to re-encode or convert it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<Quoted<bool>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -145,6 +232,28 @@ pub struct DurationRange {
     pub min_s: Option<f64>,
     #[serde(default)]
     pub max_s: Option<f64>,
+}
+
+impl VideoRules {
+    /// The `when` of every variant of every rule.
+    fn whens(&self) -> impl Iterator<Item = &When> {
+        fn w<T>(r: &Option<Scoped<T>>) -> impl Iterator<Item = &When> {
+            r.iter()
+                .flat_map(Scoped::all)
+                .filter_map(|r| r.when.as_ref())
+        }
+        w(&self.container)
+            .chain(w(&self.duration))
+            .chain(w(&self.resolution))
+            .chain(w(&self.orientation))
+            .chain(w(&self.aspect_ratio))
+            .chain(w(&self.file_size))
+            .chain(w(&self.bitrate))
+            .chain(w(&self.audio))
+            .chain(w(&self.video_codec))
+            .chain(w(&self.production_date))
+            .chain(w(&self.faststart))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -247,6 +356,10 @@ pub enum FieldType {
     Authors,
     /// A duration, "m:ss" or seconds.
     Duration,
+    /// 居民身份证号码: 18 characters, the last a check digit (GB 11643-1999).
+    IdCard,
+    /// 统一社会信用代码: 18 characters, the last a check character (GB 32100-2015).
+    Uscc,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,6 +376,9 @@ pub struct Field {
     /// Only required/shown in these cases (None = always).
     #[serde(default)]
     pub when: Option<When>,
+    /// Required (though `required` is false) when another field holds a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<RequiredWhen>,
     /// Limit in 字: every character, Chinese or not, punctuation included, counts one.
     #[serde(default)]
     pub max_chars: Option<u32>,
@@ -308,6 +424,9 @@ pub struct AttachmentSlot {
     pub required: bool,
     #[serde(default)]
     pub when: Option<When>,
+    /// Required (though `required` is false) when a field holds a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<RequiredWhen>,
     /// File name in the bundle, without extension; may use {field_id} placeholders.
     pub file_name: String,
     /// What must be on it: "所有作者手写签字", "推荐单位盖章".
@@ -388,6 +507,10 @@ pub struct BundleLayout {
     pub video_name: String,
     /// File name of the filled form (the print view), without extension.
     pub form_name: String,
+    /// The form's name where a channel has its own (四川: 附件1《推荐信息表》
+    /// or 附件2《自荐表》), keyed by channel id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub form_name_by_channel: std::collections::BTreeMap<String, String>,
     /// Where the bundle's contents go, said to the user ("上传至 … 平台", "发送至邮箱 …").
     pub delivery: String,
     pub delivery_en: String,
@@ -530,6 +653,7 @@ impl Profile {
             || self.categories.len() > MAX_ITEMS
             || self.channels.len() > MAX_ITEMS
             || self.pledges.len() > MAX_ITEMS
+            || self.notes.len() > MAX_ITEMS
         {
             return fail("条目过多", "too many entries");
         }
@@ -552,6 +676,15 @@ impl Profile {
         for c in &self.pledges {
             texts.extend([c.heading.as_str(), &c.text, &c.sign]);
         }
+        for n in &self.notes {
+            texts.extend([n.text.as_str(), &n.text_en, &n.quote]);
+        }
+        texts.extend(
+            self.bundle
+                .form_name_by_channel
+                .values()
+                .map(String::as_str),
+        );
         if texts.iter().any(|t| t.len() > MAX_TEXT) {
             return fail("某段文字过长", "a text is too long");
         }
@@ -575,6 +708,7 @@ impl Profile {
                 "checklist",
                 dup(self.checklist.iter().map(|c| c.id.as_str())),
             ),
+            ("notes", dup(self.notes.iter().map(|n| n.id.as_str()))),
         ] {
             if let Some(d) = d {
                 return fail(
@@ -598,7 +732,9 @@ impl Profile {
             .filter_map(|f| f.when.as_ref())
             .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
             .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
-            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()));
+            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()))
+            .chain(self.notes.iter().filter_map(|n| n.when.as_ref()))
+            .chain(self.video.whens());
         for w in whens {
             if let Some(c) = w
                 .category
@@ -645,6 +781,57 @@ impl Profile {
                 }
             }
         }
+        // `required_when` must name a real field and its real options.
+        let conds = self
+            .fields
+            .iter()
+            .filter_map(|f| f.required_when.as_ref().map(|r| (f.id.as_str(), r)))
+            .chain(
+                self.attachments
+                    .iter()
+                    .filter_map(|a| a.required_when.as_ref().map(|r| (a.id.as_str(), r))),
+            );
+        for (owner, r) in conds {
+            let Some(f) = self.fields.iter().find(|f| f.id == r.field) else {
+                return fail(
+                    &format!(
+                        "「{owner}」的 required_when 引用了不存在的字段「{}」",
+                        r.field
+                    ),
+                    &format!(
+                        "required_when of \"{owner}\" names an unknown field \"{}\"",
+                        r.field
+                    ),
+                );
+            };
+            if let Some(o) = r
+                .any_of
+                .iter()
+                .find(|o| !f.options.is_empty() && !f.options.iter().any(|x| &x.id == *o))
+            {
+                return fail(
+                    &format!(
+                        "「{owner}」的 required_when 引用了字段「{}」没有的选项「{o}」",
+                        f.id
+                    ),
+                    &format!(
+                        "required_when of \"{owner}\" names option \"{o}\", which field \"{}\" does not have",
+                        f.id
+                    ),
+                );
+            }
+        }
+        if let Some(c) = self
+            .bundle
+            .form_name_by_channel
+            .keys()
+            .find(|c| !self.channels.iter().any(|k| &k.id == *c))
+        {
+            return fail(
+                &format!("form_name_by_channel 引用了不存在的渠道「{c}」"),
+                &format!("form_name_by_channel names an unknown channel \"{c}\""),
+            );
+        }
         for c in &self.form_checks {
             let (field, want) = match c {
                 FormCheck::MaxShareOfDuration {
@@ -686,7 +873,7 @@ impl Profile {
         }
         // Video rules.
         let v = &self.video;
-        if let Some(r) = &v.duration {
+        for r in v.duration.iter().flat_map(Scoped::all) {
             let (lo, hi) = (
                 r.value.min_s.unwrap_or(0.0),
                 r.value.max_s.unwrap_or(f64::MAX),
@@ -695,18 +882,18 @@ impl Profile {
                 return fail("时长范围无效", "the duration range is invalid");
             }
         }
-        if let Some(r) = &v.file_size {
+        for r in v.file_size.iter().flat_map(Scoped::all) {
             let (lo, hi) = (r.value.min.unwrap_or(0.0), r.value.max.unwrap_or(f64::MAX));
             if !(lo.is_finite() && lo >= 0.0 && lo <= hi) {
                 return fail("文件大小范围无效", "the file size range is invalid");
             }
         }
-        if let Some(r) = &v.aspect_ratio {
+        for r in v.aspect_ratio.iter().flat_map(Scoped::all) {
             if r.value.num == 0 || r.value.den == 0 || !(0.0..=0.5).contains(&r.value.tolerance) {
                 return fail("宽高比无效", "the aspect ratio is invalid");
             }
         }
-        if let Some(r) = &v.production_date {
+        for r in v.production_date.iter().flat_map(Scoped::all) {
             match (
                 crate::probe::days_from_ymd(&r.value.from),
                 crate::probe::days_from_ymd(&r.value.to),
@@ -727,6 +914,13 @@ impl Profile {
             }
         }
         Ok(())
+    }
+
+    /// The printed form's title for this channel.
+    pub fn form_name(&self, channel: Option<&str>) -> &str {
+        channel
+            .and_then(|c| self.bundle.form_name_by_channel.get(c))
+            .unwrap_or(&self.bundle.form_name)
     }
 
     /// Does an item with this `when` apply to the chosen category and channel?

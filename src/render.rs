@@ -3,7 +3,7 @@
 //! report. The app shows the same form HTML; the bundle carries both files.
 
 use crate::Lang;
-use crate::check::{Report, Status, verdict_text};
+use crate::check::{Report, verdict_text};
 use crate::form::FormValues;
 use crate::profile::Profile;
 
@@ -60,7 +60,7 @@ pub fn form_body(
 ) -> String {
     let mut s = format!(
         "<h1 class=\"pf-title\">{}</h1><table class=\"pf-table\"><tbody>",
-        esc(&p.bundle.form_name)
+        esc(p.form_name(channel))
     );
     for f in p
         .fields
@@ -85,15 +85,21 @@ pub fn form_body(
             esc(&g.sign)
         ));
     }
-    s.push_str("</tbody></table><div class=\"pf-sign\">");
-    for a in p
+    s.push_str("</tbody></table>");
+    // Lines to sign and stamp only where the notice asks for a signature or
+    // a stamp on something this channel hands in.
+    let signed: Vec<_> = p
         .attachments
         .iter()
         .filter(|a| Profile::applies(&a.when, category, channel) && !a.signatures.is_empty())
-    {
-        s.push_str(&format!("<p>{}：{}</p>", esc(&a.label), esc(&a.signatures)));
+        .collect();
+    if !signed.is_empty() {
+        s.push_str("<div class=\"pf-sign\">");
+        for a in signed {
+            s.push_str(&format!("<p>{}：{}</p>", esc(&a.label), esc(&a.signatures)));
+        }
+        s.push_str("<p>签字：________________　　盖章：　　　　　　　　年　　月　　日</p></div>");
     }
-    s.push_str("<p>签字：________________　　盖章：　　　　　　　　年　　月　　日</p></div>");
     s.push_str(&format!(
         "<p class=\"pf-foot\">{} · {}</p>",
         esc(&p.issuer),
@@ -111,7 +117,7 @@ pub fn form_html(
 ) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PRINT_CSS}</style></head><body>{}</body></html>",
-        esc(&p.bundle.form_name),
+        esc(p.form_name(channel)),
         form_body(p, values, category, channel)
     )
 }
@@ -128,18 +134,12 @@ td,th{{border:1px solid #ccc;padding:4px 6px;vertical-align:top;font-size:10pt}}
         esc(&p.name),
         esc(file),
         "结论 verdict",
-        format!("{:?}", r.verdict).to_lowercase(),
+        r.verdict.as_str(),
         verdict_text(r.verdict, Lang::Zh),
         verdict_text(r.verdict, Lang::En)
     );
     for rule in &r.rules {
-        let st = match rule.status {
-            Status::Pass => "pass",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
-            Status::Manual => "manual",
-            Status::Unknown => "unknown",
-        };
+        let st = rule.status.as_str();
         s.push_str(&format!(
             "<tr><td>{}</td><td class=\"{st}\">{st}</td><td>{}</td><td>{}</td><td>{}<br>{}{}</td><td>{}</td></tr>",
             esc(&rule.id),
@@ -151,6 +151,24 @@ td,th{{border:1px solid #ccc;padding:4px 6px;vertical-align:top;font-size:10pt}}
             esc(&rule.source)
         ));
     }
-    s.push_str("</tbody></table></body></html>");
+    s.push_str("</tbody></table>");
+    let notes: Vec<_> = p
+        .notes
+        .iter()
+        .filter(|n| Profile::applies(&n.when, r.category.as_deref(), r.channel.as_deref()))
+        .collect();
+    if !notes.is_empty() {
+        s.push_str("<h2>须知 / Notes</h2><ul>");
+        for n in notes {
+            s.push_str(&format!(
+                "<li>{}<br>{} <small>「{}」</small></li>",
+                esc(&n.text),
+                esc(&n.text_en),
+                esc(&n.quote)
+            ));
+        }
+        s.push_str("</ul>");
+    }
+    s.push_str("</body></html>");
     s
 }

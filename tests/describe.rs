@@ -163,11 +163,21 @@ fn profile_text_says_what_the_old_one_dropped() {
 #[test]
 fn thresholds_and_advice_come_from_the_profile() {
     let mut p = profile::builtin("kepu-light-2026").expect("builtin");
-    if let Some(b) = p.video.bitrate.as_mut() {
+    for b in p
+        .video
+        .bitrate
+        .iter_mut()
+        .flat_map(profile::Scoped::all_mut)
+    {
         b.value.min_bps = 6_000_000;
         b.value.warn_below_bps = Some(10_000_000);
     }
-    if let Some(o) = p.video.orientation.as_mut() {
+    for o in p
+        .video
+        .orientation
+        .iter_mut()
+        .flat_map(profile::Scoped::all_mut)
+    {
         o.value = profile::Orientation::Portrait;
     }
     // 9 Mbps over 100 s, landscape.

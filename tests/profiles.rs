@@ -21,11 +21,17 @@ fn the_five_builtins_load_and_quote_their_notice() {
         assert_eq!(p.id, id);
         // Every rule that is not Preflight's own advice carries the notice's words.
         let v = &p.video;
+        fn q<T>(r: &Option<profile::Scoped<T>>) -> Vec<(&String, bool)> {
+            r.iter()
+                .flat_map(profile::Scoped::all)
+                .map(|r| (&r.quote, r.advice))
+                .collect()
+        }
         let quotes = [
-            v.container.as_ref().map(|r| (&r.quote, r.advice)),
-            v.duration.as_ref().map(|r| (&r.quote, r.advice)),
-            v.resolution.as_ref().map(|r| (&r.quote, r.advice)),
-            v.file_size.as_ref().map(|r| (&r.quote, r.advice)),
+            q(&v.container),
+            q(&v.duration),
+            q(&v.resolution),
+            q(&v.file_size),
         ];
         for (q, advice) in quotes.into_iter().flatten() {
             assert!(
@@ -85,7 +91,12 @@ fn a_bad_host_profile_is_a_clear_error() {
     assert!(e.message_en.contains("nope"), "{}", e.message_en);
 
     let mut p = base.clone();
-    if let Some(r) = p.video.duration.as_mut() {
+    for r in p
+        .video
+        .duration
+        .iter_mut()
+        .flat_map(profile::Scoped::all_mut)
+    {
         r.value.min_s = Some(400.0);
     }
     assert!(

@@ -379,7 +379,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
         });
     };
     let form_name = unique(
-        format!("{}.html", sanitize(&p.bundle.form_name)),
+        format!("{}.html", sanitize(p.form_name(i.channel))),
         &mut taken,
     );
     add_bytes(
@@ -407,7 +407,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
         channel: i.channel.map(str::to_string),
         form: i.form.clone(),
         media: i.video.info.clone(),
-        verdict: format!("{:?}", i.report.verdict).to_lowercase(),
+        verdict: i.report.verdict.as_str().to_string(),
         forced: i.forced && !failures.is_empty(),
         failures,
         rules: i
@@ -417,7 +417,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             .filter(|r| r.kind != RuleKind::Checklist)
             .map(|r| ManifestRule {
                 id: r.id.clone(),
-                status: format!("{:?}", r.status).to_lowercase(),
+                status: r.status.as_str().to_string(),
                 measured: r.measured.clone(),
                 expected: r.expected.clone(),
             })

@@ -1,8 +1,9 @@
 //! The signed scans' slots, the platform's total, and the checklist of
 //! what no parser can see (one function each).
 
+use super::words::required_when_text;
 use super::{Input, R, RuleKind, RuleResult, Status};
-use crate::form::Attached;
+use crate::form::{self, Attached, FormValues};
 use crate::profile::{AttachmentSlot, Profile};
 
 /// One result per slot that applies to the category and channel.
@@ -10,19 +11,27 @@ pub(super) fn slots(p: &Profile, input: &Input<'_>, att: &[Attached]) -> Vec<Rul
     p.attachments
         .iter()
         .filter(|a| Profile::applies(&a.when, input.category, input.channel))
-        .map(|slot| slot_rule(slot, att))
+        .map(|slot| slot_rule(p, slot, input.form, att))
         .collect()
 }
 
 /// A slot: present if required, within its count, and what to check by eye.
-fn slot_rule(slot: &AttachmentSlot, att: &[Attached]) -> RuleResult {
+fn slot_rule(
+    p: &Profile,
+    slot: &AttachmentSlot,
+    form: Option<&FormValues>,
+    att: &[Attached],
+) -> RuleResult {
     let mine: Vec<&Attached> = att.iter().filter(|a| a.slot == slot.id).collect();
     let mut r = R::new(&format!("attachment.{}", slot.id), &slot.quote);
-    r.expected = format!(
-        "{}{}",
-        if slot.required { "必交 " } else { "" },
-        slot.signatures
-    );
+    let cond = slot.required_when.as_ref();
+    let required = slot.required || cond.zip(form).is_some_and(|(c, v)| form::holds(c, v));
+    let need = match (slot.required, cond) {
+        (true, _) => "必交 ".to_string(),
+        (false, Some(c)) => format!("{} ", required_when_text(p, c)),
+        (false, None) => String::new(),
+    };
+    r.expected = format!("{need}{}", slot.signatures);
     r.measured = if mine.is_empty() {
         "未上传 / none".into()
     } else {
@@ -32,7 +41,7 @@ fn slot_rule(slot: &AttachmentSlot, att: &[Attached]) -> RuleResult {
             .join("、")
     };
     if mine.is_empty() {
-        if slot.required {
+        if required {
             r.status = Status::Fail;
             r.zh = format!("缺少「{}」。", slot.label);
             r.en = format!("\"{}\" is missing.", slot.label_en);

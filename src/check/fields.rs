@@ -1,7 +1,7 @@
 //! The form: one result per field, and the profile's cross-checks between
 //! fields and the video (one function each).
 
-use super::words::fmt_duration;
+use super::words::{fmt_duration, required_when_text};
 use super::{Input, R, RuleKind, RuleResult, Status, broken};
 use crate::form::{self, FormValues};
 use crate::profile::{FormCheck, Profile, Severity};
@@ -25,10 +25,10 @@ pub(super) fn fields(p: &Profile, input: &Input<'_>, values: &FormValues) -> Vec
             (None, _) => String::new(),
         };
         r.expected = f.max_chars.map(|m| format!("≤ {m} 字")).unwrap_or_else(|| {
-            if f.required {
-                "必填 / required".into()
-            } else {
-                String::new()
+            match (f.required, &f.required_when) {
+                (true, _) => "必填 / required".into(),
+                (false, Some(c)) => required_when_text(p, c),
+                (false, None) => String::new(),
             }
         });
         if mine.is_empty() {

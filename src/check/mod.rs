@@ -70,6 +70,17 @@ pub enum Verdict {
     Fail,
 }
 
+impl Verdict {
+    /// The JSON word: "pass", "warn", "fail".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
 /// What a rule looks at (the JSON's `kind`: "video", "form", "attachment",
 /// "checklist").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]

@@ -8,10 +8,24 @@ use super::words::{
 };
 use super::{DURATION_GRACE_S, Input, R, RuleKind, RuleResult, Status, broken};
 use crate::profile::{Orientation, Profile, SizeUnit};
+use crate::profile::{Rule, Scoped};
+
+/// Does the notice ask for the original file (原片)?
+fn original(p: &Profile) -> bool {
+    p.video.original.as_ref().is_some_and(|o| o.value)
+}
+
+const ORIGINAL_ZH: &str = "通知要求提交原片：请提交剪辑软件直接导出的文件，不要用转换工具转码或改格式；如不确定此格式是否被接受，请联系主办方。";
+const ORIGINAL_EN: &str = "The notice asks for the original file: hand in what your editor exported, without converting it; if unsure whether this format is accepted, ask the organiser.";
+
+/// The variant of a video rule for the input's category and channel.
+fn pick<'a, T>(rule: &'a Option<Scoped<T>>, input: &Input<'_>) -> Option<&'a Rule<T>> {
+    rule.as_ref()?.pick(input.category, input.channel)
+}
 
 /// Accepted containers ("视频格式为 mp4"); WMV is the probe's `asf`.
 pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.container.as_ref()?;
+    let rule = pick(&p.video.container, input)?;
     let m = input.media;
     let mut r = R::video("container", rule);
     let names: Vec<String> = rule.value.iter().map(|c| container_name(c)).collect();
@@ -30,11 +44,16 @@ pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
                     "The format is {}; the notice asks for {}.",
                     r.measured, r.expected
                 );
-                r.fix_zh =
-                    format!("{FIX_EXPORT_ZH}；或用 ffmpeg -i 输入 -c copy 输出.mp4 只换封装。");
-                r.fix_en = format!(
-                    "{FIX_EXPORT_EN}; or rewrap without re-encoding: ffmpeg -i in -c copy out.mp4."
-                );
+                if original(p) {
+                    r.fix_zh = ORIGINAL_ZH.into();
+                    r.fix_en = ORIGINAL_EN.into();
+                } else {
+                    r.fix_zh =
+                        format!("{FIX_EXPORT_ZH}；或用 ffmpeg -i 输入 -c copy 输出.mp4 只换封装。");
+                    r.fix_en = format!(
+                        "{FIX_EXPORT_EN}; or rewrap without re-encoding: ffmpeg -i in -c copy out.mp4."
+                    );
+                }
             }
         }
     }
@@ -43,7 +62,7 @@ pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
 
 /// Duration range; [`DURATION_GRACE_S`] past a limit only warns.
 pub(super) fn duration(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.duration.as_ref()?;
+    let rule = pick(&p.video.duration, input)?;
     let m = input.media;
     let mut r = R::video("duration", rule);
     let (lo, hi) = (rule.value.min_s, rule.value.max_s);
@@ -107,7 +126,7 @@ pub(super) fn duration(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
 
 /// Minimum picture size as displayed (rotation and pixel aspect applied).
 pub(super) fn resolution(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.resolution.as_ref()?;
+    let rule = pick(&p.video.resolution, input)?;
     let m = input.media;
     let video = m.and_then(|m| m.video.as_ref());
     let mut r = R::video("resolution", rule);
@@ -171,7 +190,7 @@ pub(super) fn resolution(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
 
 /// Landscape or portrait, from the displayed size.
 pub(super) fn orientation(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.orientation.as_ref()?;
+    let rule = pick(&p.video.orientation, input)?;
     let m = input.media;
     let video = m.and_then(|m| m.video.as_ref());
     let mut r = R::video("orientation", rule);
@@ -236,7 +255,7 @@ pub(super) fn orientation(p: &Profile, input: &Input<'_>) -> Option<RuleResult> 
 
 /// Aspect ratio of the displayed picture, within the profile's tolerance.
 pub(super) fn aspect_ratio(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.aspect_ratio.as_ref()?;
+    let rule = pick(&p.video.aspect_ratio, input)?;
     let m = input.media;
     let video = m.and_then(|m| m.video.as_ref());
     let mut r = R::video("aspect_ratio", rule);
@@ -277,7 +296,7 @@ pub(super) fn aspect_ratio(p: &Profile, input: &Input<'_>) -> Option<RuleResult>
 
 /// File size range: "兆"/"M" read both as 10^6 and 2^20 bytes (see the module docs).
 pub(super) fn file_size(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.file_size.as_ref()?;
+    let rule = pick(&p.video.file_size, input)?;
     let mut r = R::video("file_size", rule);
     let s = &rule.value;
     let unit = size_unit(s.unit);
@@ -349,7 +368,7 @@ pub(super) fn file_size(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
 
 /// Whole-file bitrate: under `min_bps` breaks the rule, under `warn_below_bps` warns.
 pub(super) fn bitrate(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.bitrate.as_ref()?;
+    let rule = pick(&p.video.bitrate, input)?;
     let m = input.media;
     let mut r = R::video("bitrate", rule);
     let b = &rule.value;
@@ -364,6 +383,17 @@ pub(super) fn bitrate(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
         Some(bps) => {
             r.measured = format!("{:.2} Mbps", bps / 1e6);
             let fix = |r: &mut R| {
+                if original(p) {
+                    r.fix_zh = format!(
+                        "通知要求提交原片：请从剪辑工程以 {:.0} Mbps 或更高的码率重新导出原片；用转换工具提高已导出文件的码率不会让画面更清晰。",
+                        mbps(b.warn_below_bps.unwrap_or(b.min_bps))
+                    );
+                    r.fix_en = format!(
+                        "The notice asks for the original: export it again from your editing project at {:.0} Mbps or more; converting the exported file to a higher bitrate adds no detail.",
+                        mbps(b.warn_below_bps.unwrap_or(b.min_bps))
+                    );
+                    return;
+                }
                 r.fix_zh = format!(
                     "导出时把码率设为 {:.0} Mbps 或更高（如「目标码率 10 Mbps」），不要选「压缩/小文件」预设。",
                     mbps(b.warn_below_bps.unwrap_or(b.min_bps))
@@ -411,7 +441,7 @@ pub(super) fn bitrate(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
 
 /// An audio track is present.
 pub(super) fn audio(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.audio.as_ref().filter(|r| r.value)?;
+    let rule = pick(&p.video.audio, input).filter(|r| r.value)?;
     let m = input.media;
     let mut r = R::video("audio", rule);
     r.expected = "有音轨 / has audio".into();
@@ -443,7 +473,12 @@ pub(super) fn audio(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
 
 /// Video codecs that play everywhere (Preflight's advice where the notice is silent).
 pub(super) fn video_codec(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.video_codec.as_ref()?;
+    // Where the notice asks for the original file, advice to export with
+    // another codec would contradict it.
+    if original(p) {
+        return None;
+    }
+    let rule = pick(&p.video.video_codec, input)?;
     let m = input.media;
     let video = m.and_then(|m| m.video.as_ref());
     let mut r = R::video("video_codec", rule);
@@ -480,7 +515,7 @@ pub(super) fn video_codec(p: &Profile, input: &Input<'_>) -> Option<RuleResult> 
 
 /// The file's creation time against the window: a hint, never more than the profile's severity.
 pub(super) fn production_date(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.production_date.as_ref()?;
+    let rule = pick(&p.video.production_date, input)?;
     let m = input.media;
     let mut r = R::video("production_date", rule);
     let w = &rule.value;
@@ -539,7 +574,7 @@ pub(super) fn production_date(p: &Profile, input: &Input<'_>) -> Option<RuleResu
 
 /// The index (`moov`) before the media data, so web playback starts at once.
 pub(super) fn faststart(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
-    let rule = p.video.faststart.as_ref().filter(|r| r.value)?;
+    let rule = pick(&p.video.faststart, input).filter(|r| r.value)?;
     let m = input.media;
     let mut r = R::video("faststart", rule);
     r.expected = "moov 在前 / moov first".into();

@@ -4,7 +4,7 @@
 //! prints what `check` produces, so the two cannot say different things.
 
 use crate::Lang;
-use crate::profile::{BitrateRule, DurationRange, SizeRange, SizeUnit};
+use crate::profile::{BitrateRule, DurationRange, Profile, RequiredWhen, SizeRange, SizeUnit};
 
 use super::{RuleKind, Verdict};
 
@@ -131,5 +131,35 @@ pub fn source_text(source: &str, lang: Lang) -> String {
         (true, Lang::En) => "Preflight's advice (the notice does not ask)".into(),
         (false, _) if source.is_empty() => String::new(),
         (false, _) => format!("「{source}」"),
+    }
+}
+
+/// "「主管单位所属类型」为「其他」时必填 / required when …": a condition in
+/// both languages, as `expected` shows it.
+pub fn required_when_text(p: &Profile, c: &RequiredWhen) -> String {
+    let f = p.fields.iter().find(|f| f.id == c.field);
+    let (label, label_en) = f.map_or((c.field.as_str(), c.field.as_str()), |f| {
+        (f.label.as_str(), f.label_en.as_str())
+    });
+    let opt = |id: &str, zh: bool| -> String {
+        f.and_then(|f| f.options.iter().find(|o| o.id == id))
+            .map_or(id.to_string(), |o| {
+                if zh {
+                    o.label.clone()
+                } else {
+                    o.label_en.clone()
+                }
+            })
+    };
+    if c.any_of.is_empty() {
+        format!("填写「{label}」时必填 / required when \"{label_en}\" is filled in")
+    } else {
+        let zh: Vec<String> = c.any_of.iter().map(|o| opt(o, true)).collect();
+        let en: Vec<String> = c.any_of.iter().map(|o| opt(o, false)).collect();
+        format!(
+            "「{label}」为「{}」时必填 / required when \"{label_en}\" is {}",
+            zh.join("」或「"),
+            en.join(" or ")
+        )
     }
 }

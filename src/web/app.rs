@@ -502,6 +502,7 @@ fn widget(props: &AppProps) -> Html {
                 <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>
                 <button class="danger" id="reset" onclick={reset}>{tr(lang, "清空重来", "Start over")}</button>
                 <p class="hint">{profile.bundle.delivery.clone()}</p>
+                { super::report::notes_view(&profile, state.saved.category.as_deref(), state.saved.channel.as_deref(), lang) }
             </section>
             <PrintView profile={profile.clone()} saved={state.saved.clone()} />
             <footer class="foot">{tr(lang, "本页不联网：不加载字体、统计或第三方脚本。", "This page makes no network requests: no fonts, analytics or third-party scripts.")}</footer>

@@ -79,6 +79,20 @@ fn field_view(f: &Field, v: Option<&Value>, lang: Lang, on: Callback<Value>) -> 
                 FieldType::Url => ("text", "url", "https://"),
                 FieldType::Date => ("date", "text", "2023-06-01"),
                 FieldType::Duration => ("text", "text", "0:18"),
+                FieldType::IdCard => (
+                    "text",
+                    "text",
+                    tr(
+                        lang,
+                        "18 位，末位可为 X",
+                        "18 characters; the last may be X",
+                    ),
+                ),
+                FieldType::Uscc => (
+                    "text",
+                    "text",
+                    tr(lang, "18 位，见营业执照", "18 characters, on the licence"),
+                ),
                 FieldType::Authors => ("text", "text", tr(lang, "张三、李四", "Zhang San, Li Si")),
                 _ => ("text", "text", ""),
             };

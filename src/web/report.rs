@@ -36,7 +36,7 @@ fn rule_row(r: &RuleResult, lang: Lang, ticked: bool, on_tick: Option<Callback<b
         Lang::En => (&r.message_en, &r.fix_en),
     };
     html! {
-        <li class={classes!("rule", format!("s-{:?}", r.status).to_lowercase())} data-rule={r.id.clone()} data-status={format!("{:?}", r.status).to_lowercase()}>
+        <li class={classes!("rule", format!("s-{}", r.status.as_str()))} data-rule={r.id.clone()} data-status={r.status.as_str()}>
             <div class="rule-head">
                 if let Some(cb) = on_tick {
                     <input type="checkbox" checked={ticked} aria-label={tr(lang, "已确认", "checked")}
@@ -94,7 +94,7 @@ pub fn report_view(p: &Props) -> Html {
     html! {
         <div class="report" id="report">
             if measured {
-                <p class={classes!("verdict", format!("{:?}", r.verdict).to_lowercase())} id="verdict">
+                <p class={classes!("verdict", r.verdict.as_str())} id="verdict">
                     {tr(lang, "检查结果：", "Result: ")}{verdict_text(r.verdict, lang)}
                     if form_fails > 0 {
                         {format!(" · {} {}", form_fails, tr(lang, "项表格内容待修改", "form fields to correct"))}
@@ -112,5 +112,33 @@ pub fn report_view(p: &Props) -> Html {
                 rule_row(x, lang, p.ticks.contains(&x.id), Some(Callback::from(move |on| d.dispatch(Action::Tick(id.clone(), on)))))
             }) }</ul>
         </div>
+    }
+}
+
+/// The profile's notes for the submitter that apply to the chosen category
+/// and channel (staged deadlines, what to keep, how to change an entry).
+pub fn notes_view(
+    p: &crate::profile::Profile,
+    category: Option<&str>,
+    channel: Option<&str>,
+    lang: Lang,
+) -> Html {
+    let notes: Vec<_> = p
+        .notes
+        .iter()
+        .filter(|n| crate::profile::Profile::applies(&n.when, category, channel))
+        .collect();
+    if notes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="notes" id="notes">
+            { for notes.iter().map(|n| html! {
+                <li data-note={n.id.clone()}>
+                    { if lang == Lang::Zh { n.text.clone() } else { n.text_en.clone() } }
+                    <details class="src"><summary>{tr(lang, "通知原文", "Notice")}</summary><q>{n.quote.clone()}</q></details>
+                </li>
+            }) }
+        </ul>
     }
 }
