@@ -376,3 +376,147 @@ fn kepu_light_summary_item_names_what_the_summary_must_contain() {
         Some(Status::Manual)
     );
 }
+
+#[test]
+fn sichuan_narration_words_follow_the_category_and_the_pledge_collects_its_numbers() {
+    let p = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let m = video();
+    let audio_quote = |cat: &str| {
+        run(
+            &p,
+            &Input {
+                category: Some(cat),
+                channel: Some("self"),
+                media: Some(&m),
+                ..Default::default()
+            },
+        )
+        .rules
+        .into_iter()
+        .find(|x| x.id == "audio")
+        .map(|x| x.source)
+    };
+    assert_eq!(audio_quote("kepu").as_deref(), Some("配音和解说使用普通话"));
+    let b = audio_quote("bilingual").expect("audio for bilingual");
+    assert!(b.contains("配音和解说使用藏语"), "{b}");
+
+    // 附件3/4: 「本人/单位…（身份证号码/统一社会信用代码…）」
+    let issues = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        preflight::form::validate(&p, &form(pairs), Some("kepu"), Some("self"))
+            .into_iter()
+            .filter(|i| i.field.starts_with("pledger"))
+            .map(|i| (i.field, i.code.to_string()))
+            .collect()
+    };
+    let none = issues(&[]);
+    assert!(
+        none.iter().any(|(f, _)| f == "pledger") && none.iter().any(|(f, _)| f == "pledger_kind"),
+        "{none:?}"
+    );
+    let person = issues(&[("pledger", "张三"), ("pledger_kind", "person")]);
+    assert_eq!(
+        person,
+        [("pledger_id_card".to_string(), "required".to_string())]
+    );
+    let ok = issues(&[
+        ("pledger", "张三"),
+        ("pledger_kind", "person"),
+        ("pledger_id_card", "11010519491231002X"),
+    ]);
+    assert!(ok.is_empty(), "{ok:?}");
+    let bad = issues(&[
+        ("pledger", "张三"),
+        ("pledger_kind", "person"),
+        ("pledger_id_card", "110105194912310021"),
+    ]);
+    assert_eq!(bad.len(), 1, "a wrong check digit: {bad:?}");
+    let unit = issues(&[
+        ("pledger", "某科技馆"),
+        ("pledger_kind", "unit"),
+        ("pledger_uscc", "91350100M000100Y43"),
+    ]);
+    assert!(unit.is_empty(), "{unit:?}");
+    let unit = issues(&[("pledger", "某科技馆"), ("pledger_kind", "unit")]);
+    assert_eq!(unit, [("pledger_uscc".to_string(), "required".to_string())]);
+}
+
+#[test]
+fn kepu_light_keeps_the_original_and_asks_the_other_type_only_after_its_tick() {
+    let p = profile::builtin("kepu-light-2026").expect("builtin");
+    let m = video();
+    let r = run(
+        &p,
+        &Input {
+            media: Some(&m),
+            ..Default::default()
+        },
+    );
+    assert!(
+        !ids(&r).contains(&"video_codec"),
+        "「原片」: no codec advice"
+    );
+    let other = |kind: &str| {
+        preflight::form::validate(&p, &form(&[("supervisor_type", kind)]), None, Some("unit"))
+            .into_iter()
+            .any(|i| i.field == "supervisor_type_other")
+    };
+    assert!(other("other"), "其他 ticked: its blank is required");
+    assert!(!other("national_society"));
+    // 视频类别's 「□其他 ___」 follows its own tick, whatever the category.
+    let category_other = |ticks: &[&str]| {
+        let mut f = FormValues::new();
+        f.insert(
+            "video_categories".into(),
+            Value::List(ticks.iter().map(|s| s.to_string()).collect()),
+        );
+        preflight::form::validate(&p, &f, Some("venue_visit"), Some("unit"))
+            .into_iter()
+            .any(|i| i.field == "category_other")
+    };
+    assert!(category_other(&["venue_visit", "other"]));
+    assert!(!category_other(&["venue_visit"]));
+    // The three dates of the notice, and the sample form, are said.
+    let t = preflight::describe::profile_text(&p, preflight::Lang::Zh);
+    for want in ["7 月 12 日", "8 月 15 日", "9 月 15 日", "仅为示例"] {
+        assert!(t.contains(want), "missing «{want}»:\n{t}");
+    }
+}
+
+#[test]
+fn nmg_declared_citations_need_their_licence_proof() {
+    let p = profile::builtin("nmg-kepu-2025").expect("builtin");
+    let att = scans("recommend_form", 1);
+    let slot = |pairs: &[(&str, &str)]| {
+        let f = form(pairs);
+        status_of(
+            &run(
+                &p,
+                &Input {
+                    form: Some(&f),
+                    attachments: Some(&att),
+                    ..Default::default()
+                },
+            ),
+            "attachment.citation_license",
+        )
+    };
+    assert_eq!(slot(&[]), Some(Status::Pass), "nothing cited");
+    assert_eq!(
+        slot(&[("cited_types", "图片")]),
+        Some(Status::Fail),
+        "cited, no proof"
+    );
+}
+
+#[test]
+fn the_guidance_no_one_ticks_is_said() {
+    for (id, want) in [
+        ("cujs-video-abstract-2026", "可通过个人提交通道上传视频摘要"),
+        ("sichuan-kepu-2024", "请先保存系统显示的查询码"),
+        ("heilongjiang-kepu-2022", "仅支持删除原报名信息后重新提交"),
+    ] {
+        let p = profile::builtin(id).expect("builtin");
+        let t = preflight::describe::profile_text(&p, preflight::Lang::Zh);
+        assert!(t.contains(want), "{id}: missing «{want}»:\n{t}");
+    }
+}
