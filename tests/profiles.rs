@@ -519,4 +519,12 @@ fn the_guidance_no_one_ticks_is_said() {
         let t = preflight::describe::profile_text(&p, preflight::Lang::Zh);
         assert!(t.contains(want), "{id}: missing «{want}»:\n{t}");
     }
+    // Whom to ask: every notice names its contacts.
+    for p in profile::builtins() {
+        assert!(
+            p.notes.iter().any(|n| n.id == "contacts"),
+            "{}: no contacts",
+            p.id
+        );
+    }
 }
