@@ -613,3 +613,40 @@ mod tests {
         );
     }
 }
+
+/// The form as submitted: values typed, with the fields that repeat a
+/// choice made once (`mirrors`) filled from it — a select takes the
+/// category or channel, a multi-select always has it ticked. One source of
+/// truth: the report, the printed form and the manifest all read this.
+pub fn effective(
+    p: &Profile,
+    values: &FormValues,
+    category: Option<&str>,
+    channel: Option<&str>,
+) -> FormValues {
+    let mut out = values.clone();
+    for f in &p.fields {
+        let choice = match f.mirrors {
+            Some(crate::profile::Mirror::Category) => category,
+            Some(crate::profile::Mirror::Channel) => channel,
+            None => continue,
+        };
+        let Some(c) = choice else { continue };
+        let v = match (f.kind, out.get(&f.id)) {
+            (FieldType::Multiselect, Some(Value::List(l))) => {
+                let mut l = l.clone();
+                if !l.iter().any(|x| x == c) {
+                    l.insert(0, c.to_string());
+                }
+                Value::List(l)
+            }
+            (FieldType::Multiselect, Some(Value::Text(t))) if !t.trim().is_empty() && t != c => {
+                Value::List(vec![c.to_string(), t.clone()])
+            }
+            (FieldType::Multiselect, _) => Value::List(vec![c.to_string()]),
+            _ => Value::Text(c.to_string()),
+        };
+        out.insert(f.id.clone(), v);
+    }
+    out
+}

@@ -56,7 +56,40 @@ pub struct Profile {
     /// to keep after submitting, how to change an entry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// Other documents to print and sign (承诺书), each on its own page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
     pub bundle: BundleLayout,
+}
+
+/// Which choice a field repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mirror {
+    Category,
+    Channel,
+}
+
+/// A document besides the form that the notice asks the user to sign (四川's
+/// 附件3/附件4 版权承诺书): printed on its own page after the form, its
+/// fields filled in, its text verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub id: String,
+    /// As the notice titles it: "附件3 科普微视频版权承诺书".
+    pub title: String,
+    /// Field ids printed as rows above the text (承诺人, 身份证号码, 作品名称…).
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// The document's text, verbatim from the notice.
+    pub text: String,
+    /// The signature / stamp / date lines under it.
+    #[serde(default)]
+    pub sign: String,
+    #[serde(default)]
+    pub when: Option<When>,
+    pub quote: String,
 }
 
 /// A note for the submitter, in the notice's words.
@@ -186,6 +219,10 @@ pub struct Choice {
     pub label_en: String,
     #[serde(default)]
     pub quote: String,
+    /// The category or channel used when none is given (and the output says
+    /// so); without one, a choice that changes what applies must be made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -223,6 +260,26 @@ pub struct VideoRules {
     /// user to re-encode or convert it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<Quoted<bool>>,
+    /// An entry may come before its video (科普之光's 视频线索): when the form
+    /// says so and no video is given, the video rules wait and the bundle
+    /// goes without a video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later: Option<VideoLater>,
+}
+
+/// When and how a video may follow the entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoLater {
+    /// The form's answer that says the video comes later.
+    pub when: RequiredWhen,
+    /// The follow-up, said to the user: "视频请于 8 月 15 日前补充报送".
+    pub text: String,
+    pub text_en: String,
+    /// YYYY-MM-DD, the last day for the video, if the notice gives one.
+    #[serde(default)]
+    pub due: Option<String>,
+    pub quote: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -379,6 +436,10 @@ pub struct Field {
     /// Required (though `required` is false) when another field holds a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_when: Option<RequiredWhen>,
+    /// The form repeats a choice made once: `"category"` or `"channel"`. A
+    /// select takes the choice; a multi-select always has it ticked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirrors: Option<Mirror>,
     /// Limit in 字: every character, Chinese or not, punctuation included, counts one.
     #[serde(default)]
     pub max_chars: Option<u32>,
@@ -577,6 +638,13 @@ fn bad(zh: String, en: String) -> Error {
 }
 
 const MAX_TEXT: usize = 4000;
+
+fn texts_ok(t: &[&str]) -> Result<(), Error> {
+    if t.iter().any(|t| t.len() > MAX_TEXT) {
+        return Err(bad("某段文字过长".into(), "a text is too long".into()));
+    }
+    Ok(())
+}
 const MAX_ITEMS: usize = 200;
 
 impl Profile {
@@ -654,6 +722,7 @@ impl Profile {
             || self.channels.len() > MAX_ITEMS
             || self.pledges.len() > MAX_ITEMS
             || self.notes.len() > MAX_ITEMS
+            || self.documents.len() > MAX_ITEMS
         {
             return fail("条目过多", "too many entries");
         }
@@ -678,6 +747,9 @@ impl Profile {
         }
         for n in &self.notes {
             texts.extend([n.text.as_str(), &n.text_en, &n.quote]);
+        }
+        for d in &self.documents {
+            texts.extend([d.title.as_str(), &d.text, &d.sign, &d.quote]);
         }
         texts.extend(
             self.bundle
@@ -709,6 +781,10 @@ impl Profile {
                 dup(self.checklist.iter().map(|c| c.id.as_str())),
             ),
             ("notes", dup(self.notes.iter().map(|n| n.id.as_str()))),
+            (
+                "documents",
+                dup(self.documents.iter().map(|d| d.id.as_str())),
+            ),
         ] {
             if let Some(d) = d {
                 return fail(
@@ -734,6 +810,7 @@ impl Profile {
             .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
             .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()))
             .chain(self.notes.iter().filter_map(|n| n.when.as_ref()))
+            .chain(self.documents.iter().filter_map(|d| d.when.as_ref()))
             .chain(self.video.whens());
         for w in whens {
             if let Some(c) = w
@@ -818,6 +895,47 @@ impl Profile {
                         "required_when of \"{owner}\" names option \"{o}\", which field \"{}\" does not have",
                         f.id
                     ),
+                );
+            }
+        }
+        if let Some(l) = &self.video.later {
+            if !self.fields.iter().any(|f| f.id == l.when.field) {
+                return fail(
+                    &format!("video.later 引用了不存在的字段「{}」", l.when.field),
+                    &format!("video.later names an unknown field \"{}\"", l.when.field),
+                );
+            }
+            if l.due
+                .as_deref()
+                .is_some_and(|d| crate::probe::days_from_ymd(d).is_none())
+            {
+                return fail(
+                    "video.later 的日期格式应为 YYYY-MM-DD",
+                    "video.later's due date is not YYYY-MM-DD",
+                );
+            }
+            texts_ok(&[&l.text, &l.text_en, &l.quote])?;
+        }
+        for d in &self.documents {
+            if let Some(f) = d
+                .fields
+                .iter()
+                .find(|f| !self.fields.iter().any(|x| &x.id == *f))
+            {
+                return fail(
+                    &format!("文书「{}」引用了不存在的字段「{f}」", d.id),
+                    &format!("document \"{}\" names an unknown field \"{f}\"", d.id),
+                );
+            }
+        }
+        for (what, list) in [
+            ("categories", &self.categories),
+            ("channels", &self.channels),
+        ] {
+            if list.iter().filter(|c| c.default).count() > 1 {
+                return fail(
+                    &format!("{what} 中只能有一个 default"),
+                    &format!("at most one of the {what} may be the default"),
                 );
             }
         }
@@ -944,4 +1062,143 @@ pub fn placeholders(t: &str) -> Vec<String> {
         rest = &after[j + 1..];
     }
     out
+}
+
+/// The category and channel a check or a bundle uses, resolved once at the
+/// edge from what the user gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scope {
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    /// What was chosen for the user (a profile's default), to be said:
+    /// (zh, en).
+    pub defaulted: Vec<(String, String)>,
+}
+
+impl Profile {
+    /// Does a category (or a channel) change what applies? Only then must
+    /// one be chosen.
+    fn scoped_by(&self, category: bool) -> bool {
+        let names = |w: &When| {
+            if category {
+                !w.category.is_empty()
+            } else {
+                !w.channel.is_empty()
+            }
+        };
+        let mut whens = self
+            .fields
+            .iter()
+            .filter_map(|f| f.when.as_ref())
+            .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
+            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
+            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()))
+            .chain(self.notes.iter().filter_map(|n| n.when.as_ref()))
+            .chain(self.documents.iter().filter_map(|d| d.when.as_ref()))
+            .chain(self.video.whens());
+        let mirrored = self.fields.iter().any(|f| {
+            f.mirrors
+                == Some(if category {
+                    Mirror::Category
+                } else {
+                    Mirror::Channel
+                })
+        });
+        mirrored || whens.any(names) || (!category && !self.bundle.form_name_by_channel.is_empty())
+    }
+
+    /// Resolve the category and channel given (by the CLI's flags, a host's
+    /// configuration, the API's arguments). An unknown id is an error naming
+    /// the choices; so is a missing one where the profile has several and
+    /// the choice changes what applies — unless the profile marks a default,
+    /// which is used and said. A profile's only category or channel is used.
+    pub fn resolve(&self, category: Option<&str>, channel: Option<&str>) -> Result<Scope, Error> {
+        let mut scope = Scope::default();
+        for (is_cat, given, list) in [
+            (true, category, &self.categories),
+            (false, channel, &self.channels),
+        ] {
+            let (what_zh, what_en, flag) = if is_cat {
+                ("类别", "category", "category")
+            } else {
+                ("渠道", "channel", "channel")
+            };
+            let choices_zh = list
+                .iter()
+                .map(|c| format!("{}（{}）", c.id, c.label))
+                .collect::<Vec<_>>()
+                .join("、");
+            let choices_en = list
+                .iter()
+                .map(|c| format!("{} ({})", c.id, c.label_en))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let chosen = match given.map(str::trim).filter(|g| !g.is_empty()) {
+                Some(g) => {
+                    if !list.iter().any(|c| c.id == g) {
+                        let none = list.is_empty();
+                        return Err(Error::new(
+                            if is_cat {
+                                "unknown_category"
+                            } else {
+                                "unknown_channel"
+                            },
+                            if none {
+                                format!(
+                                    "此比赛不分{what_zh}，请不要指定 {flag}（给出的是「{g}」）。"
+                                )
+                            } else {
+                                format!("没有名为「{g}」的{what_zh}。可选：{choices_zh}。")
+                            },
+                            if none {
+                                format!(
+                                    "This contest has no {what_en}s; leave out {flag} (\"{g}\" was given)."
+                                )
+                            } else {
+                                format!(
+                                    "There is no {what_en} \"{g}\". Choose one of: {choices_en}."
+                                )
+                            },
+                        ));
+                    }
+                    Some(g.to_string())
+                }
+                None if list.len() == 1 => list.first().map(|c| c.id.clone()),
+                None if list.is_empty() || !self.scoped_by(is_cat) => None,
+                None => match list.iter().find(|c| c.default) {
+                    Some(d) => {
+                        scope.defaulted.push((
+                            format!("未指定{what_zh}，按默认「{}」（{}）检查。", d.label, d.id),
+                            format!(
+                                "No {what_en} given: the default \"{}\" ({}) was used.",
+                                d.label_en, d.id
+                            ),
+                        ));
+                        Some(d.id.clone())
+                    }
+                    None => {
+                        return Err(Error::new(
+                            if is_cat {
+                                "choose_category"
+                            } else {
+                                "choose_channel"
+                            },
+                            format!(
+                                "此比赛有多个{what_zh}，适用的表格、附件或要求因{what_zh}而不同，请指定 {flag}：{choices_zh}。"
+                            ),
+                            format!(
+                                "This contest has several {what_en}s and what applies depends on the {what_en}: give the {flag}, one of: {choices_en}."
+                            ),
+                        ));
+                    }
+                },
+            };
+            if is_cat {
+                scope.category = chosen;
+            } else {
+                scope.channel = chosen;
+            }
+        }
+        Ok(scope)
+    }
 }

@@ -48,7 +48,7 @@ pub fn shown_value(p: &Profile, id: &str, values: &FormValues) -> String {
 pub const PRINT_CSS: &str = "@page{size:A4;margin:18mm 16mm}body{font-family:\"SimSun\",\"Songti SC\",\"Noto Serif CJK SC\",serif;color:#000;margin:0}\
 .pf-title{text-align:center;font-size:18pt;margin:0 0 12pt}.pf-table{width:100%;border-collapse:collapse;font-size:11pt}\
 .pf-table th,.pf-table td{border:1px solid #000;padding:6pt 8pt;vertical-align:top;text-align:left}.pf-table th{width:28%;font-weight:normal}\
-.pf-sign p{margin:14pt 0}.pf-lines{text-align:right;line-height:2.2}.pf-foot{font-size:9pt;color:#444;margin-top:18pt}";
+.pf-sign p{margin:14pt 0}.pf-doc{break-before:page;page-break-before:always}.pf-text{line-height:1.9;text-indent:2em;margin:14pt 0}.pf-lines{text-align:right;line-height:2.2}.pf-foot{font-size:9pt;color:#444;margin-top:18pt}";
 
 /// The filled form's body (no `<html>`): a table of label and value, then
 /// the signature and stamp lines of the slots that apply.
@@ -58,6 +58,7 @@ pub fn form_body(
     category: Option<&str>,
     channel: Option<&str>,
 ) -> String {
+    let values = &crate::form::effective(p, values, category, channel);
     let mut s = format!(
         "<h1 class=\"pf-title\">{}</h1><table class=\"pf-table\"><tbody>",
         esc(p.form_name(channel))
@@ -105,6 +106,45 @@ pub fn form_body(
         esc(&p.issuer),
         esc(&p.notice)
     ));
+    for d in p
+        .documents
+        .iter()
+        .filter(|d| Profile::applies(&d.when, category, channel))
+    {
+        s.push_str(&document_body(p, d, values));
+    }
+    s
+}
+
+/// A document to sign (承诺书) on a page of its own: its title, the fields
+/// it asks for filled in, its text verbatim, and the lines to sign.
+fn document_body(p: &Profile, d: &crate::profile::Document, values: &FormValues) -> String {
+    let mut s = format!(
+        "<section class=\"pf-doc\" data-document=\"{}\"><h1 class=\"pf-title\">{}</h1>",
+        esc(&d.id),
+        esc(&d.title)
+    );
+    if !d.fields.is_empty() {
+        s.push_str("<table class=\"pf-table\"><tbody>");
+        for id in &d.fields {
+            let label = p
+                .fields
+                .iter()
+                .find(|f| &f.id == id)
+                .map_or(id.as_str(), |f| f.label.as_str());
+            s.push_str(&format!(
+                "<tr><th>{}</th><td>{}</td></tr>",
+                esc(label),
+                esc(&shown_value(p, id, values))
+            ));
+        }
+        s.push_str("</tbody></table>");
+    }
+    s.push_str(&format!("<p class=\"pf-text\">{}</p>", esc(&d.text)));
+    if !d.sign.is_empty() {
+        s.push_str(&format!("<p class=\"pf-lines\">{}</p>", esc(&d.sign)));
+    }
+    s.push_str("</section>");
     s
 }
 

@@ -57,7 +57,14 @@ fn produced(p: &Profile, cat: Option<&str>, chan: Option<&str>) -> Vec<RuleResul
     for f in &p.fields {
         filled.insert(f.id.clone(), Value::Text("0:10".into()));
     }
-    let forms = [FormValues::new(), filled];
+    // Every option of every choice ticked: whatever a `when` or a
+    // `required_when` waits for is there.
+    let mut ticked = FormValues::new();
+    for f in &p.fields {
+        let all: Vec<String> = f.options.iter().map(|o| o.id.clone()).collect();
+        ticked.insert(f.id.clone(), Value::List(all));
+    }
+    let forms = [FormValues::new(), filled, ticked];
     let scans: Vec<Attached> = p
         .attachments
         .iter()

@@ -314,3 +314,288 @@ fn notes_reach_the_profile_text_and_the_report() {
     let html = render::report_html(&p, &r, "a.mp4");
     assert!(html.contains("该表仅为示例"), "{html}");
 }
+
+#[test]
+fn a_missing_choice_that_changes_what_applies_is_asked_for() {
+    // 四川: categories and channels both change the slots and forms.
+    let p = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let e = p
+        .resolve(None, Some("recommend"))
+        .expect_err("category needed");
+    assert_eq!(e.code, "choose_category");
+    assert!(
+        e.message_zh.contains("kepu") && e.message_zh.contains("bilingual"),
+        "{}",
+        e.message_zh
+    );
+    let e = p.resolve(Some("kepu"), None).expect_err("channel needed");
+    assert_eq!(e.code, "choose_channel");
+    assert!(
+        e.message_en.contains("recommend") && e.message_en.contains("self"),
+        "{}",
+        e.message_en
+    );
+    let e = p.resolve(Some("nope"), Some("self")).expect_err("unknown");
+    assert_eq!(e.code, "unknown_category");
+    assert!(
+        e.message_en.contains("nope") && e.message_en.contains("kepu"),
+        "{}",
+        e.message_en
+    );
+    let s = p.resolve(Some("kepu"), Some("self")).expect("given");
+    assert_eq!(
+        (s.category.as_deref(), s.channel.as_deref()),
+        (Some("kepu"), Some("self"))
+    );
+    assert!(s.defaulted.is_empty());
+    // A declared default is used, and said.
+    let d = with_json(&p, |v| {
+        v["categories"][0]["default"] = serde_json::json!(true)
+    })
+    .expect("valid");
+    let s = d.resolve(None, Some("self")).expect("default");
+    assert_eq!(s.category.as_deref(), Some("kepu"));
+    assert_eq!(s.defaulted.len(), 1);
+    assert!(s.defaulted[0].0.contains("默认"), "{:?}", s.defaulted);
+    // Two defaults are refused.
+    let e = with_json(&p, |v| {
+        v["categories"][0]["default"] = serde_json::json!(true);
+        v["categories"][1]["default"] = serde_json::json!(true);
+    })
+    .expect_err("refused");
+    assert!(e.message_en.contains("default"), "{}", e.message_en);
+    // 内蒙古: one channel — used without asking.
+    let n = profile::builtin("nmg-kepu-2025").expect("builtin");
+    let s = n.resolve(None, None).expect("nothing to choose");
+    assert_eq!(
+        s.channel.as_deref(),
+        n.channels.first().map(|c| c.id.as_str())
+    );
+    // A choice that changes nothing needs no flag: CUJS with every `when`
+    // on its channels removed.
+    let c = profile::builtin("cujs-video-abstract-2026").expect("builtin");
+    assert_eq!(
+        c.resolve(None, None)
+            .expect_err("CUJS's channels matter")
+            .code,
+        "choose_channel"
+    );
+    let plain = with_json(&c, |v| {
+        for key in ["fields", "attachments", "checklist", "pledges"] {
+            if let Some(list) = v[key].as_array_mut() {
+                for item in list {
+                    if let Some(o) = item.as_object_mut() {
+                        o.remove("when");
+                    }
+                }
+            }
+        }
+    })
+    .expect("valid");
+    assert_eq!(
+        plain.resolve(None, None).expect("no choice needed").channel,
+        None
+    );
+}
+
+#[test]
+fn a_field_that_repeats_the_category_follows_it() {
+    let base = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let p = with_json(&base, |v| {
+        for f in v["fields"].as_array_mut().expect("fields") {
+            if f["id"] == "video_category" {
+                f["mirrors"] = serde_json::json!("category");
+            }
+        }
+    })
+    .expect("valid");
+    let mut typed = FormValues::new();
+    typed.insert("video_category".into(), Value::Text("kepu".into()));
+    let eff = form::effective(&p, &typed, Some("bilingual"), Some("self"));
+    assert_eq!(
+        eff.get("video_category"),
+        Some(&Value::Text("bilingual".into()))
+    );
+    // The printed form and the report read the same value.
+    let html = render::form_html(&p, &typed, Some("bilingual"), Some("self"));
+    let label = p
+        .categories
+        .iter()
+        .find(|c| c.id == "bilingual")
+        .expect("cat")
+        .label
+        .clone();
+    assert!(html.contains(&label), "{html}");
+    let r = check::check(
+        &p,
+        &Input {
+            category: Some("bilingual"),
+            channel: Some("self"),
+            form: Some(&FormValues::new()),
+            ..Default::default()
+        },
+    );
+    let f = r
+        .rules
+        .iter()
+        .find(|r| r.id == "form.video_category")
+        .expect("rule");
+    assert_ne!(
+        f.status,
+        Status::Fail,
+        "filled from the category: {}",
+        f.message_zh
+    );
+    // A multi-select keeps the category ticked beside other ticks.
+    let k = profile::builtin("kepu-light-2026").expect("builtin");
+    let k = with_json(&k, |v| {
+        for f in v["fields"].as_array_mut().expect("fields") {
+            if f["id"] == "video_categories" {
+                f["mirrors"] = serde_json::json!("category");
+            }
+        }
+    })
+    .expect("valid");
+    let mut typed = FormValues::new();
+    typed.insert(
+        "video_categories".into(),
+        Value::List(vec!["venue_visit".into()]),
+    );
+    let eff = form::effective(&k, &typed, Some("other"), Some("unit"));
+    assert_eq!(
+        eff.get("video_categories"),
+        Some(&Value::List(vec!["other".into(), "venue_visit".into()]))
+    );
+}
+
+#[test]
+fn a_document_to_sign_is_printed_filled_in_on_its_own_page() {
+    let base = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let p = with_json(&base, |v| {
+        v["fields"].as_array_mut().expect("fields").push(serde_json::json!({
+            "id": "pledger_id", "label": "身份证号码", "label_en": "ID number", "type": "id_card",
+            "required": true, "when": {"category": ["kepu"]}, "quote": "身份证号码"
+        }));
+        v["documents"] = serde_json::json!([{
+            "id": "copyright_pledge", "title": "附件3 科普微视频版权承诺书",
+            "fields": ["title", "pledger_id"], "text": "本人承诺……", "sign": "承诺人（签字）：",
+            "when": {"category": ["kepu"]}, "quote": "承诺人（签字）"
+        }]);
+    })
+    .expect("valid");
+    let mut values = FormValues::new();
+    values.insert("title".into(), Value::Text("水的<旅行>".into()));
+    values.insert(
+        "pledger_id".into(),
+        Value::Text("11010519491231002X".into()),
+    );
+    let html = render::form_html(&p, &values, Some("kepu"), Some("self"));
+    let doc = &html[html
+        .find("data-document=\"copyright_pledge\"")
+        .expect("printed")..];
+    for want in [
+        "附件3 科普微视频版权承诺书",
+        "水的&lt;旅行&gt;",
+        "11010519491231002X",
+        "承诺人（签字）：",
+    ] {
+        assert!(doc.contains(want), "missing {want}: {doc}");
+    }
+    assert!(html.contains(".pf-doc{break-before:page"), "its own page");
+    // Not for the other category.
+    let other = render::form_html(&p, &values, Some("bilingual"), Some("self"));
+    assert!(!other.contains("data-document"), "{other}");
+    // A wrong ID number is named in the report.
+    values.insert(
+        "pledger_id".into(),
+        Value::Text("110105194912310021".into()),
+    );
+    let r = check::check(
+        &p,
+        &Input {
+            category: Some("kepu"),
+            channel: Some("self"),
+            form: Some(&values),
+            ..Default::default()
+        },
+    );
+    let f = r
+        .rules
+        .iter()
+        .find(|r| r.id == "form.pledger_id")
+        .expect("rule");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message_zh.contains("校验码"), "{}", f.message_zh);
+    // A document naming an unknown field is refused.
+    let e = with_json(&p, |v| {
+        v["documents"][0]["fields"] = serde_json::json!(["nope"])
+    })
+    .expect_err("refused");
+    assert!(e.message_en.contains("nope"), "{}", e.message_en);
+}
+
+#[test]
+fn an_entry_may_come_before_its_video_where_the_notice_says_so() {
+    let base = profile::builtin("kepu-light-2026").expect("builtin");
+    let p = with_json(&base, |v| {
+        v["video"]["later"] = serde_json::json!({
+            "when": {"field": "status", "any_of": ["to_produce"]},
+            "text": "视频线索：视频待自行制作，请于 2026 年 8 月 15 日前补充报送视频。",
+            "text_en": "A lead: the video is still to be made; send it by 15 August 2026.",
+            "due": "2026-08-15",
+            "quote": "视频待自行制作（8月15日前补充报送）"
+        });
+    })
+    .expect("valid");
+    let mut form = FormValues::new();
+    form.insert("status".into(), Value::List(vec!["to_produce".into()]));
+    let r = check::check(
+        &p,
+        &Input {
+            category: Some("other"),
+            channel: Some("unit"),
+            form: Some(&form),
+            ..Default::default()
+        },
+    );
+    let video: Vec<_> = r
+        .rules
+        .iter()
+        .filter(|r| r.kind == check::RuleKind::Video)
+        .collect();
+    assert_eq!(video.len(), 1, "{video:?}");
+    assert_eq!(video[0].id, "video.later");
+    assert_eq!(video[0].status, Status::Manual);
+    assert!(
+        video[0].message_zh.contains("8 月 15 日"),
+        "{}",
+        video[0].message_zh
+    );
+    // A finished video is checked as usual, lead or not.
+    let m = media("h264", "mp4");
+    let r = check::check(
+        &p,
+        &Input {
+            media: Some(&m),
+            form: Some(&form),
+            ..Default::default()
+        },
+    );
+    assert!(r.rules.iter().any(|r| r.id == "resolution"));
+    assert!(r.rules.iter().all(|r| r.id != "video.later"));
+    // Without the answer, a missing video is unknown, not "later".
+    form.insert("status".into(), Value::List(vec!["finished".into()]));
+    let r = check::check(
+        &p,
+        &Input {
+            form: Some(&form),
+            ..Default::default()
+        },
+    );
+    assert!(r.rules.iter().all(|r| r.id != "video.later"));
+    let e = with_json(&base, |v| {
+        v["video"]["later"] = serde_json::json!({"when": {"field": "nope"}, "text": "", "text_en": "", "quote": ""})
+    })
+    .expect_err("refused");
+    assert!(e.message_en.contains("nope"), "{}", e.message_en);
+}

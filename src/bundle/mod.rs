@@ -405,7 +405,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
         profile_name: p.name.clone(),
         category: i.category.map(str::to_string),
         channel: i.channel.map(str::to_string),
-        form: i.form.clone(),
+        form: crate::form::effective(p, i.form, i.category, i.channel),
         media: i.video.info.clone(),
         verdict: i.report.verdict.as_str().to_string(),
         forced: i.forced && !failures.is_empty(),

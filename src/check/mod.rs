@@ -160,9 +160,14 @@ const VIDEO_RULES: [Judge; 11] = [
 
 /// Run every check of the profile.
 pub fn check(p: &Profile, input: &Input<'_>) -> Report {
-    let mut rules: Vec<RuleResult> = VIDEO_RULES.iter().filter_map(|j| j(p, input)).collect();
+    let mut rules: Vec<RuleResult> = match video::later(p, input) {
+        // The entry comes before its video: one rule says when it is due.
+        Some(r) => vec![r],
+        None => VIDEO_RULES.iter().filter_map(|j| j(p, input)).collect(),
+    };
     if let Some(values) = input.form {
-        rules.extend(fields::fields(p, input, values));
+        let values = crate::form::effective(p, values, input.category, input.channel);
+        rules.extend(fields::fields(p, input, &values));
     }
     rules.extend(fields::form_checks(p, input));
     if let Some(att) = input.attachments {
@@ -202,6 +207,13 @@ pub fn blank(p: &Profile, category: Option<&str>, channel: Option<&str>) -> Vec<
         file_name: None,
     };
     let mut rules = check(p, &input).rules;
+    if let Some(l) = video::later_rule(p) {
+        let at = rules
+            .iter()
+            .position(|r| r.kind != RuleKind::Video)
+            .unwrap_or(rules.len());
+        rules.insert(at, l);
+    }
     if let Some(t) = attachments::total_rule(p) {
         let at = rules
             .iter()

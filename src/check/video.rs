@@ -601,3 +601,26 @@ pub(super) fn faststart(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
     }
     Some(r.done(RuleKind::Video))
 }
+
+/// The video comes later (科普之光's 视频线索): the form says so and no video
+/// was given. One rule stands for the video rules and says when it is due.
+pub(super) fn later(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
+    let l = p.video.later.as_ref()?;
+    if input.media.is_some() || !input.form.is_some_and(|f| crate::form::holds(&l.when, f)) {
+        return None;
+    }
+    later_rule(p)
+}
+
+/// The rule for a video that comes later, whatever the form says (what
+/// `preflight profile` shows).
+pub(super) fn later_rule(p: &Profile) -> Option<RuleResult> {
+    let l = p.video.later.as_ref()?;
+    let mut r = R::new("video.later", &l.quote);
+    r.status = Status::Manual;
+    r.measured = "视频待补充 / to follow".into();
+    r.expected = l.due.clone().unwrap_or_default();
+    r.zh = l.text.clone();
+    r.en = l.text_en.clone();
+    Some(r.done(RuleKind::Video))
+}

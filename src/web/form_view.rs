@@ -19,7 +19,13 @@ pub struct Props {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
-fn field_view(f: &Field, v: Option<&Value>, lang: Lang, on: Callback<Value>) -> Html {
+fn field_view(
+    f: &Field,
+    v: Option<&Value>,
+    required: bool,
+    lang: Lang,
+    on: Callback<Value>,
+) -> Html {
     let zh = lang == Lang::Zh;
     let id = format!("f-{}", f.id);
     let text = v.map(Value::text).unwrap_or_default();
@@ -114,7 +120,7 @@ fn field_view(f: &Field, v: Option<&Value>, lang: Lang, on: Callback<Value>) -> 
         <div class={classes!("field", (!issues.is_empty()).then_some("bad"))} data-field={f.id.clone()}>
             <label for={id.clone()}>
                 { if zh { f.label.clone() } else { f.label_en.clone() } }
-                if f.required { <span class="req" aria-label={tr(lang, "必填", "required")}>{"*"}</span> }
+                if required { <span class="req" aria-label={tr(lang, "必填", "required")}>{"*"}</span> }
             </label>
             {input}
             <div class="under">
@@ -139,9 +145,10 @@ fn field_view(f: &Field, v: Option<&Value>, lang: Lang, on: Callback<Value>) -> 
 #[function_component(FormView)]
 pub fn form_view(p: &Props) -> Html {
     let lang = p.saved.lang;
-    let values = p.saved.form();
     let cat = p.saved.category.as_deref();
     let chan = p.saved.channel.as_deref();
+    // Fields that repeat the category or channel show the choice made above.
+    let values = form::effective(&p.profile, &p.saved.form(), cat, chan);
     html! {
         <form class="form" id="form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <p class="hint">{tr(lang, "每个汉字、标点、字母或数字计 1 字，空格和换行不计。内容自动保存在本机浏览器中。",
@@ -149,7 +156,16 @@ pub fn form_view(p: &Props) -> Html {
             { for p.profile.fields.iter().filter(|f| Profile::applies(&f.when, cat, chan)).map(|f| {
                 let d = p.dispatch.clone();
                 let fid = f.id.clone();
-                field_view(f, values.get(&f.id), lang, Callback::from(move |v: Value| d.dispatch(Action::Field(fid.clone(), v))))
+                if f.mirrors.is_some() && f.kind != FieldType::Multiselect {
+                    let shown = crate::render::shown_value(&p.profile, &f.id, &values);
+                    return html! {
+                        <div class="field mirrored" data-field={f.id.clone()}>
+                            <label>{ if lang == Lang::Zh { f.label.clone() } else { f.label_en.clone() } }</label>
+                            <p>{shown}<span class="hint">{tr(lang, "（与上方所选一致）", " (as chosen above)")}</span></p>
+                        </div>
+                    };
+                }
+                field_view(f, values.get(&f.id), form::is_required(f, &values), lang, Callback::from(move |v: Value| d.dispatch(Action::Field(fid.clone(), v))))
             }) }
         </form>
     }
