@@ -24,7 +24,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_preflight");
 const VIDEO_NAME: &str = "黑洞的秘密.mp4";
 const PDF_SCAN_NAME: &str = "自荐表（签字）.pdf";
 const PNG_SCAN_NAME: &str = "著作权授权协议.png";
-const HLJ_FORM_HTML: &str = "2022年黑龙江省优秀科普微视频作品推荐表或自荐表.html";
+const HLJ_FORM_HTML: &str = "2022年黑龙江省优秀科普微视频作品自荐表.html";
 const CUJS_FORM_HTML: &str = "第三届中国高校科技期刊研究会视频摘要申报信息.html";
 
 const HLJ: &str = "heilongjiang-kepu-2022";

@@ -528,3 +528,107 @@ fn the_guidance_no_one_ticks_is_said() {
         );
     }
 }
+
+#[test]
+fn the_printed_forms_carry_the_notices_titles_and_the_pledges_their_numbers() {
+    let p = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let f = form(&[
+        ("title", "水的旅行"),
+        ("pledger", "张三"),
+        ("pledger_kind", "person"),
+        ("pledger_id_card", "11010519491231002X"),
+    ]);
+    let rec = preflight::render::form_html(&p, &f, Some("kepu"), Some("recommend"));
+    assert!(
+        rec.contains("2024年四川省优秀科普微视频推荐信息表"),
+        "{rec}"
+    );
+    assert!(!rec.contains("报名表") && !rec.contains("自荐表"), "{rec}");
+    let doc = &rec[rec
+        .find("data-document=\"copyright_pledge\"")
+        .expect("附件3")..];
+    for want in [
+        "科普微视频版权承诺书（附件3）",
+        "11010519491231002X",
+        "水的旅行",
+        "无失密问题",
+        "未曾被科技部评为全国优秀科普微视频",
+        "承诺人（签字）/单位（盖章）",
+    ] {
+        assert!(doc.contains(want), "附件3 lacks {want}: {doc}");
+    }
+    let own = preflight::render::form_html(&p, &f, Some("bilingual"), Some("self"));
+    assert!(own.contains("2024年四川省优秀科普微视频自荐表"), "{own}");
+    assert!(own.contains("data-document=\"copyright_pledge_bilingual\""));
+    assert!(!own.contains("data-document=\"copyright_pledge\""));
+
+    let h = profile::builtin("heilongjiang-kepu-2022").expect("builtin");
+    for (chan, title) in [
+        ("recommend", "2022年黑龙江省优秀科普微视频作品推荐表"),
+        ("self", "2022年黑龙江省优秀科普微视频作品自荐表"),
+    ] {
+        let html = preflight::render::form_html(&h, &FormValues::new(), None, Some(chan));
+        assert!(
+            html.contains(title) && !html.contains("推荐表或自荐表"),
+            "{chan}: {html}"
+        );
+    }
+}
+
+#[test]
+fn kepu_light_takes_an_entry_whose_video_is_still_to_be_made() {
+    let p = profile::builtin("kepu-light-2026").expect("builtin");
+    let mut f = form(&[
+        ("unit", "某市科协"),
+        ("contact", "王五"),
+        ("position", "干事"),
+        ("phone", "023-63003153"),
+        ("email", "a@example.com"),
+        ("supervisor", "某市科协"),
+        ("supervisor_type", "local_cast"),
+    ]);
+    f.insert(
+        "video_categories".into(),
+        Value::List(vec!["venue_visit".into()]),
+    );
+    f.insert("status".into(), Value::List(vec!["to_produce".into()]));
+    let input = |f: &FormValues| {
+        run(
+            &p,
+            &Input {
+                category: Some("venue_visit"),
+                channel: Some("unit"),
+                form: Some(&f.clone()),
+                ..Default::default()
+            },
+        )
+    };
+    // The leads summary is what a video-to-come entry has to describe.
+    let r = input(&f);
+    assert_eq!(status_of(&r, "form.leads"), Some(Status::Fail));
+    f.insert(
+        "leads".into(),
+        Value::Text("某科技馆特色探访：青少年实验课，可拍摄实验过程。".into()),
+    );
+    let r = input(&f);
+    let failing: Vec<&str> = r
+        .rules
+        .iter()
+        .filter(|x| x.status == Status::Fail)
+        .map(|x| x.id.as_str())
+        .collect();
+    assert!(failing.is_empty(), "{failing:?}");
+    let later = r
+        .rules
+        .iter()
+        .find(|x| x.id == "video.later")
+        .expect("later");
+    assert!(
+        later.message_zh.contains("8 月 15 日"),
+        "{}",
+        later.message_zh
+    );
+    // A finished entry still needs its summary.
+    f.insert("status".into(), Value::List(vec!["finished".into()]));
+    assert_eq!(status_of(&input(&f), "form.summary"), Some(Status::Fail));
+}
