@@ -632,3 +632,28 @@ fn kepu_light_takes_an_entry_whose_video_is_still_to_be_made() {
     f.insert("status".into(), Value::List(vec!["finished".into()]));
     assert_eq!(status_of(&input(&f), "form.summary"), Some(Status::Fail));
 }
+
+#[test]
+fn the_form_repeats_the_category_chosen_once() {
+    let p = profile::builtin("sichuan-kepu-2024").expect("builtin");
+    let typed = form(&[("video_category", "kepu")]);
+    let eff = preflight::form::effective(&p, &typed, Some("bilingual"), Some("self"));
+    assert_eq!(
+        eff.get("video_category"),
+        Some(&Value::Text("bilingual".into()))
+    );
+    let k = profile::builtin("kepu-light-2026").expect("builtin");
+    let mut typed = FormValues::new();
+    typed.insert(
+        "video_categories".into(),
+        Value::List(vec!["venue_visit".into()]),
+    );
+    let eff = preflight::form::effective(&k, &typed, Some("scifi_reading"), Some("unit"));
+    let Some(Value::List(ticks)) = eff.get("video_categories") else {
+        panic!("{eff:?}");
+    };
+    assert!(
+        ticks.iter().any(|t| t == "scifi_reading") && ticks.iter().any(|t| t == "venue_visit"),
+        "{ticks:?}"
+    );
+}
