@@ -1118,10 +1118,10 @@ impl Profile {
             (true, category, &self.categories),
             (false, channel, &self.channels),
         ] {
-            let (what_zh, what_en, flag) = if is_cat {
-                ("类别", "category", "category")
+            let (what_zh, what_en, whats_en, flag) = if is_cat {
+                ("类别", "category", "categories", "category")
             } else {
-                ("渠道", "channel", "channel")
+                ("渠道", "channel", "channels", "channel")
             };
             let choices_zh = list
                 .iter()
@@ -1152,7 +1152,7 @@ impl Profile {
                             },
                             if none {
                                 format!(
-                                    "This contest has no {what_en}s; leave out {flag} (\"{g}\" was given)."
+                                    "This contest has no {whats_en}; leave out {flag} (\"{g}\" was given)."
                                 )
                             } else {
                                 format!(
@@ -1187,7 +1187,7 @@ impl Profile {
                                 "此比赛有多个{what_zh}，适用的表格、附件或要求因{what_zh}而不同，请指定 {flag}：{choices_zh}。"
                             ),
                             format!(
-                                "This contest has several {what_en}s and what applies depends on the {what_en}: give the {flag}, one of: {choices_en}."
+                                "This contest has several {whats_en} and what applies depends on the {what_en}: give the {flag}, one of: {choices_en}."
                             ),
                         ));
                     }
