@@ -19,7 +19,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_preflight");
 pub const VIDEO_NAME: &str = "黑洞的秘密.mp4";
 pub const PDF_SCAN_NAME: &str = "自荐表（签字）.pdf";
 pub const PNG_SCAN_NAME: &str = "著作权授权协议.png";
-pub const HLJ_FORM_HTML: &str = "2022年黑龙江省优秀科普微视频作品推荐表或自荐表.html";
+pub const HLJ_FORM_HTML: &str = "2022年黑龙江省优秀科普微视频作品自荐表.html";
 pub const CUJS_FORM_HTML: &str = "第三届中国高校科技期刊研究会视频摘要申报信息.html";
 
 pub const HLJ: &str = "heilongjiang-kepu-2022";

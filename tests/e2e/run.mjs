@@ -132,18 +132,20 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
       '#f-innovation': '用延时摄影展示迁徙全过程。',
     };
     for (const [sel, v] of Object.entries(texts)) await page.fill(sel, v);
-    const option = await page.$$eval('#f-video_category option', (os) => os.map((o) => o.value).find((v) => v));
-    await page.selectOption('#f-video_category', option);
+    // 微视频类别 repeats the category chosen above: shown, not asked again.
+    const mirrored = () => page.textContent('.field[data-field=video_category] p');
+    const shownCategory = await mirrored();
+    assert.match(shownCategory, /^藏汉双语科普微视频/);
 
     const filled = async () => ({
       profile: await page.inputValue('#profile'),
       category: await page.$eval('input[name=category]:checked', (i) => i.value),
       channel: await page.$eval('input[name=channel]:checked', (i) => i.value),
       summary: await page.inputValue('#f-summary'),
-      video_category: await page.inputValue('#f-video_category'),
+      video_category: await mirrored(),
       ...Object.fromEntries(await Promise.all(Object.keys(texts).map(async (s) => [s, await page.inputValue(s)]))),
     });
-    const want = { profile: 'sichuan-kepu-2024', category: 'bilingual', channel: 'self', summary, video_category: option, ...texts };
+    const want = { profile: 'sichuan-kepu-2024', category: 'bilingual', channel: 'self', summary, video_category: shownCategory, ...texts };
     assert.deepEqual(await filled(), want);
     const stored = await page.evaluate(() => localStorage.getItem('preflight.v1'));
     assert.ok(stored?.includes(summary), 'preflight.v1 holds the summary');
@@ -171,7 +173,7 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
       assert.equal(await page.inputValue('#profile'), 'sichuan-kepu-2024');
       assert.equal(await page.inputValue('#f-summary'), '');
       assert.equal(await page.inputValue('#f-title'), '');
-      assert.equal(await page.inputValue('#f-video_category'), '');
+      assert.match(await mirrored(), /^科普微视频/);
       assert.equal(await page.$eval('input[name=channel]:checked', (i) => i.value), 'recommend');
       assert.equal(await page.$eval('input[name=category]:checked', (i) => i.value), 'kepu');
       assert.match(await page.textContent('#count-summary'), /^0 \/ 100\b/);
