@@ -315,8 +315,11 @@ fn form_html_holds_every_typed_value_escaped() {
         assert!(text.starts_with("<!doctype html>"), "{}", &text[..40]);
         assert!(text.contains("<meta charset=\"utf-8\">"));
         assert!(
-            text.contains(&format!("<title>{}</title>", html(&p.bundle.form_name))),
-            "title"
+            text.contains(&format!(
+                "<title>{}</title>",
+                html(p.form_name(Some(c.channel)))
+            )),
+            "title: the form's name for the channel"
         );
         let form = c.form.as_object().unwrap();
         for (id, v) in form {

@@ -47,7 +47,14 @@ fn bundle(profile: &str, slot: &str, scan: &PathBuf) -> (i32, String) {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("scans-{profile}.zip"));
     let _ = fs::remove_file(&out);
     let o = Command::new(BIN)
-        .args(["bundle", "--profile", profile, "--video"])
+        .args([
+            "bundle",
+            "--profile",
+            profile,
+            "--channel",
+            "recommend",
+            "--video",
+        ])
         .arg(video())
         .arg("--attach")
         .arg(format!("{slot}={}", scan.display()))

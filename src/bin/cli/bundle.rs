@@ -417,6 +417,35 @@ pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         for e in &v.entries {
             let _ = writeln!(out, "  ✓ {:>12}  {:08x}  {}", e.1, e.2, e.0);
         }
+        // What the entry says of itself: the contest and the form, so an
+        // organiser checking a batch sees whose entry this is.
+        let _ = writeln!(
+            out,
+            "比赛 / contest: {}{}{}",
+            m.profile,
+            m.category
+                .as_deref()
+                .map(|c| format!("  类别 / category: {c}"))
+                .unwrap_or_default(),
+            m.channel
+                .as_deref()
+                .map(|c| format!("  渠道 / channel: {c}"))
+                .unwrap_or_default()
+        );
+        let builtin = preflight::profile::builtin(&m.profile).ok();
+        for (id, value) in &m.form {
+            let label = builtin
+                .as_ref()
+                .and_then(|p| p.fields.iter().find(|f| &f.id == id))
+                .map_or(id.as_str(), |f| {
+                    if o.lang == preflight::Lang::Zh {
+                        &f.label
+                    } else {
+                        &f.label_en
+                    }
+                });
+            let _ = writeln!(out, "  {label}：{}", value.text());
+        }
         if m.forced {
             let _ = writeln!(
                 out,
