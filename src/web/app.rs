@@ -10,12 +10,13 @@ use yew::prelude::*;
 
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
-use super::client::{FromWorker, WorkerClient, crc_workers};
+use super::client::{WorkerClient, crc_workers, next_id};
 use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
+use super::protocol::{FileFacts, FromWorker, WORKER_FAILED, same_file, video_changed};
 use super::report::ReportView;
 use super::state::{Action, Crc, CrcPart, Saved, State, Video};
 use super::tr;
@@ -123,21 +124,46 @@ fn widget(props: &AppProps) -> Html {
         let worker_url = config.worker_url.clone();
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
+            // Each reply goes to what it names: the reducer drops one about an
+            // earlier pick or another pass.
             let on = Callback::from(move |m: FromWorker| match m {
-                FromWorker::Probe { result, ms, .. } => {
-                    dispatch.dispatch(Action::Probed(result, ms, now()))
-                }
-                FromWorker::Progress { id, done, ms } => {
-                    dispatch.dispatch(Action::CrcProgress { id, done, ms })
-                }
-                FromWorker::Crc { id, result, ms, .. } => {
-                    dispatch.dispatch(Action::CrcShare { id, result, ms })
-                }
-                FromWorker::Failed { message } => dispatch.dispatch(Action::Probed(
-                    Err(super::UiError::internal(&message)),
-                    0.0,
-                    now(),
-                )),
+                FromWorker::Probed {
+                    pick,
+                    file,
+                    result,
+                    ms,
+                } => dispatch.dispatch(Action::Probed {
+                    pick,
+                    file,
+                    result,
+                    ms,
+                    now: now(),
+                }),
+                FromWorker::Progress {
+                    pick,
+                    share,
+                    done,
+                    ms,
+                } => dispatch.dispatch(Action::CrcProgress {
+                    pick,
+                    share,
+                    done,
+                    ms,
+                }),
+                FromWorker::Crc {
+                    pick,
+                    share,
+                    result,
+                    ms,
+                    ..
+                } => dispatch.dispatch(Action::CrcShare {
+                    pick,
+                    share,
+                    result,
+                    ms,
+                }),
+                // The client answers these itself.
+                FromWorker::Ready | FromWorker::Failed { .. } => {}
             });
             for _ in 0..crc_workers() {
                 match WorkerClient::new(&worker_url, on.clone()) {
@@ -149,9 +175,11 @@ fn widget(props: &AppProps) -> Html {
         });
     }
 
+    let bundle_message = use_state(|| None::<Result<String, super::UiError>>);
     let pick_video = {
         let dispatch = state.dispatcher();
         let client = client.clone();
+        let msg = bundle_message.clone();
         // A pass over the previous video would keep reading it: stop it.
         let running = matches!(state.crc, Crc::Running { .. });
         Callback::from(move |file: File| {
@@ -160,9 +188,15 @@ fn widget(props: &AppProps) -> Html {
                     let _ = c.restart();
                 }
             }
-            dispatch.dispatch(Action::VideoPicked(file.clone(), now()));
+            let pick = next_id();
+            dispatch.dispatch(Action::VideoPicked {
+                pick,
+                file: file.clone(),
+                started: now(),
+            });
+            msg.set(None);
             if let Some(c) = client.borrow().first() {
-                c.probe(&file);
+                c.probe(pick, &file);
             }
         })
     };
@@ -194,10 +228,15 @@ fn widget(props: &AppProps) -> Html {
     let start_crc = {
         let dispatch = state.dispatcher();
         let client = client.clone();
-        let file = state.file().cloned();
+        let probed = match &state.video {
+            Video::Done { pick, file, .. } => Some((*pick, file.clone())),
+            _ => None,
+        };
         Callback::from(move |_: ()| {
             let pool = client.borrow();
-            let Some(f) = file.as_ref() else { return };
+            let Some((pick, f)) = probed.as_ref() else {
+                return;
+            };
             if pool.is_empty() {
                 return;
             }
@@ -209,19 +248,20 @@ fn widget(props: &AppProps) -> Html {
             for (i, c) in pool.iter().take(k as usize).enumerate() {
                 let start = share * i as u64;
                 let end = (start + share).min(total);
-                let id = c.crc(f, start, end);
+                let share = next_id();
+                c.crc(*pick, share, f, start, end);
                 parts.push(CrcPart {
-                    id,
+                    share,
                     len: end - start,
                     done: 0,
                     crc: None,
                 });
             }
-            dispatch.dispatch(Action::Crc(Crc::Running {
+            dispatch.dispatch(Action::CrcStart {
+                pick: *pick,
                 parts,
                 total,
-                ms: 0.0,
-            }));
+            });
         })
     };
     let cancel_crc = {
@@ -231,10 +271,41 @@ fn widget(props: &AppProps) -> Html {
             for c in client.borrow_mut().iter_mut() {
                 let _ = c.restart();
             }
-            dispatch.dispatch(Action::Crc(Crc::Idle));
+            dispatch.dispatch(Action::CrcCancel);
         })
     };
-    let bundle_message = use_state(|| None::<String>);
+    // 重试 after a worker failed: fresh workers, and again what was pending.
+    let retry_crc = {
+        let client = client.clone();
+        let start = start_crc.clone();
+        Callback::from(move |_: ()| {
+            for c in client.borrow_mut().iter_mut() {
+                let _ = c.restart();
+            }
+            start.emit(());
+        })
+    };
+    // 重试 / 重新检查: the same File probed afresh, as a new pick.
+    let recheck = {
+        let client = client.clone();
+        let pick = pick_video.clone();
+        let file = match &state.video {
+            Video::Probing { file, .. } | Video::Done { file, .. } | Video::Failed { file, .. } => {
+                Some(file.clone())
+            }
+            Video::None => None,
+        };
+        Callback::from(move |restart: bool| {
+            if restart {
+                for c in client.borrow_mut().iter_mut() {
+                    let _ = c.restart();
+                }
+            }
+            if let Some(f) = &file {
+                pick.emit(f.clone());
+            }
+        })
+    };
 
     let Some(profile) = state.profile.clone() else {
         return html! { <main class="app"><p>{"配置加载失败 / profile failed to load"}</p></main> };
@@ -293,8 +364,8 @@ fn widget(props: &AppProps) -> Html {
     // and the pass do not compete for the same cores and memory.
     {
         let key = match &state.video {
-            Video::Done { info, .. } if video_fails.is_empty() && state.previews_settled => {
-                Some((info.file.clone(), info.size_bytes))
+            Video::Done { pick, .. } if video_fails.is_empty() && state.previews_settled => {
+                Some(*pick)
             }
             _ => None,
         };
@@ -314,11 +385,39 @@ fn widget(props: &AppProps) -> Html {
         let to_host = config.bundle_to_host;
         let sink = config.sink.clone();
         Callback::from(move |force: bool| {
-            let (Video::Done { info, file, .. }, Crc::Done { crc, size, .. }) =
-                (&state.video, &state.crc)
+            let (
+                Video::Done {
+                    pick,
+                    info,
+                    file,
+                    probed,
+                    ..
+                },
+                Crc::Done {
+                    pick: crc_pick,
+                    crc,
+                    size,
+                    ..
+                },
+            ) = (&state.video, &state.crc)
             else {
                 return;
             };
+            let lang = state.saved.lang;
+            // The file zipped must be the file probed and checksummed.
+            let zipping = FileFacts::of(file);
+            let read_whole =
+                crc_pick == pick && info.size_bytes == probed.size && *size == probed.size;
+            if let Err(e) = same_file(probed, &zipping).and_then(|_| {
+                if read_whole {
+                    Ok(())
+                } else {
+                    Err(video_changed())
+                }
+            }) {
+                msg.set(Some(Err(e.into())));
+                return;
+            }
             let form = state.saved.form();
             let scans: Vec<ScanIn> = state
                 .attachments
@@ -350,7 +449,6 @@ fn widget(props: &AppProps) -> Html {
                 forced: force,
                 tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
             });
-            let lang = state.saved.lang;
             let result = planned.map_err(super::UiError::from).and_then(|plan| {
                 let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
                 let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
@@ -382,10 +480,7 @@ fn widget(props: &AppProps) -> Html {
                     total as f64 / 1e6
                 ))
             });
-            msg.set(Some(match result {
-                Ok(m) => m,
-                Err(e) => e.text(lang).to_string(),
-            }));
+            msg.set(Some(result));
         })
     };
     let zip_name = format!(
@@ -428,6 +523,7 @@ fn widget(props: &AppProps) -> Html {
             info,
             ms,
             total_ms,
+            ..
         } => html! {
             <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
                 data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
@@ -435,10 +531,13 @@ fn widget(props: &AppProps) -> Html {
                 {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
             </p>
         },
-        Video::Failed { name, error } => html! {
-            <div class="error" role="alert" id="probe-error">
-                <strong>{name.clone()}</strong>
+        Video::Failed { file, error, .. } => html! {
+            <div class="error" role="alert" id="probe-error" data-error={error.code.clone()}>
+                <strong>{file.name()}</strong>
                 <p>{error.text(lang).to_string()}</p>
+                if error.code == WORKER_FAILED {
+                    <button id="probe-retry" onclick={recheck.reform(|_| true)}>{tr(lang, "重试", "Retry")}</button>
+                }
             </div>
         },
     };
@@ -480,7 +579,7 @@ fn widget(props: &AppProps) -> Html {
             if let Some(file) = state.file().cloned() {
                 <section class="card">
                     <h2>{tr(lang, "片头 / 片尾预览", "Opening and ending")}</h2>
-                    <Previews key={state.picks} file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
+                    <Previews key={state.pick} file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
                 </section>
             }
             <section class="card">
@@ -496,7 +595,7 @@ fn widget(props: &AppProps) -> Html {
                 <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
                 <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
                     ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
-                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_bundle={on_bundle} message={(*bundle_message).clone()} />
+                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_retry={retry_crc} on_bundle={on_bundle} on_recheck={recheck.reform(|_| false)} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">
                 <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>

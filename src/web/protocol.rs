@@ -1,0 +1,149 @@
+//! The one protocol between the page and its workers: typed messages, serde
+//! JSON text on the wire. A request travels as `{msg: "<ToWorker JSON>",
+//! file: File}` (the File beside the text: it cannot be JSON, and posting it
+//! shares it rather than copying its bytes); a reply is the `FromWorker` JSON
+//! text itself. Every request and reply names the pick it belongs to, so the
+//! page can drop an answer about a video the user has since replaced.
+
+use serde::{Deserialize, Serialize};
+
+use super::UiError;
+use crate::Error;
+use crate::probe::MediaInfo;
+
+/// What the browser says about a File without reading it: enough to tell
+/// that the file being zipped is the file that was checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FileFacts {
+    pub name: String,
+    pub size: u64,
+    /// `File.lastModified`, ms since 1970 (0 for a plain Blob).
+    pub last_modified: f64,
+}
+
+impl FileFacts {
+    pub fn of(blob: &web_sys::Blob) -> FileFacts {
+        use wasm_bindgen::JsCast;
+        let size = blob.size();
+        let size = if size.is_finite() && size >= 0.0 {
+            size as u64
+        } else {
+            0
+        };
+        match blob.dyn_ref::<web_sys::File>() {
+            Some(f) => FileFacts {
+                name: f.name(),
+                size,
+                last_modified: f.last_modified(),
+            },
+            None => FileFacts {
+                size,
+                ..FileFacts::default()
+            },
+        }
+    }
+}
+
+/// Refuse to zip a file that is not the one that was checked: another name,
+/// size or modification time than the browser gave when it was probed.
+pub fn same_file(probed: &FileFacts, zipping: &FileFacts) -> Result<(), Error> {
+    if probed == zipping {
+        Ok(())
+    } else {
+        Err(video_changed())
+    }
+}
+
+/// The file to be zipped is not the file that was checked.
+pub fn video_changed() -> Error {
+    Error::new(
+        "video_changed",
+        "要打包的视频与检查过的视频不是同一个文件（文件名、大小或修改时间不同），可能已被替换或修改。请点“重新检查”，检查通过后再打包。",
+        "The video to be bundled is not the file that was checked (its name, size or modification time differ): it may have been replaced or changed. Press \"Check again\", then bundle once it passes.",
+    )
+}
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Probe the File sent beside this message.
+    Probe { pick: u32 },
+    /// CRC-32 of `[start, end)` of the File: one share of the pass.
+    Crc {
+        pick: u32,
+        share: u32,
+        start: u64,
+        end: u64,
+    },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's handler is set: requests can be posted.
+    Ready,
+    Probed {
+        pick: u32,
+        /// The File as the worker saw it.
+        file: FileFacts,
+        result: Result<MediaInfo, UiError>,
+        ms: f64,
+    },
+    Progress {
+        pick: u32,
+        share: u32,
+        done: u64,
+        ms: f64,
+    },
+    Crc {
+        pick: u32,
+        share: u32,
+        result: Result<u32, UiError>,
+        size: u64,
+        ms: f64,
+    },
+    /// A request the worker could not take (no File, a message it cannot
+    /// read); `pick` is `None` when it could not tell whose it was.
+    Failed {
+        pick: Option<u32>,
+        share: Option<u32>,
+        error: UiError,
+    },
+}
+
+impl FromWorker {
+    /// The reply a request gets when its worker fails or stops answering.
+    pub fn lost(pick: u32, share: Option<u32>, error: UiError) -> FromWorker {
+        match share {
+            None => FromWorker::Probed {
+                pick,
+                file: FileFacts::default(),
+                result: Err(error),
+                ms: 0.0,
+            },
+            Some(share) => FromWorker::Crc {
+                pick,
+                share,
+                result: Err(error),
+                size: 0,
+                ms: 0.0,
+            },
+        }
+    }
+}
+
+/// Code of [`UiError::worker_failed`]: the page offers 重试 (retry).
+pub const WORKER_FAILED: &str = "worker_failed";
+
+impl UiError {
+    /// A worker that failed to start, crashed, or stopped answering.
+    pub fn worker_failed(zh: &str, en: &str) -> UiError {
+        UiError {
+            code: WORKER_FAILED.into(),
+            message_zh: format!("检查程序意外停止（{zh}）。请点“重试”；如仍不行，请刷新页面。"),
+            message_en: format!(
+                "The checker stopped unexpectedly ({en}). Press Retry; if that does not help, reload the page."
+            ),
+        }
+    }
+}
