@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 
-use super::protocol::{FileFacts, same_file, video_changed};
+use super::protocol::{FileFacts, same_file, still_readable, video_changed};
 use super::worker::{Byob, STALL_MS, crc_range_byob};
 use crate::Error;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
@@ -179,6 +179,7 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     // What the browser says of the video now; it must say the same when the
     // probe and the CRC pass are done, and the probe must have seen its size.
     let probed = FileFacts::of(&video);
+    still_readable(&video).await.map_err(reject)?;
     let info = probe_blob(&video).await.map_err(reject)?;
     let mut scans = Vec::new();
     let mut files = Vec::new();
@@ -225,6 +226,7 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     let crc = crc_blob(&video).await.map_err(reject)?;
     let zipping = FileFacts::of(&video);
     same_file(&probed, &zipping).map_err(reject)?;
+    still_readable(&video).await.map_err(reject)?;
     if info.size_bytes != zipping.size {
         return Err(reject(video_changed()));
     }

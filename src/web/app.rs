@@ -16,7 +16,9 @@ use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
-use super::protocol::{FileFacts, FromWorker, WORKER_FAILED, same_file, video_changed};
+use super::protocol::{
+    FileFacts, FromWorker, WORKER_FAILED, same_file, still_readable, video_changed,
+};
 use super::report::ReportView;
 use super::state::{Action, Crc, CrcPart, Saved, State, Video};
 use super::tr;
@@ -285,24 +287,32 @@ fn widget(props: &AppProps) -> Html {
             start.emit(());
         })
     };
-    // 重试 / 重新检查: the same File probed afresh, as a new pick.
-    let recheck = {
+    // 重试 after the worker failed on the probe: fresh workers, and the same
+    // File probed afresh, as a new pick.
+    let retry_probe = {
         let client = client.clone();
         let pick = pick_video.clone();
         let file = match &state.video {
-            Video::Probing { file, .. } | Video::Done { file, .. } | Video::Failed { file, .. } => {
-                Some(file.clone())
-            }
-            Video::None => None,
+            Video::Failed { file, .. } => Some(file.clone()),
+            _ => None,
         };
-        Callback::from(move |restart: bool| {
-            if restart {
-                for c in client.borrow_mut().iter_mut() {
-                    let _ = c.restart();
-                }
+        Callback::from(move |_: ()| {
+            for c in client.borrow_mut().iter_mut() {
+                let _ = c.restart();
             }
             if let Some(f) = &file {
                 pick.emit(f.clone());
+            }
+        })
+    };
+    // 重新检查: the browser will not read a File that changed on disk since
+    // it was picked, so the user picks the video again.
+    let video_input = use_node_ref();
+    let recheck = {
+        let input = video_input.clone();
+        Callback::from(move |_: ()| {
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                i.click();
             }
         })
     };
@@ -385,102 +395,122 @@ fn widget(props: &AppProps) -> Html {
         let to_host = config.bundle_to_host;
         let sink = config.sink.clone();
         Callback::from(move |force: bool| {
-            let (
-                Video::Done {
-                    pick,
-                    info,
-                    file,
-                    probed,
-                    ..
-                },
-                Crc::Done {
-                    pick: crc_pick,
-                    crc,
-                    size,
-                    ..
-                },
-            ) = (&state.video, &state.crc)
-            else {
+            let Video::Done { file, .. } = &state.video else {
                 return;
             };
-            let lang = state.saved.lang;
-            // The file zipped must be the file probed and checksummed.
-            let zipping = FileFacts::of(file);
-            let read_whole =
-                crc_pick == pick && info.size_bytes == probed.size && *size == probed.size;
-            if let Err(e) = same_file(probed, &zipping).and_then(|_| {
-                if read_whole {
-                    Ok(())
-                } else {
-                    Err(video_changed())
+            let (file, state, profile, report, msg, sink) = (
+                file.clone(),
+                state.clone(),
+                profile.clone(),
+                report.clone(),
+                msg.clone(),
+                sink.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                // A File that changed on disk since it was picked can no
+                // longer be read: the zip would not hold what was checked.
+                if let Err(e) = still_readable(&file).await {
+                    msg.set(Some(Err(e.into())));
+                    return;
                 }
-            }) {
-                msg.set(Some(Err(e.into())));
-                return;
-            }
-            let form = state.saved.form();
-            let scans: Vec<ScanIn> = state
-                .attachments
-                .iter()
-                .map(|a| ScanIn {
-                    slot: a.slot.clone(),
-                    name: a.name.clone(),
-                    size: a.size,
-                    crc32: a.crc32,
-                    sha256: a.sha256.clone(),
-                    kind: a.kind,
-                })
-                .collect();
-            let now = (js_sys::Date::now() / 1000.0) as i64;
-            let planned = bundle::plan(&PlanInput {
-                profile: &profile,
-                category: state.saved.category.as_deref(),
-                channel: state.saved.channel.as_deref(),
-                form: &form,
-                ticks: &state.saved.ticks,
-                video: &VideoIn {
-                    size: *size,
-                    crc32: *crc,
-                    info: info.clone(),
-                },
-                scans: &scans,
-                report: &report,
-                unix_time: now,
-                forced: force,
-                tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
-            });
-            let result = planned.map_err(super::UiError::from).and_then(|plan| {
-                let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
-                let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
-                let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
-                    .map_err(|_| super::UiError::internal("Blob"))?;
-                if let (true, Some(sink)) = (to_host, &sink) {
-                    // The platform uploads it with its own uploader.
-                    let manifest = plan
-                        .manifest_json()
-                        .and_then(|t| js_sys::JSON::parse(t).ok())
-                        .unwrap_or(wasm_bindgen::JsValue::NULL);
-                    let detail = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
-                    let _ = js_sys::Reflect::set(
-                        &detail,
-                        &"name".into(),
-                        &plan.zip_name.clone().into(),
-                    );
-                    let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
-                    sink.emit("bundle", &detail);
-                } else {
-                    bundle_view::download(&blob, &plan.zip_name)
-                        .map_err(|_| super::UiError::internal("download"))?;
+                let (
+                    Video::Done {
+                        pick,
+                        info,
+                        file,
+                        probed,
+                        ..
+                    },
+                    Crc::Done {
+                        pick: crc_pick,
+                        crc,
+                        size,
+                        ..
+                    },
+                ) = (&state.video, &state.crc)
+                else {
+                    return;
+                };
+                let lang = state.saved.lang;
+                // The file zipped must be the file probed and checksummed.
+                let zipping = FileFacts::of(file);
+                let read_whole =
+                    crc_pick == pick && info.size_bytes == probed.size && *size == probed.size;
+                if let Err(e) = same_file(probed, &zipping).and_then(|_| {
+                    if read_whole {
+                        Ok(())
+                    } else {
+                        Err(video_changed())
+                    }
+                }) {
+                    msg.set(Some(Err(e.into())));
+                    return;
                 }
-                Ok(format!(
-                    "{} {}（{:.1} MB）",
-                    tr(lang, "已生成", "Made"),
-                    plan.zip_name,
-                    total as f64 / 1e6
-                ))
+                let form = state.saved.form();
+                let scans: Vec<ScanIn> = state
+                    .attachments
+                    .iter()
+                    .map(|a| ScanIn {
+                        slot: a.slot.clone(),
+                        name: a.name.clone(),
+                        size: a.size,
+                        crc32: a.crc32,
+                        sha256: a.sha256.clone(),
+                        kind: a.kind,
+                    })
+                    .collect();
+                let now = (js_sys::Date::now() / 1000.0) as i64;
+                let planned = bundle::plan(&PlanInput {
+                    profile: &profile,
+                    category: state.saved.category.as_deref(),
+                    channel: state.saved.channel.as_deref(),
+                    form: &form,
+                    ticks: &state.saved.ticks,
+                    video: &VideoIn {
+                        size: *size,
+                        crc32: *crc,
+                        info: info.clone(),
+                    },
+                    scans: &scans,
+                    report: &report,
+                    unix_time: now,
+                    forced: force,
+                    tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
+                });
+                let result = planned.map_err(super::UiError::from).and_then(|plan| {
+                    let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
+                    let files: Vec<File> =
+                        state.attachments.iter().map(|a| a.file.clone()).collect();
+                    let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
+                        .map_err(|_| super::UiError::internal("Blob"))?;
+                    if let (true, Some(sink)) = (to_host, &sink) {
+                        // The platform uploads it with its own uploader.
+                        let manifest = plan
+                            .manifest_json()
+                            .and_then(|t| js_sys::JSON::parse(t).ok())
+                            .unwrap_or(wasm_bindgen::JsValue::NULL);
+                        let detail = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
+                        let _ = js_sys::Reflect::set(
+                            &detail,
+                            &"name".into(),
+                            &plan.zip_name.clone().into(),
+                        );
+                        let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
+                        sink.emit("bundle", &detail);
+                    } else {
+                        bundle_view::download(&blob, &plan.zip_name)
+                            .map_err(|_| super::UiError::internal("download"))?;
+                    }
+                    Ok(format!(
+                        "{} {}（{:.1} MB）",
+                        tr(lang, "已生成", "Made"),
+                        plan.zip_name,
+                        total as f64 / 1e6
+                    ))
+                });
+                msg.set(Some(result));
             });
-            msg.set(Some(result));
         })
     };
     let zip_name = format!(
@@ -536,7 +566,7 @@ fn widget(props: &AppProps) -> Html {
                 <strong>{file.name()}</strong>
                 <p>{error.text(lang).to_string()}</p>
                 if error.code == WORKER_FAILED {
-                    <button id="probe-retry" onclick={recheck.reform(|_| true)}>{tr(lang, "重试", "Retry")}</button>
+                    <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
                 }
             </div>
         },
@@ -565,7 +595,7 @@ fn widget(props: &AppProps) -> Html {
             <section class="card" ondrop={on_drop} ondragover={on_dragover}>
                 <h2>{tr(lang, "1. 选择视频", "1. Pick the video")}</h2>
                 <label class="pick">
-                    <input id="video-input" type="file" accept="video/mp4,video/*" onchange={on_input} />
+                    <input id="video-input" ref={video_input} type="file" accept="video/mp4,video/*" onchange={on_input} />
                     <span>{tr(lang, "选择或拖入视频文件", "Choose or drop a video file")}</span>
                 </label>
                 <p class="hint">{tr(lang, "视频只在本机读取，不会上传。", "The video is read on this device only; nothing is uploaded.")}
@@ -595,7 +625,7 @@ fn widget(props: &AppProps) -> Html {
                 <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
                 <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
                     ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
-                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_retry={retry_crc} on_bundle={on_bundle} on_recheck={recheck.reform(|_| false)} message={(*bundle_message).clone()} />
+                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_retry={retry_crc} on_bundle={on_bundle} on_recheck={recheck} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">
                 <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>

@@ -58,9 +58,23 @@ pub fn same_file(probed: &FileFacts, zipping: &FileFacts) -> Result<(), Error> {
 pub fn video_changed() -> Error {
     Error::new(
         "video_changed",
-        "要打包的视频与检查过的视频不是同一个文件（文件名、大小或修改时间不同），可能已被替换或修改。请点“重新检查”，检查通过后再打包。",
-        "The video to be bundled is not the file that was checked (its name, size or modification time differ): it may have been replaced or changed. Press \"Check again\", then bundle once it passes.",
+        "要打包的视频已不是检查过的那个文件（文件名、大小或修改时间不同，或在检查后被修改过）。请点“重新检查”，重新选择这个视频，检查通过后再打包。",
+        "The video to be bundled is no longer the file that was checked (its name, size or modification time differ, or it was changed after the check). Press \"Check again\" and pick the video again, then bundle once it passes.",
     )
+}
+
+/// Read the last byte of `file`: a File that changed on disk since it was
+/// picked can no longer be read (the browser checks its size and
+/// modification time against the pick's), so it is not the file checked.
+pub async fn still_readable(file: &web_sys::Blob) -> Result<(), Error> {
+    let n = file.size();
+    let slice = file
+        .slice_with_f64_and_f64((n - 1.0).max(0.0), n)
+        .map_err(|_| video_changed())?;
+    wasm_bindgen_futures::JsFuture::from(slice.array_buffer())
+        .await
+        .map(|_| ())
+        .map_err(|_| video_changed())
 }
 
 /// Page → worker.
