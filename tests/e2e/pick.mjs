@@ -4,8 +4,9 @@
 // - two picks in one task (A, a 1920×1080 that passes, then B, a 64×36 that
 //   fails), and two picks before the worker has loaded its wasm: the report
 //   and the bundle's manifest are B's, and `preflight verify` agrees;
-// - a worker that crashes, or is ended, in the middle of the CRC pass: an
-//   error with 重试 (never a spinner), and the retry makes the bundle;
+// - a worker that crashes, or is ended, in the middle of the CRC pass, or
+//   never loads: an error with 重试 (never a spinner), and the retry makes
+//   the bundle or the report;
 // - a video changed on disk after its check: the bundle is refused with
 //   重新检查, in the app and in the JS API.
 //
@@ -266,6 +267,28 @@ describe('the latest pick is what is checked and bundled', { timeout: 300_000 },
     assert.equal(await err.getAttribute('data-error'), 'worker_failed');
     assert.equal(await page.$('#probe-error'), null);
     await retryMakesTheBundle(page, path.join(HERE, 'after-end.zip'));
+  });
+
+  it('a worker that never says it is ready: the probe ends in an error with 重试 after 30 s; the retry checks the video', async (t) => {
+    // Every load of the wasm after the page's own, for 25 s, is held back
+    // 35 s (past the 30 s the page waits for a worker): the workers' first
+    // loads. The retry's come later and are served at once.
+    const until = Date.now() + 25_000;
+    const held = await serve(SNAP, { delay: (p, n) => (p.endsWith('.wasm') && n > 1 && Date.now() < until ? 35_000 : 0) });
+    cleanup.push(() => held.close());
+    const page = await newPage(held.url);
+    const t0 = Date.now();
+    await page.setInputFiles('#video-input', fx.a);
+    const err = await page.waitForSelector('#probe-error', { timeout: 45_000 });
+    assert.ok(Date.now() - t0 >= 25_000, 'not before the limit');
+    assert.equal(await err.getAttribute('data-error'), 'worker_failed');
+    assert.match(await err.textContent(), /a-1920x1080\.mp4/);
+    const t1 = Date.now();
+    await page.click('#probe-retry');
+    await reportOn(page, fx.a);
+    t.diagnostic(`error after ${t1 - t0} ms; report ${Date.now() - t1} ms after the retry`);
+    assert.equal((await pageStatuses(page)).resolution, 'pass');
+    assert.deepEqual(page.errors, []);
   });
 
   it('a video changed on disk after its check: the bundle is refused with 重新检查; picked again, B is bundled', async () => {
