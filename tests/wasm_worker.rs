@@ -8,7 +8,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
-use preflight::web::protocol::{FileFacts, FromWorker, ToWorker};
+use preflight::bundle::FileId;
+use preflight::web::protocol::{FromWorker, ToWorker, file_id};
 use preflight::web::worker::{
     Byob, CRC_CHUNK, answer, crc_blob, crc_range_any, crc_range_byob, probe_blob, read_into,
 };
@@ -296,13 +297,13 @@ async fn a_probe_reply_names_its_pick_and_the_file_the_worker_saw() {
     assert_eq!(*pick, 41);
     assert_eq!(
         *file,
-        FileFacts {
+        FileId {
             name: "b.mp4".into(),
             size: TINY.len() as u64,
-            last_modified: 1_700_000_000_123.0,
+            modified_ms: Some(1_700_000_000_123),
         }
     );
-    assert_eq!(*file, FileFacts::of(&f));
+    assert_eq!(*file, file_id(&f));
     let info = result.as_ref().unwrap();
     assert_eq!(info.file, "b.mp4");
     assert_eq!(info.size_bytes, TINY.len() as u64);

@@ -23,11 +23,101 @@ pub const MANIFEST_SCHEMA: &str = "preflight-bundle/1";
 pub const MAX_STEM: usize = 60;
 
 /// The video going in.
-#[derive(Debug, Clone)]
+///
+/// `info` is what the probe saw, including the file's name (`info.file`)
+/// and size (`info.size_bytes`); `size` is the size of the file being zipped.
+/// [`plan`] refuses (`video_changed`) when the two are not the same file: see
+/// [`same_file`]. Edges that know more fill in the optional fields (the
+/// others: `..Default::default()`).
+#[derive(Debug, Clone, Default)]
 pub struct VideoIn {
     pub size: u64,
     pub crc32: u32,
     pub info: MediaInfo,
+    /// The name of the file being zipped; `None`: the probed name.
+    pub name: Option<String>,
+    /// Last-modified time of the file being zipped, ms since 1970.
+    pub modified_ms: Option<u64>,
+    /// Last-modified time of the file when it was probed, ms since 1970.
+    pub probed_modified_ms: Option<u64>,
+}
+
+impl VideoIn {
+    /// The file as it was probed.
+    pub fn probed(&self) -> FileId {
+        FileId {
+            name: self.info.file.clone(),
+            size: self.info.size_bytes,
+            modified_ms: self.probed_modified_ms,
+        }
+    }
+
+    /// The file being zipped.
+    pub fn zipping(&self) -> FileId {
+        FileId {
+            name: self.name.clone().unwrap_or_else(|| self.info.file.clone()),
+            size: self.size,
+            modified_ms: self.modified_ms,
+        }
+    }
+}
+
+/// What tells one of the user's files from another: its name, its size and,
+/// where the edge knows it, its last-modified time (ms since 1970; a
+/// browser's `File.lastModified`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FileId {
+    pub name: String,
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_ms: Option<u64>,
+}
+
+/// `Ok` when `zipping` is the file that was `probed`: same name (NFC), same
+/// size, and the same last-modified time where both are known. Otherwise the
+/// `video_changed` error, which says to check the video again: the report
+/// and the manifest describe the probed file, not this one. Edges call it
+/// before they zip; [`plan`] calls it too.
+pub fn same_file(probed: &FileId, zipping: &FileId) -> Result<(), Error> {
+    let (zh, en) = if probed.size != zipping.size {
+        (
+            format!(
+                "检查的是 {} 字节的文件，要打包的是 {} 字节",
+                probed.size, zipping.size
+            ),
+            format!(
+                "the file checked has {} bytes, the file to bundle {}",
+                probed.size, zipping.size
+            ),
+        )
+    } else if nfc(&probed.name) != nfc(&zipping.name) {
+        (
+            format!(
+                "检查的是「{}」，要打包的是「{}」",
+                probed.name, zipping.name
+            ),
+            format!(
+                "the file checked is \"{}\", the file to bundle \"{}\"",
+                probed.name, zipping.name
+            ),
+        )
+    } else if let (Some(a), Some(b)) = (probed.modified_ms, zipping.modified_ms)
+        && a != b
+    {
+        (
+            "文件在检查之后被修改过".to_string(),
+            "the file was modified after it was checked".to_string(),
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        "video_changed",
+        format!("要打包的视频不是刚才检查的那个文件（{zh}）。请重新检查视频，再打包。"),
+        format!(
+            "The video to bundle is not the file that was checked ({en}). Check the video again, then bundle."
+        ),
+    ))
 }
 
 /// A signed scan going in.
@@ -129,10 +219,45 @@ pub struct ManifestRule {
     pub expected: String,
 }
 
-const WINDOWS_RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
+/// Device names Windows reserves in any directory, with any extension and
+/// with trailing dots or spaces ("CON .txt" is CON): COM and LPT with 0–9 and
+/// the superscripts ¹²³, and the console's CONIN$ and CONOUT$.
+fn is_windows_device(stem: &str) -> bool {
+    let base = stem
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([' ', '.'])
+        .to_uppercase();
+    if matches!(
+        base.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut cs = base.chars();
+    let head: String = cs.by_ref().take(3).collect();
+    let tail: Vec<char> = cs.collect();
+    (head == "COM" || head == "LPT")
+        && matches!(tail.as_slice(), [c] if c.is_ascii_digit() || matches!(c, '\u{b9}' | '\u{b2}' | '\u{b3}'))
+}
+
+/// Characters that change how a name is shown without being seen: bidi
+/// embeddings, overrides, isolates and marks (an RLO shows "a\u{202E}fdp.exe"
+/// as "aexe.pdf"), zero-width spaces and joiners, the BOM, the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{FEFF}'
+    )
+}
 
 /// Unicode NFC. Natively from `unicode-normalization`; in the browser from
 /// the platform's own `String.prototype.normalize`, which saves the wasm
@@ -149,11 +274,13 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// A safe file-name stem: NFC, no characters Windows forbids, no control
-/// characters, no path separators or `..`, no trailing dots or spaces, not a
-/// reserved device name, at most [`MAX_STEM`] characters.
+/// characters, no bidi controls or invisible characters, no path separators
+/// or `..`, no trailing dots or spaces, not a reserved device name, at most
+/// [`MAX_STEM`] characters. May be empty.
 pub fn sanitize(s: &str) -> String {
     let mut out: String = nfc(s)
         .chars()
+        .filter(|&c| !is_invisible(c))
         .map(|c| match c {
             '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c if c.is_control() => ' ',
@@ -169,11 +296,20 @@ pub fn sanitize(s: &str) -> String {
         out.pop();
     }
     let out = out.trim_start_matches(['.', ' ']).to_string();
-    let upper = out.split('.').next().unwrap_or("").to_ascii_uppercase();
-    if WINDOWS_RESERVED.contains(&upper.as_str()) {
+    if is_windows_device(&out) {
         return format!("_{out}");
     }
     out
+}
+
+/// `s` sanitised, or `fallback` sanitised when nothing is left, or "file".
+fn stem_or(s: &str, fallback: &str) -> String {
+    let s = sanitize(s);
+    if !s.is_empty() {
+        return s;
+    }
+    let f = sanitize(fallback);
+    if f.is_empty() { "file".into() } else { f }
 }
 
 /// Fill `{field}` placeholders with sanitised form values. Placeholders whose
@@ -186,17 +322,17 @@ pub fn fill_template(t: &str, p: &Profile, form: &FormValues, fallback: &str) ->
         s = s.replace(&format!("{{{name}}}"), &v);
     }
     // Tidy separators left by empty values: "-x", "x-", "--".
-    let mut s: String = s
+    let s: String = s
         .split(['-', '_'])
         .filter(|p| !p.trim().is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    s = sanitize(&s);
-    if s.is_empty() {
-        fallback.to_string()
-    } else {
-        s
-    }
+    stem_or(&s, fallback)
+}
+
+/// The filled form's file-name stem, from the profile.
+pub fn form_stem(p: &Profile) -> String {
+    stem_or(&p.bundle.form_name, "form")
 }
 
 fn ext_of(kind: FileKind) -> &'static str {
@@ -273,6 +409,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 /// Make the plan: names, generated files, manifest.
 pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
+    same_file(&i.video.probed(), &i.video.zipping())?;
     let p = i.profile;
     let failures: Vec<String> = i.report.failures().map(|r| r.id.clone()).collect();
     if !failures.is_empty() && !i.forced {
@@ -378,10 +515,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             crc32: crc,
         });
     };
-    let form_name = unique(
-        format!("{}.html", sanitize(&p.bundle.form_name)),
-        &mut taken,
-    );
+    let form_name = unique(format!("{}.html", form_stem(p)), &mut taken);
     add_bytes(
         form_name,
         "form",
@@ -504,6 +638,95 @@ mod tests {
         assert_eq!(sanitize(&"长".repeat(100)).chars().count(), MAX_STEM);
         // NFC: e + combining acute → é
         assert_eq!(sanitize("e\u{301}"), "\u{e9}");
+    }
+
+    #[test]
+    fn bidi_controls_zero_width_characters_and_bom_are_removed() {
+        // A right-to-left override shows "invoice\u{202E}fdp.exe" as "invoiceexe.pdf".
+        assert_eq!(sanitize("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(sanitize("\u{FEFF}黑洞的秘密"), "黑洞的秘密");
+        let invisible = [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{200C}',
+            '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}', '\u{180E}',
+        ];
+        for c in invisible {
+            let got = sanitize(&format!("黑{c}洞"));
+            assert_eq!(got, "黑洞", "U+{:04X} kept: {got:?}", c as u32);
+        }
+        // Only invisible characters: nothing is left.
+        assert_eq!(sanitize("\u{202E}\u{200B}\u{FEFF}"), "");
+    }
+
+    #[test]
+    fn windows_reserved_device_names_are_never_produced() {
+        for n in [
+            "CON",
+            "con",
+            "PRN",
+            "AUX",
+            "NUL",
+            "COM0",
+            "COM1",
+            "COM9",
+            "LPT0",
+            "LPT9",
+            "COM\u{b9}",
+            "COM\u{b2}",
+            "COM\u{b3}",
+            "LPT\u{b9}",
+            "LPT\u{b3}",
+            "CONIN$",
+            "conout$",
+            "CON .x",
+            "CON  .pdf",
+            "NUL.tar.gz",
+            "AUX  ",
+            "PRN. ",
+            "Com1 .txt",
+            "\u{200B}CON",
+            "CON\u{202E}",
+        ] {
+            let got = sanitize(n);
+            let base = got
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .trim_end()
+                .to_uppercase();
+            assert!(
+                got.starts_with('_'),
+                "{n:?} gave {got:?}, which Windows takes for the device {base:?}"
+            );
+        }
+        for n in [
+            "CONSOLE", "COM10", "LPTX", "CONIN", "a CON", "CON-1", "NULL",
+        ] {
+            assert_eq!(sanitize(n), n, "{n:?} is not a device name");
+        }
+    }
+
+    #[test]
+    fn an_empty_stem_falls_back_to_a_default() {
+        let mut p = crate::profile::builtin("heilongjiang-kepu-2022").expect("profile");
+        let mut form = FormValues::new();
+        form.insert(
+            "title".into(),
+            crate::form::Value::Text("\u{202E}\u{200B}".into()),
+        );
+        // The video is named by "{title}".
+        assert_eq!(p.bundle.video_name, "{title}");
+        assert_eq!(
+            fill_template(&p.bundle.video_name, &p, &form, "作品视频"),
+            "作品视频"
+        );
+        // A fallback that is itself no name falls back to "file".
+        assert_eq!(fill_template("{title}", &p, &form, " . "), "file");
+        // The form's own name, from the profile.
+        p.bundle.form_name = "\u{FEFF}".into();
+        assert_eq!(form_stem(&p), "form");
+        p.bundle.form_name = "CON".into();
+        assert_eq!(form_stem(&p), "_CON");
     }
 
     #[test]

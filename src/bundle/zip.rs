@@ -9,8 +9,10 @@
 //! - UTF-8 names (NFC) with general-purpose bit 11 set in local and central
 //!   headers: Java with a GBK charset, 7-Zip, Windows and Python read them right.
 //! - Zip64 only where a size or offset reaches 0xFFFFFFFF (the marker itself):
-//!   both sizes in the local Zip64 extra, only the overflowing fields in the
-//!   central one, the Zip64 end record and locator, version needed 45.
+//!   both sizes in the local Zip64 extra; in the central one both sizes and,
+//!   when it overflows, the offset (Info-ZIP `unzip` 6.0 misreads an
+//!   offset-only extra after an entry of exactly 0xFFFFFFFF bytes); the Zip64
+//!   end record and locator, version needed 45.
 //!   Otherwise a classic zip, which older macOS Archive Utility opens.
 //! - DOS date and time plus the extended timestamp (0x5455), UTC.
 
@@ -119,14 +121,18 @@ pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64),
         let local_len = local.len() as u64;
         parts.push(Part::Bytes(local));
         parts.push(Part::Data(i));
-        // Central record.
+        // Central record. A Zip64 extra here always holds both sizes, their
+        // 32-bit fields marked, even when only the offset overflows: Info-ZIP
+        // `unzip` 6.0 decides whether the sizes are in it from the previous
+        // entry's sizes too, and after an entry of exactly 0xFFFFFFFF bytes
+        // took an offset-only extra's offset for a size ("extra field
+        // (type: 0x0001) corrupt", then "overlapped components").
         let mut cextra = Vec::new();
+        let c32 = if big || far { MARKER32 as u32 } else { s32 };
         if big || far {
             let mut z = Vec::new();
-            if big {
-                put64(&mut z, e.size);
-                put64(&mut z, e.size);
-            }
+            put64(&mut z, e.size);
+            put64(&mut z, e.size);
             if far {
                 put64(&mut z, offset);
             }
@@ -146,8 +152,8 @@ pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64),
         put16(&mut central, dtime);
         put16(&mut central, ddate);
         put32(&mut central, e.crc32);
-        put32(&mut central, s32);
-        put32(&mut central, s32);
+        put32(&mut central, c32);
+        put32(&mut central, c32);
         put16(&mut central, name_len);
         put16(&mut central, cextra.len() as u16);
         put16(&mut central, 0); // comment
@@ -230,6 +236,69 @@ mod tests {
         let (t, d) = dos_time(1_709_626_150);
         assert_eq!(t, (8 << 11) | (9 << 5) | 5);
         assert_eq!(d, ((2024 - 1980) << 9) | (3 << 5) | 5);
+    }
+
+    /// The central records in `tail`: (32-bit sizes, 32-bit offset, Zip64 extra values).
+    fn central(tail: &[u8], n: usize) -> Vec<((u32, u32), u32, Vec<u64>)> {
+        let le16 = |i: usize| u16::from_le_bytes([tail[i], tail[i + 1]]) as usize;
+        let le32 = |i: usize| u32::from_le_bytes(tail[i..i + 4].try_into().unwrap());
+        let mut out = Vec::new();
+        let mut i = 0;
+        for _ in 0..n {
+            assert_eq!(le32(i), 0x0201_4b50);
+            let (nl, xl) = (le16(i + 28), le16(i + 30));
+            let mut z = Vec::new();
+            let mut x = i + 46 + nl;
+            while x < i + 46 + nl + xl {
+                let (id, len) = (le16(x), le16(x + 2));
+                if id == 1 {
+                    z = tail[x + 4..x + 4 + len]
+                        .chunks(8)
+                        .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                        .collect();
+                }
+                x += 4 + len;
+            }
+            out.push(((le32(i + 20), le32(i + 24)), le32(i + 42), z));
+            i += 46 + nl + xl;
+        }
+        out
+    }
+
+    #[test]
+    fn central_zip64_extras_hold_both_sizes() {
+        // After an entry of exactly 0xFFFFFFFF bytes Info-ZIP unzip 6.0 reads
+        // an offset-only Zip64 extra's offset as a size.
+        for video in [0xFFFF_FFFEu64, 0xFFFF_FFFF, 0x1_0000_0000] {
+            let entries = [
+                EntryMeta {
+                    name: "v.mp4".into(),
+                    size: video,
+                    crc32: 1,
+                },
+                EntryMeta {
+                    name: "a.pdf".into(),
+                    size: 10,
+                    crc32: 2,
+                },
+            ];
+            let (parts, _) = layout(&entries, 0).expect("layout");
+            let Some(Part::Bytes(tail)) = parts.last() else {
+                panic!("the tail is bytes")
+            };
+            let c = central(tail, 2);
+            let local0 = 30 + 5 + 9 + if video >= MARKER32 { 20 } else { 0 };
+            if video >= MARKER32 {
+                assert_eq!(c[0], ((u32::MAX, u32::MAX), 0, vec![video, video]));
+            } else {
+                assert_eq!(c[0], ((video as u32, video as u32), 0, vec![]));
+            }
+            assert_eq!(
+                c[1],
+                ((u32::MAX, u32::MAX), u32::MAX, vec![10, 10, local0 + video]),
+                "video of {video:#x}"
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 
-use super::protocol::{FileFacts, same_file, still_readable, video_changed};
+use super::protocol::{file_id, still_readable};
 use super::worker::{Byob, STALL_MS, crc_range_byob};
 use crate::Error;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
@@ -176,9 +176,9 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
         ))
     })?;
     let force = get("force").as_bool().unwrap_or(false);
-    // What the browser says of the video now; it must say the same when the
-    // probe and the CRC pass are done, and the probe must have seen its size.
-    let probed = FileFacts::of(&video);
+    // What the browser says of the video now: bundle::plan refuses it when it
+    // says otherwise once the probe and the CRC pass are done.
+    let probed = file_id(&video);
     still_readable(&video).await.map_err(reject)?;
     let info = probe_blob(&video).await.map_err(reject)?;
     let mut scans = Vec::new();
@@ -224,12 +224,8 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     }
     let report = run_check(&p, &o, &info, Some(&attached));
     let crc = crc_blob(&video).await.map_err(reject)?;
-    let zipping = FileFacts::of(&video);
-    same_file(&probed, &zipping).map_err(reject)?;
+    let zipping = file_id(&video);
     still_readable(&video).await.map_err(reject)?;
-    if info.size_bytes != zipping.size {
-        return Err(reject(video_changed()));
-    }
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let form = o.form.clone().unwrap_or_default();
     let ticks = Default::default();
@@ -243,6 +239,9 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
             size: zipping.size,
             crc32: crc,
             info,
+            name: Some(zipping.name),
+            modified_ms: zipping.modified_ms,
+            probed_modified_ms: probed.modified_ms,
         },
         scans: &scans,
         report: &report,

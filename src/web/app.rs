@@ -16,14 +16,12 @@ use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
-use super::protocol::{
-    FileFacts, FromWorker, WORKER_FAILED, same_file, still_readable, video_changed,
-};
+use super::protocol::{FromWorker, WORKER_FAILED, file_id, still_readable};
 use super::report::ReportView;
 use super::state::{Action, Crc, CrcPart, Saved, State, Video};
 use super::tr;
 use crate::Lang;
-use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
+use crate::bundle::{self, FileId, PlanInput, ScanIn, VideoIn};
 use crate::check::{self, Input, Status};
 use crate::form::Attached;
 
@@ -432,17 +430,17 @@ fn widget(props: &AppProps) -> Html {
                     return;
                 };
                 let lang = state.saved.lang;
-                // The file zipped must be the file probed and checksummed.
-                let zipping = FileFacts::of(file);
-                let read_whole =
-                    crc_pick == pick && info.size_bytes == probed.size && *size == probed.size;
-                if let Err(e) = same_file(probed, &zipping).and_then(|_| {
-                    if read_whole {
-                        Ok(())
-                    } else {
-                        Err(video_changed())
-                    }
-                }) {
+                // The file zipped must be the file the CRC pass read (and
+                // bundle::plan checks that it is the file probed).
+                let zipping = file_id(file);
+                let read = FileId {
+                    size: *size,
+                    ..zipping.clone()
+                };
+                if crc_pick != pick {
+                    return;
+                }
+                if let Err(e) = bundle::same_file(&read, &zipping) {
                     msg.set(Some(Err(e.into())));
                     return;
                 }
@@ -470,6 +468,9 @@ fn widget(props: &AppProps) -> Html {
                         size: *size,
                         crc32: *crc,
                         info: info.clone(),
+                        name: Some(zipping.name),
+                        modified_ms: zipping.modified_ms,
+                        probed_modified_ms: probed.modified_ms,
                     },
                     scans: &scans,
                     report: &report,

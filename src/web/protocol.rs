@@ -9,57 +9,29 @@ use serde::{Deserialize, Serialize};
 
 use super::UiError;
 use crate::Error;
+use crate::bundle::FileId;
 use crate::probe::MediaInfo;
 
-/// What the browser says about a File without reading it: enough to tell
-/// that the file being zipped is the file that was checked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct FileFacts {
-    pub name: String,
-    pub size: u64,
-    /// `File.lastModified`, ms since 1970 (0 for a plain Blob).
-    pub last_modified: f64,
-}
-
-impl FileFacts {
-    pub fn of(blob: &web_sys::Blob) -> FileFacts {
-        use wasm_bindgen::JsCast;
-        let size = blob.size();
-        let size = if size.is_finite() && size >= 0.0 {
-            size as u64
-        } else {
-            0
-        };
-        match blob.dyn_ref::<web_sys::File>() {
-            Some(f) => FileFacts {
-                name: f.name(),
-                size,
-                last_modified: f.last_modified(),
-            },
-            None => FileFacts {
-                size,
-                ..FileFacts::default()
-            },
-        }
+/// What the browser says about a File without reading it (name, size,
+/// `lastModified`): enough for [`crate::bundle::same_file`] to tell that the
+/// file being zipped is the file that was checked.
+pub fn file_id(blob: &web_sys::Blob) -> FileId {
+    use wasm_bindgen::JsCast;
+    let num = |x: f64| (x.is_finite() && x >= 0.0).then_some(x as u64);
+    let file = blob.dyn_ref::<web_sys::File>();
+    FileId {
+        name: file.map(|f| f.name()).unwrap_or_default(),
+        size: num(blob.size()).unwrap_or(0),
+        modified_ms: file.and_then(|f| num(f.last_modified())),
     }
 }
 
-/// Refuse to zip a file that is not the one that was checked: another name,
-/// size or modification time than the browser gave when it was probed.
-pub fn same_file(probed: &FileFacts, zipping: &FileFacts) -> Result<(), Error> {
-    if probed == zipping {
-        Ok(())
-    } else {
-        Err(video_changed())
-    }
-}
-
-/// The file to be zipped is not the file that was checked.
+/// A File changed on disk since it was picked: the browser no longer reads it.
 pub fn video_changed() -> Error {
     Error::new(
         "video_changed",
-        "要打包的视频已不是检查过的那个文件（文件名、大小或修改时间不同，或在检查后被修改过）。请点“重新检查”，重新选择这个视频，检查通过后再打包。",
-        "The video to be bundled is no longer the file that was checked (its name, size or modification time differ, or it was changed after the check). Press \"Check again\" and pick the video again, then bundle once it passes.",
+        "视频在检查之后被修改或替换过，浏览器已无法读取检查时的内容。请点“重新检查”，重新选择这个视频，检查通过后再打包。",
+        "The video was changed or replaced after it was checked, and the browser can no longer read what was checked. Press \"Check again\" and pick the video again, then bundle once it passes.",
     )
 }
 
@@ -99,7 +71,7 @@ pub enum FromWorker {
     Probed {
         pick: u32,
         /// The File as the worker saw it.
-        file: FileFacts,
+        file: FileId,
         result: Result<MediaInfo, UiError>,
         ms: f64,
     },
@@ -131,7 +103,7 @@ impl FromWorker {
         match share {
             None => FromWorker::Probed {
                 pick,
-                file: FileFacts::default(),
+                file: FileId::default(),
                 result: Err(error),
                 ms: 0.0,
             },

@@ -9,8 +9,8 @@ use web_sys::File;
 use yew::Reducible;
 
 use super::UiError;
-use super::protocol::FileFacts;
 use crate::Lang;
+use crate::bundle::FileId;
 use crate::form::{FormValues, Value};
 use crate::probe::MediaInfo;
 use crate::profile::{self, FileKind, Profile};
@@ -50,7 +50,7 @@ pub enum Video {
         pick: u32,
         file: File,
         /// The File as the worker saw it when it probed it.
-        probed: FileFacts,
+        probed: FileId,
         info: MediaInfo,
         ms: f64,
         total_ms: f64,
@@ -152,7 +152,7 @@ pub enum Action {
     /// The worker's answer about pick `pick`, at page time `now`.
     Probed {
         pick: u32,
-        file: FileFacts,
+        file: FileId,
         result: Result<MediaInfo, UiError>,
         ms: f64,
         now: f64,

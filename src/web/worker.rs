@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::UiError;
-use super::protocol::{FileFacts, FromWorker, ToWorker};
+use super::protocol::{FromWorker, ToWorker, file_id};
 use crate::Error;
 use crate::probe::{self, MediaInfo};
 
@@ -281,7 +281,7 @@ pub async fn answer(req: ToWorker, file: Blob, post: impl Fn(&FromWorker)) {
     let t0 = now();
     match req {
         ToWorker::Probe { pick } => {
-            let facts = FileFacts::of(&file);
+            let facts = file_id(&file);
             let result = probe_blob(&file, &facts.name).map_err(UiError::from);
             post(&FromWorker::Probed {
                 pick,

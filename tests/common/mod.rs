@@ -170,7 +170,7 @@ pub fn is_iso_bmff(path: &Path) -> bool {
 }
 
 /// Find the children of a box body: (kind, offset in `buf`, size).
-fn child_boxes(buf: &[u8], start: usize, end: usize) -> Vec<([u8; 4], usize, usize)> {
+pub fn child_boxes(buf: &[u8], start: usize, end: usize) -> Vec<([u8; 4], usize, usize)> {
     let mut out = Vec::new();
     let mut p = start;
     while p + 8 <= end {
@@ -776,3 +776,9 @@ pub fn add_asf_ext_stream_props(path: &Path, time_per_frame: u64, bitrate: u32) 
     }
     fs::write(path, b).expect("write patched ASF fixture");
 }
+
+// ---------------------------------------------------------------------------
+// Bundle tests (tests/bundle_*.rs): their inputs, the CLI and zip readers, and
+// a zip's records read by hand.
+pub mod bundle;
+pub mod zipread;

@@ -6,6 +6,8 @@
 //              anything else, e.g. "GBK": the constructors taking Charset.forName(CHARSET)
 //     MODE     "read": ZipInputStream then ZipFile, reading every byte of every entry
 //              "list": ZipFile only; entries over 64 MiB are listed, not read
+//              "stream": ZipInputStream reading every byte of every entry, then
+//                        ZipFile as in "list"
 //
 // Output, UTF-8, one line per entry (tab-separated):
 //   ZIS|ZF  name  crc32-hex-computed-while-reading  bytes-read  crc32-declared  size-declared
@@ -32,18 +34,19 @@ public class ReadZip {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: java ReadZip CHARSET read|list FILE");
+            System.err.println("usage: java ReadZip CHARSET read|list|stream FILE");
             System.exit(64);
         }
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         String charset = args[0];
-        boolean list = args[1].equals("list");
+        boolean list = !args[1].equals("read");
+        boolean stream = !args[1].equals("list");
         File file = new File(args[2]);
         Charset cs = charset.equals("default") ? null : Charset.forName(charset);
         out.println("#\tdefault-charset\t" + Charset.defaultCharset() + "\tasked\t" + charset);
         byte[] buf = new byte[1 << 16];
 
-        if (!list) {
+        if (stream) {
             try (InputStream in = new BufferedInputStream(new FileInputStream(file));
                  ZipInputStream zis = cs == null ? new ZipInputStream(in) : new ZipInputStream(in, cs)) {
                 ZipEntry e;

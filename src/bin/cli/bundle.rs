@@ -201,6 +201,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
                 size,
                 crc32,
                 info: info.clone(),
+                ..Default::default()
             },
             scans: &scans,
             report: &report,
