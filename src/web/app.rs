@@ -568,6 +568,8 @@ fn widget(props: &AppProps) -> Html {
                 <p>{error.text(lang).to_string()}</p>
                 if error.code == WORKER_FAILED {
                     <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
+                } else if error.code == "video_changed" {
+                    <button id="probe-recheck" onclick={recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
                 }
             </div>
         },

@@ -44,6 +44,8 @@ pub enum Video {
     Probing {
         pick: u32,
         file: File,
+        /// The File as the page had it when it was picked.
+        picked: FileId,
         started: f64,
     },
     Done {
@@ -278,6 +280,7 @@ impl Reducible for State {
             } => {
                 s.video = Video::Probing {
                     pick,
+                    picked: super::protocol::file_id(&file),
                     file,
                     started,
                 };
@@ -294,14 +297,21 @@ impl Reducible for State {
                 now,
             } => {
                 // Only the answer about the latest pick counts.
-                let (file, started) = match &s.video {
+                let (file, picked, started) = match &s.video {
                     Video::Probing {
                         pick: p,
                         file,
+                        picked,
                         started,
-                    } if *p == pick => (file.clone(), *started),
+                    } if *p == pick => (file.clone(), picked.clone(), *started),
                     _ => return self,
                 };
+                // And it must be about the File picked.
+                let result = result.and_then(|info| {
+                    crate::bundle::same_file(&picked, &probed)
+                        .map(|_| info)
+                        .map_err(UiError::from)
+                });
                 s.video = match result {
                     Ok(info) => Video::Done {
                         pick,
