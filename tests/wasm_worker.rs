@@ -8,8 +8,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
+use preflight::bundle::FileId;
+use preflight::web::protocol::{FromWorker, ToWorker, file_id};
 use preflight::web::worker::{
-    Byob, CRC_CHUNK, crc_blob, crc_range_any, crc_range_byob, probe_blob, read_into,
+    Byob, CRC_CHUNK, answer, crc_blob, crc_range_any, crc_range_byob, probe_blob, read_into,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -251,4 +253,121 @@ async fn a_stalled_stream_is_given_up_and_the_pass_goes_on() {
         .unwrap();
     assert_eq!(got, crc32fast::hash(&data[10..]));
     assert_eq!(seen.last().copied(), Some((n - 10) as u64));
+}
+
+#[wasm_bindgen(
+    inline_js = "export function make_file(bytes, name, ms) { return new File([bytes], name, { lastModified: ms }); }"
+)]
+extern "C" {
+    fn make_file(bytes: &Uint8Array, name: &str, ms: f64) -> web_sys::File;
+}
+
+/// A File made of `data`, named `name`, modified at `ms`.
+fn new_file(data: &[u8], name: &str, ms: f64) -> web_sys::File {
+    make_file(&Uint8Array::from(data), name, ms)
+}
+
+/// Every reply `answer` posts for `req`, each through the wire's JSON text.
+async fn replies(req: ToWorker, f: &web_sys::File) -> Vec<FromWorker> {
+    // Through the wire: the request as the page sends it.
+    let text = serde_json::to_string(&req).unwrap();
+    let req: ToWorker = serde_json::from_str(&text).unwrap();
+    let out = std::cell::RefCell::new(Vec::new());
+    answer(req, f.clone().into(), |m: &FromWorker| {
+        let text = serde_json::to_string(m).unwrap();
+        out.borrow_mut()
+            .push(serde_json::from_str::<FromWorker>(&text).unwrap());
+    })
+    .await;
+    out.into_inner()
+}
+
+#[wasm_bindgen_test]
+async fn a_probe_reply_names_its_pick_and_the_file_the_worker_saw() {
+    let f = new_file(TINY, "b.mp4", 1_700_000_000_123.0);
+    let got = replies(ToWorker::Probe { pick: 41 }, &f).await;
+    let [
+        FromWorker::Probed {
+            pick, file, result, ..
+        },
+    ] = &got[..]
+    else {
+        panic!("one Probed reply, got {got:?}");
+    };
+    assert_eq!(*pick, 41);
+    assert_eq!(
+        *file,
+        FileId {
+            name: "b.mp4".into(),
+            size: TINY.len() as u64,
+            modified_ms: Some(1_700_000_000_123),
+        }
+    );
+    assert_eq!(*file, file_id(&f));
+    let info = result.as_ref().unwrap();
+    assert_eq!(info.file, "b.mp4");
+    assert_eq!(info.size_bytes, TINY.len() as u64);
+    let v = info.video.as_ref().unwrap();
+    assert_eq!((v.width, v.height), (64, 36));
+
+    // A file that is not a video: the error comes back under the same pick.
+    let got = replies(
+        ToWorker::Probe { pick: 42 },
+        &new_file(&pattern(5000), "x.mp4", 1.0),
+    )
+    .await;
+    match &got[..] {
+        [
+            FromWorker::Probed {
+                pick: 42,
+                result: Err(e),
+                ..
+            },
+        ] => assert!(!e.code.is_empty()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_crc_share_reply_names_its_pick_and_share() {
+    let n = (CRC_CHUNK + 999) as usize;
+    let data = pattern(n);
+    let f = new_file(&data, "a.mp4", 5.0);
+    let got = replies(
+        ToWorker::Crc {
+            pick: 7,
+            share: 9,
+            start: 100,
+            end: n as u64,
+        },
+        &f,
+    )
+    .await;
+    let (last, progress) = got.split_last().expect("replies");
+    for p in progress {
+        assert!(
+            matches!(
+                p,
+                FromWorker::Progress {
+                    pick: 7,
+                    share: 9,
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+    }
+    match last {
+        FromWorker::Crc {
+            pick: 7,
+            share: 9,
+            result: Ok(crc),
+            size,
+            ..
+        } => {
+            assert_eq!(*crc, crc32fast::hash(&data[100..]));
+            assert_eq!(*size, (n - 100) as u64);
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 
+use super::protocol::{file_id, still_readable};
 use super::worker::{Byob, STALL_MS, crc_range_byob};
 use crate::Error;
 use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
@@ -19,7 +20,6 @@ use crate::probe::{MediaInfo, Poll, Probe};
 use crate::profile::{self, Profile};
 
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
-const MAX_SCAN: f64 = 64.0 * 1024.0 * 1024.0;
 
 fn reject(e: Error) -> JsValue {
     let s = serde_json::to_string(&e).unwrap_or_default();
@@ -129,6 +129,15 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
     })
 }
 
+/// The category and channel resolved against the profile, as the CLI does:
+/// a missing one that changes what applies is refused, naming the choices.
+fn resolved(p: &Profile, mut o: Options) -> Result<Options, Error> {
+    let s = p.resolve(o.category.as_deref(), o.channel.as_deref())?;
+    o.category = s.category;
+    o.channel = s.channel;
+    Ok(o)
+}
+
 fn run_check(p: &Profile, o: &Options, m: &MediaInfo, attached: Option<&[Attached]>) -> Report {
     check::check(
         p,
@@ -155,7 +164,9 @@ pub async fn probe_js(file: Blob) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = check)]
 pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let p = profile_of(&profile).map_err(reject)?;
-    let o = options_of(&options).map_err(reject)?;
+    let o = options_of(&options)
+        .and_then(|o| resolved(&p, o))
+        .map_err(reject)?;
     let m = probe_blob(&file).await.map_err(reject)?;
     to_js(&run_check(&p, &o, &m, None))
 }
@@ -166,7 +177,9 @@ pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<
 pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     let get = |k: &str| Reflect::get(&opts, &k.into()).unwrap_or(JsValue::UNDEFINED);
     let p = profile_of(&get("profile")).map_err(reject)?;
-    let o = options_of(&opts).map_err(reject)?;
+    let o = options_of(&opts)
+        .and_then(|o| resolved(&p, o))
+        .map_err(reject)?;
     let video: File = get("video").dyn_into().map_err(|_| {
         reject(Error::new(
             "bad_options",
@@ -175,6 +188,10 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
         ))
     })?;
     let force = get("force").as_bool().unwrap_or(false);
+    // What the browser says of the video now: bundle::plan refuses it when it
+    // says otherwise once the probe and the CRC pass are done.
+    let probed = file_id(&video);
+    still_readable(&video).await.map_err(reject)?;
     let info = probe_blob(&video).await.map_err(reject)?;
     let mut scans = Vec::new();
     let mut files = Vec::new();
@@ -207,9 +224,13 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
                         format!("Unknown attachment slot \"{slot_id}\"."),
                     ))
                 })?;
-            if file.size() > MAX_SCAN {
-                return Err(reject(Error::too_large(&file.name(), MAX_SCAN as u64)));
-            }
+            // Judged by its size and first bytes before it is read whole, so
+            // a scan over a limit gets the scan's own advice.
+            let head = read(&file, 0.0, file.size().min(64.0))
+                .await
+                .map_err(reject)?;
+            crate::form::check_scan_before_reading(slot, &file.name(), file.size() as u64, &head)
+                .map_err(reject)?;
             let bytes = read(&file, 0.0, file.size()).await.map_err(reject)?;
             let (scan, att) = ScanIn::from_bytes(slot, &file.name(), &bytes).map_err(reject)?;
             attached.push(att);
@@ -219,6 +240,8 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     }
     let report = run_check(&p, &o, &info, Some(&attached));
     let crc = crc_blob(&video).await.map_err(reject)?;
+    let zipping = file_id(&video);
+    still_readable(&video).await.map_err(reject)?;
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let form = o.form.clone().unwrap_or_default();
     let ticks = Default::default();
@@ -229,10 +252,12 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
         form: &form,
         ticks: &ticks,
         video: &VideoIn {
-            size: video.size() as u64,
+            size: zipping.size,
             crc32: crc,
             info,
-            ..Default::default()
+            name: Some(zipping.name),
+            modified_ms: zipping.modified_ms,
+            probed_modified_ms: probed.modified_ms,
         },
         scans: &scans,
         report: &report,

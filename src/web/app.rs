@@ -10,17 +10,18 @@ use yew::prelude::*;
 
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
-use super::client::{FromWorker, WorkerClient, crc_workers};
+use super::client::{WorkerClient, crc_workers, next_id};
 use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
+use super::protocol::{FromWorker, WORKER_FAILED, file_id, still_readable};
 use super::report::ReportView;
 use super::state::{Action, Crc, CrcPart, Saved, State, Video};
 use super::tr;
 use crate::Lang;
-use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
+use crate::bundle::{self, FileId, PlanInput, ScanIn, VideoIn};
 use crate::check::{self, Input, RuleKind, Status};
 use crate::form::Attached;
 
@@ -123,21 +124,46 @@ fn widget(props: &AppProps) -> Html {
         let worker_url = config.worker_url.clone();
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
+            // Each reply goes to what it names: the reducer drops one about an
+            // earlier pick or another pass.
             let on = Callback::from(move |m: FromWorker| match m {
-                FromWorker::Probe { result, ms, .. } => {
-                    dispatch.dispatch(Action::Probed(result, ms, now()))
-                }
-                FromWorker::Progress { id, done, ms } => {
-                    dispatch.dispatch(Action::CrcProgress { id, done, ms })
-                }
-                FromWorker::Crc { id, result, ms, .. } => {
-                    dispatch.dispatch(Action::CrcShare { id, result, ms })
-                }
-                FromWorker::Failed { message } => dispatch.dispatch(Action::Probed(
-                    Err(super::UiError::internal(&message)),
-                    0.0,
-                    now(),
-                )),
+                FromWorker::Probed {
+                    pick,
+                    file,
+                    result,
+                    ms,
+                } => dispatch.dispatch(Action::Probed {
+                    pick,
+                    file,
+                    result,
+                    ms,
+                    now: now(),
+                }),
+                FromWorker::Progress {
+                    pick,
+                    share,
+                    done,
+                    ms,
+                } => dispatch.dispatch(Action::CrcProgress {
+                    pick,
+                    share,
+                    done,
+                    ms,
+                }),
+                FromWorker::Crc {
+                    pick,
+                    share,
+                    result,
+                    ms,
+                    ..
+                } => dispatch.dispatch(Action::CrcShare {
+                    pick,
+                    share,
+                    result,
+                    ms,
+                }),
+                // The client answers these itself.
+                FromWorker::Ready | FromWorker::Failed { .. } => {}
             });
             for _ in 0..crc_workers() {
                 match WorkerClient::new(&worker_url, on.clone()) {
@@ -149,9 +175,11 @@ fn widget(props: &AppProps) -> Html {
         });
     }
 
+    let bundle_message = use_state(|| None::<Result<String, super::UiError>>);
     let pick_video = {
         let dispatch = state.dispatcher();
         let client = client.clone();
+        let msg = bundle_message.clone();
         // A pass over the previous video would keep reading it: stop it.
         let running = matches!(state.crc, Crc::Running { .. });
         Callback::from(move |file: File| {
@@ -160,9 +188,15 @@ fn widget(props: &AppProps) -> Html {
                     let _ = c.restart();
                 }
             }
-            dispatch.dispatch(Action::VideoPicked(file.clone(), now()));
+            let pick = next_id();
+            dispatch.dispatch(Action::VideoPicked {
+                pick,
+                file: file.clone(),
+                started: now(),
+            });
+            msg.set(None);
             if let Some(c) = client.borrow().first() {
-                c.probe(&file);
+                c.probe(pick, &file);
             }
         })
     };
@@ -194,10 +228,15 @@ fn widget(props: &AppProps) -> Html {
     let start_crc = {
         let dispatch = state.dispatcher();
         let client = client.clone();
-        let file = state.file().cloned();
+        let probed = match &state.video {
+            Video::Done { pick, file, .. } => Some((*pick, file.clone())),
+            _ => None,
+        };
         Callback::from(move |_: ()| {
             let pool = client.borrow();
-            let Some(f) = file.as_ref() else { return };
+            let Some((pick, f)) = probed.as_ref() else {
+                return;
+            };
             if pool.is_empty() {
                 return;
             }
@@ -209,19 +248,20 @@ fn widget(props: &AppProps) -> Html {
             for (i, c) in pool.iter().take(k as usize).enumerate() {
                 let start = share * i as u64;
                 let end = (start + share).min(total);
-                let id = c.crc(f, start, end);
+                let share = next_id();
+                c.crc(*pick, share, f, start, end);
                 parts.push(CrcPart {
-                    id,
+                    share,
                     len: end - start,
                     done: 0,
                     crc: None,
                 });
             }
-            dispatch.dispatch(Action::Crc(Crc::Running {
+            dispatch.dispatch(Action::CrcStart {
+                pick: *pick,
                 parts,
                 total,
-                ms: 0.0,
-            }));
+            });
         })
     };
     let cancel_crc = {
@@ -231,10 +271,49 @@ fn widget(props: &AppProps) -> Html {
             for c in client.borrow_mut().iter_mut() {
                 let _ = c.restart();
             }
-            dispatch.dispatch(Action::Crc(Crc::Idle));
+            dispatch.dispatch(Action::CrcCancel);
         })
     };
-    let bundle_message = use_state(|| None::<String>);
+    // 重试 after a worker failed: fresh workers, and again what was pending.
+    let retry_crc = {
+        let client = client.clone();
+        let start = start_crc.clone();
+        Callback::from(move |_: ()| {
+            for c in client.borrow_mut().iter_mut() {
+                let _ = c.restart();
+            }
+            start.emit(());
+        })
+    };
+    // 重试 after the worker failed on the probe: fresh workers, and the same
+    // File probed afresh, as a new pick.
+    let retry_probe = {
+        let client = client.clone();
+        let pick = pick_video.clone();
+        let file = match &state.video {
+            Video::Failed { file, .. } => Some(file.clone()),
+            _ => None,
+        };
+        Callback::from(move |_: ()| {
+            for c in client.borrow_mut().iter_mut() {
+                let _ = c.restart();
+            }
+            if let Some(f) = &file {
+                pick.emit(f.clone());
+            }
+        })
+    };
+    // 重新检查: the browser will not read a File that changed on disk since
+    // it was picked, so the user picks the video again.
+    let video_input = use_node_ref();
+    let recheck = {
+        let input = video_input.clone();
+        Callback::from(move |_: ()| {
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
 
     let Some(profile) = state.profile.clone() else {
         return html! { <main class="app"><p>{"配置加载失败 / profile failed to load"}</p></main> };
@@ -293,8 +372,8 @@ fn widget(props: &AppProps) -> Html {
     // and the pass do not compete for the same cores and memory.
     {
         let key = match &state.video {
-            Video::Done { info, .. } if video_fails.is_empty() && state.previews_settled => {
-                Some((info.file.clone(), info.size_bytes))
+            Video::Done { pick, .. } if video_fails.is_empty() && state.previews_settled => {
+                Some(*pick)
             }
             _ => None,
         };
@@ -314,79 +393,125 @@ fn widget(props: &AppProps) -> Html {
         let to_host = config.bundle_to_host;
         let sink = config.sink.clone();
         Callback::from(move |force: bool| {
-            let (Video::Done { info, file, .. }, Crc::Done { crc, size, .. }) =
-                (&state.video, &state.crc)
-            else {
+            let Video::Done { file, .. } = &state.video else {
                 return;
             };
-            let form = state.saved.form();
-            let scans: Vec<ScanIn> = state
-                .attachments
-                .iter()
-                .map(|a| ScanIn {
-                    slot: a.slot.clone(),
-                    name: a.name.clone(),
-                    size: a.size,
-                    crc32: a.crc32,
-                    sha256: a.sha256.clone(),
-                    kind: a.kind,
-                })
-                .collect();
-            let now = (js_sys::Date::now() / 1000.0) as i64;
-            let planned = bundle::plan(&PlanInput {
-                profile: &profile,
-                category: state.saved.category.as_deref(),
-                channel: state.saved.channel.as_deref(),
-                form: &form,
-                ticks: &state.saved.ticks,
-                video: &VideoIn {
-                    size: *size,
-                    crc32: *crc,
-                    info: info.clone(),
-                    ..Default::default()
-                },
-                scans: &scans,
-                report: &report,
-                unix_time: now,
-                forced: force,
-                tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
-            });
-            let lang = state.saved.lang;
-            let result = planned.map_err(super::UiError::from).and_then(|plan| {
-                let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
-                let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
-                let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
-                    .map_err(|_| super::UiError::internal("Blob"))?;
-                if let (true, Some(sink)) = (to_host, &sink) {
-                    // The platform uploads it with its own uploader.
-                    let manifest = plan
-                        .manifest_json()
-                        .and_then(|t| js_sys::JSON::parse(t).ok())
-                        .unwrap_or(wasm_bindgen::JsValue::NULL);
-                    let detail = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
-                    let _ = js_sys::Reflect::set(
-                        &detail,
-                        &"name".into(),
-                        &plan.zip_name.clone().into(),
-                    );
-                    let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
-                    sink.emit("bundle", &detail);
-                } else {
-                    bundle_view::download(&blob, &plan.zip_name)
-                        .map_err(|_| super::UiError::internal("download"))?;
+            let (file, state, profile, report, msg, sink) = (
+                file.clone(),
+                state.clone(),
+                profile.clone(),
+                report.clone(),
+                msg.clone(),
+                sink.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                // A File that changed on disk since it was picked can no
+                // longer be read: the zip would not hold what was checked.
+                if let Err(e) = still_readable(&file).await {
+                    msg.set(Some(Err(e.into())));
+                    return;
                 }
-                Ok(format!(
-                    "{} {}（{:.1} MB）",
-                    tr(lang, "已生成", "Made"),
-                    plan.zip_name,
-                    total as f64 / 1e6
-                ))
+                let (
+                    Video::Done {
+                        pick,
+                        info,
+                        file,
+                        probed,
+                        ..
+                    },
+                    Crc::Done {
+                        pick: crc_pick,
+                        crc,
+                        size,
+                        ..
+                    },
+                ) = (&state.video, &state.crc)
+                else {
+                    return;
+                };
+                let lang = state.saved.lang;
+                // The file zipped must be the file the CRC pass read (and
+                // bundle::plan checks that it is the file probed).
+                let zipping = file_id(file);
+                let read = FileId {
+                    size: *size,
+                    ..zipping.clone()
+                };
+                if crc_pick != pick {
+                    return;
+                }
+                if let Err(e) = bundle::same_file(&read, &zipping) {
+                    msg.set(Some(Err(e.into())));
+                    return;
+                }
+                let form = state.saved.form();
+                let scans: Vec<ScanIn> = state
+                    .attachments
+                    .iter()
+                    .map(|a| ScanIn {
+                        slot: a.slot.clone(),
+                        name: a.name.clone(),
+                        size: a.size,
+                        crc32: a.crc32,
+                        sha256: a.sha256.clone(),
+                        kind: a.kind,
+                    })
+                    .collect();
+                let now = (js_sys::Date::now() / 1000.0) as i64;
+                let planned = bundle::plan(&PlanInput {
+                    profile: &profile,
+                    category: state.saved.category.as_deref(),
+                    channel: state.saved.channel.as_deref(),
+                    form: &form,
+                    ticks: &state.saved.ticks,
+                    video: &VideoIn {
+                        size: *size,
+                        crc32: *crc,
+                        info: info.clone(),
+                        name: Some(zipping.name),
+                        modified_ms: zipping.modified_ms,
+                        probed_modified_ms: probed.modified_ms,
+                    },
+                    scans: &scans,
+                    report: &report,
+                    unix_time: now,
+                    forced: force,
+                    tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
+                });
+                let result = planned.map_err(super::UiError::from).and_then(|plan| {
+                    let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
+                    let files: Vec<File> =
+                        state.attachments.iter().map(|a| a.file.clone()).collect();
+                    let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
+                        .map_err(|_| super::UiError::internal("Blob"))?;
+                    if let (true, Some(sink)) = (to_host, &sink) {
+                        // The platform uploads it with its own uploader.
+                        let manifest = plan
+                            .manifest_json()
+                            .and_then(|t| js_sys::JSON::parse(t).ok())
+                            .unwrap_or(wasm_bindgen::JsValue::NULL);
+                        let detail = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
+                        let _ = js_sys::Reflect::set(
+                            &detail,
+                            &"name".into(),
+                            &plan.zip_name.clone().into(),
+                        );
+                        let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
+                        sink.emit("bundle", &detail);
+                    } else {
+                        bundle_view::download(&blob, &plan.zip_name)
+                            .map_err(|_| super::UiError::internal("download"))?;
+                    }
+                    Ok(format!(
+                        "{} {}（{:.1} MB）",
+                        tr(lang, "已生成", "Made"),
+                        plan.zip_name,
+                        total as f64 / 1e6
+                    ))
+                });
+                msg.set(Some(result));
             });
-            msg.set(Some(match result {
-                Ok(m) => m,
-                Err(e) => e.text(lang).to_string(),
-            }));
         })
     };
     let zip_name = format!(
@@ -429,6 +554,7 @@ fn widget(props: &AppProps) -> Html {
             info,
             ms,
             total_ms,
+            ..
         } => html! {
             <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
                 data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
@@ -436,10 +562,15 @@ fn widget(props: &AppProps) -> Html {
                 {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
             </p>
         },
-        Video::Failed { name, error } => html! {
-            <div class="error" role="alert" id="probe-error">
-                <strong>{name.clone()}</strong>
+        Video::Failed { file, error, .. } => html! {
+            <div class="error" role="alert" id="probe-error" data-error={error.code.clone()}>
+                <strong>{file.name()}</strong>
                 <p>{error.text(lang).to_string()}</p>
+                if error.code == WORKER_FAILED {
+                    <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
+                } else if error.code == "video_changed" {
+                    <button id="probe-recheck" onclick={recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
+                }
             </div>
         },
     };
@@ -467,7 +598,7 @@ fn widget(props: &AppProps) -> Html {
             <section class="card" ondrop={on_drop} ondragover={on_dragover}>
                 <h2>{tr(lang, "1. 选择视频", "1. Pick the video")}</h2>
                 <label class="pick">
-                    <input id="video-input" type="file" accept="video/mp4,video/*" onchange={on_input} />
+                    <input id="video-input" ref={video_input} type="file" accept="video/mp4,video/*" onchange={on_input} />
                     <span>{tr(lang, "选择或拖入视频文件", "Choose or drop a video file")}</span>
                 </label>
                 <p class="hint">{tr(lang, "视频只在本机读取，不会上传。", "The video is read on this device only; nothing is uploaded.")}
@@ -481,7 +612,7 @@ fn widget(props: &AppProps) -> Html {
             if let Some(file) = state.file().cloned() {
                 <section class="card">
                     <h2>{tr(lang, "片头 / 片尾预览", "Opening and ending")}</h2>
-                    <Previews key={state.picks} file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
+                    <Previews key={state.pick} file={file} lang={lang} on_settled={state.dispatcher().to_callback().reform(|_: ()| Action::PreviewsSettled)} checklist={report.rules.iter().filter(|r| r.preview.is_some()).cloned().collect::<Vec<_>>()} />
                 </section>
             }
             <section class="card">
@@ -497,7 +628,7 @@ fn widget(props: &AppProps) -> Html {
                 <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
                 <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
                     ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
-                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_bundle={on_bundle} message={(*bundle_message).clone()} />
+                    on_start={start_crc.clone()} on_cancel={cancel_crc} on_retry={retry_crc} on_bundle={on_bundle} on_recheck={recheck} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">
                 <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>

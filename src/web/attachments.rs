@@ -14,9 +14,6 @@ use crate::Lang;
 use crate::form;
 use crate::profile::{AttachmentSlot, FileKind, Profile};
 
-/// PDFs larger than this are not read for their page count.
-const MAX_PDF_READ: f64 = 64.0 * 1024.0 * 1024.0;
-
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub profile: Rc<Profile>,
@@ -38,17 +35,17 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
         Ok(b) => bytes(&b).await.unwrap_or_default(),
         Err(_) => Vec::new(),
     };
-    let detected = form::detect(&head);
     let size = file.size() as u64;
     // A quick look at the first bytes refuses a HEIC or an oversized file
-    // before the whole file is read.
-    match form::check_attachment(&slot, &file.name(), size, detected) {
+    // before the whole file is read (the slot's limit, then the read cap),
+    // each with the scan's own advice, as the CLI and the JS API do.
+    match form::check_scan_before_reading(&slot, &file.name(), size, &head) {
         Err(e) => d.dispatch(Action::AttachError(slot.id.clone(), e.into())),
         Ok(_) => {
             let mut thumb = None;
             // Scans are small (the slot's limit, at most 64 MB): read once for
             // the page count, the CRC-32 and the SHA-256 the bundle needs.
-            let all = if file.size() <= MAX_PDF_READ {
+            let all = if size <= form::MAX_SCAN_READ {
                 bytes(&file).await
             } else {
                 None

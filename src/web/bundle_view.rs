@@ -9,7 +9,7 @@ use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement};
 use yew::prelude::*;
 
 use super::state::Crc;
-use super::tr;
+use super::{UiError, tr};
 use crate::Lang;
 use crate::bundle::{Part, Plan, Source};
 
@@ -77,8 +77,13 @@ pub struct Props {
     pub zip_name: String,
     pub on_start: Callback<()>,
     pub on_cancel: Callback<()>,
+    /// Fresh workers and the pass again, after it failed.
+    pub on_retry: Callback<()>,
     pub on_bundle: Callback<bool>,
-    pub message: Option<String>,
+    /// Check the video again (it is not the file that was checked).
+    pub on_recheck: Callback<()>,
+    /// What the last bundle came to.
+    pub message: Option<Result<String, UiError>>,
 }
 
 fn mb(x: u64) -> f64 {
@@ -121,9 +126,12 @@ pub fn bundle_view(p: &Props) -> Html {
                 {format!("{} {:.0} MB · {:.0} ms · {:.0} MB/s", tr(lang, "视频已校验", "Video checksummed"), mb(*size), ms, if *ms > 0.0 { mb(*size) / (ms / 1000.0) } else { 0.0 })}
             </p>
         },
-        Crc::Failed(e) => {
-            html! { <p class="field-error" role="alert">{e.text(lang).to_string()}</p> }
-        }
+        Crc::Failed(e) => html! {
+            <div class="crc" id="crc-error" data-error={e.code.clone()}>
+                <p class="field-error" role="alert">{e.text(lang).to_string()}</p>
+                <button id="crc-retry" onclick={p.on_retry.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
+            </div>
+        },
     };
     let done = matches!(p.crc, Crc::Done { .. });
     html! {
@@ -140,7 +148,15 @@ pub fn bundle_view(p: &Props) -> Html {
                     <button id="bundle-force" onclick={p.on_bundle.reform(|_| true)}>{tr(lang, "仍然打包（清单会记录未通过项）", "Bundle anyway (the manifest records the failures)")}</button>
                 }
             }
-            if let Some(m) = &p.message { <p class="hint" id="bundle-message">{m.clone()}</p> }
+            if let Some(Ok(m)) = &p.message { <p class="hint" id="bundle-message">{m.clone()}</p> }
+            if let Some(Err(e)) = &p.message {
+                <div id="bundle-error" data-error={e.code.clone()}>
+                    <p class="field-error" role="alert">{e.text(lang).to_string()}</p>
+                    if e.code == "video_changed" {
+                        <button id="bundle-recheck" onclick={p.on_recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
+                    }
+                </div>
+            }
         </div>
     }
 }

@@ -1,83 +1,59 @@
-//! The page's side of the worker: one persistent classic worker, messages in
-//! and out as `{cmd, id, file}` / `{kind, id, json}`.
+//! The page's side of a worker: one persistent classic worker, spoken to in
+//! the typed protocol of [`super::protocol`].
 //!
 //! A worker sets its message handler only once its wasm has been fetched and
 //! compiled; a message that arrives before that is dropped by the browser.
-//! So every command waits here until the worker has said `ready` (on a slow
+//! So every request waits here until the worker has said `Ready` (on a slow
 //! phone, or when the wasm is slow to arrive, a pick in the first seconds
 //! would otherwise never be answered).
+//!
+//! Every request gets an answer. A worker that fails (`error`,
+//! `messageerror`, a reply it cannot read), never says `Ready`, or stops
+//! answering is ended, and each request it held is answered with a
+//! [`WORKER_FAILED`](super::protocol::WORKER_FAILED) error the page offers a
+//! retry for; the next request starts a fresh worker.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use js_sys::Reflect;
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{File, MessageEvent, Worker};
 use yew::Callback;
 
 use super::UiError;
-use crate::probe::MediaInfo;
+use super::protocol::{FromWorker, ToWorker};
 
 /// Where Trunk puts the worker's loader (`data-loader-shim`).
 pub const WORKER_URL: &str = "./worker_loader.js";
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum FromWorker {
-    Probe {
-        id: u32,
-        result: Result<MediaInfo, UiError>,
-        ms: f64,
-    },
-    Progress {
-        id: u32,
-        done: u64,
-        ms: f64,
-    },
-    Crc {
-        id: u32,
-        result: Result<u32, UiError>,
-        size: u64,
-        ms: f64,
-    },
-    Failed {
-        message: String,
-    },
-}
+/// How long a worker may take to load its wasm and say `Ready`.
+pub const READY_MS: f64 = 30_000.0;
 
-#[derive(Deserialize)]
-struct Wire<T> {
-    ok: Option<T>,
-    err: Option<UiError>,
-    #[serde(default)]
-    ms: f64,
-    #[serde(default)]
-    size: u64,
-    #[serde(default)]
-    done: u64,
-}
-
-fn parse<T: for<'a> Deserialize<'a>>(json: &str) -> Wire<T> {
-    serde_json::from_str(json).unwrap_or(Wire {
-        ok: None,
-        err: Some(UiError::internal("bad message from worker")),
-        ms: 0.0,
-        size: 0,
-        done: 0,
-    })
-}
-
-fn result<T>(w: &mut Wire<T>) -> Result<T, UiError> {
-    match (w.ok.take(), w.err.take()) {
-        (Some(v), _) => Ok(v),
-        (None, Some(e)) => Err(e),
-        (None, None) => Err(UiError::internal("empty answer from worker")),
-    }
-}
+/// How long a worker holding a request may stay silent. A CRC share speaks
+/// every 32 MiB; a stalled stream is given up after 10 s and read another
+/// way; a probe reads a few small ranges.
+pub const SILENT_MS: f64 = 30_000.0;
 
 thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// A fresh id for a pick or a CRC share, unique across the page's workers.
+pub fn next_id() -> u32 {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1).max(1));
+        id
+    })
+}
+
+fn now() -> f64 {
+    gloo::utils::window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// How many workers share the CRC pass: `?crc_workers=N` (1–8), else the
@@ -95,131 +71,247 @@ pub fn crc_workers() -> usize {
     param.unwrap_or(cores.min(4)).clamp(1, 8)
 }
 
-pub struct WorkerClient {
+/// A request sent and not yet answered: its pick, and its share for CRC.
+type Open = (u32, Option<u32>);
+
+/// One running worker and its event handlers.
+struct Live {
+    worker: Worker,
+    /// Requests posted before the worker said `Ready`; `None` once it has.
+    queue: Option<Vec<JsValue>>,
+    born: f64,
+    _handlers: [Closure<dyn FnMut(web_sys::Event)>; 3],
+}
+
+impl Live {
+    fn end(self) {
+        // Unhook first: a message already queued would otherwise reach the
+        // closures freed below. Freed a moment later, since this may run
+        // inside one of them.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.set_onmessageerror(None);
+        self.worker.terminate();
+        gloo::timers::callback::Timeout::new(0, move || drop(self)).forget();
+    }
+}
+
+struct Inner {
     url: String,
     on: Callback<FromWorker>,
-    worker: Worker,
-    /// Commands posted before the worker said `ready`; `None` once it has.
-    pending: Rc<RefCell<Option<Vec<JsValue>>>>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
-    _onerror: Closure<dyn FnMut(web_sys::Event)>,
+    live: RefCell<Option<Live>>,
+    open: RefCell<Vec<Open>>,
+    /// When the worker last spoke, or was last given work while idle.
+    heard: Cell<f64>,
+}
+
+impl Inner {
+    fn start(self: &Rc<Self>) -> Result<(), JsValue> {
+        let worker = Worker::new(&self.url)?;
+        let weak = Rc::downgrade(self);
+        let onmessage = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if let (Some(inner), Some(e)) = (weak.upgrade(), e.dyn_ref::<MessageEvent>()) {
+                inner.message(e.data());
+            }
+        });
+        let weak = Rc::downgrade(self);
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            // An uncaught error in the worker (a wasm trap, a failed load):
+            // its state is unknown, so it is not trusted with more work.
+            e.prevent_default();
+            let what = Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
+            if let Some(inner) = weak.upgrade() {
+                inner.die(&format!("出错：{what}"), &format!("it failed: {what}"));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        let onmessageerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                inner.die("消息无法读取", "a message could not be read");
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        worker.set_onmessageerror(Some(onmessageerror.as_ref().unchecked_ref()));
+        let old = self.live.borrow_mut().replace(Live {
+            worker,
+            queue: Some(Vec::new()),
+            born: now(),
+            _handlers: [onmessage, onerror, onmessageerror],
+        });
+        if let Some(old) = old {
+            old.end();
+        }
+        Ok(())
+    }
+
+    fn message(&self, data: JsValue) {
+        self.heard.set(now());
+        let Some(msg) = data
+            .as_string()
+            .and_then(|t| serde_json::from_str::<FromWorker>(&t).ok())
+        else {
+            self.die("回复无法读取", "a reply could not be read");
+            return;
+        };
+        let msg = match msg {
+            FromWorker::Ready => {
+                let mut live = self.live.borrow_mut();
+                if let Some(live) = live.as_mut() {
+                    for m in live.queue.take().unwrap_or_default() {
+                        let _ = live.worker.post_message(&m);
+                    }
+                }
+                return;
+            }
+            FromWorker::Failed { pick, share, error } => {
+                let Some(pick) = pick else {
+                    self.die("请求无法读取", "a request could not be read");
+                    return;
+                };
+                FromWorker::lost(pick, share, error)
+            }
+            m => m,
+        };
+        let done = match &msg {
+            FromWorker::Probed { pick, .. } => Some((*pick, None)),
+            FromWorker::Crc { pick, share, .. } => Some((*pick, Some(*share))),
+            _ => None,
+        };
+        if let Some(d) = done {
+            self.open.borrow_mut().retain(|o| *o != d);
+        }
+        self.on.emit(msg);
+    }
+
+    /// End the worker; answer each request it held with `worker_failed`.
+    fn die(&self, zh: &str, en: &str) {
+        let Some(live) = self.live.borrow_mut().take() else {
+            return;
+        };
+        live.end();
+        let open = std::mem::take(&mut *self.open.borrow_mut());
+        for (pick, share) in open {
+            self.on.emit(FromWorker::lost(
+                pick,
+                share,
+                UiError::worker_failed(zh, en),
+            ));
+        }
+    }
+
+    /// The watchdog: a worker that does not start, or holds work and says
+    /// nothing, is ended.
+    fn tick(&self) {
+        let (ready, born) = match self.live.borrow().as_ref() {
+            Some(l) => (l.queue.is_none(), l.born),
+            None => return,
+        };
+        let t = now();
+        if !ready && t - born > READY_MS {
+            self.die("没能启动", "it did not start");
+        } else if ready && !self.open.borrow().is_empty() && t - self.heard.get() > SILENT_MS {
+            self.die("长时间没有回应", "it stopped answering");
+        }
+    }
+}
+
+pub struct WorkerClient {
+    inner: Rc<Inner>,
+    _watchdog: gloo::timers::callback::Interval,
 }
 
 impl WorkerClient {
     pub fn new(url: &str, on: Callback<FromWorker>) -> Result<WorkerClient, JsValue> {
-        let keep = on.clone();
-        let worker = Worker::new(url)?;
-        let on2 = on.clone();
-        let pending: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
-        let (pending2, worker2) = (pending.clone(), worker.clone());
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let data = e.data();
-            let get = |k: &str| Reflect::get(&data, &k.into()).ok();
-            let kind = get("kind").and_then(|v| v.as_string()).unwrap_or_default();
-            let id = get("id").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
-            let json = get("json").and_then(|v| v.as_string()).unwrap_or_default();
-            let msg = match kind.as_str() {
-                "probe" => {
-                    let mut w = parse::<MediaInfo>(&json);
-                    FromWorker::Probe {
-                        id,
-                        result: result(&mut w),
-                        ms: w.ms,
-                    }
-                }
-                "progress" => {
-                    let w = parse::<u32>(&json);
-                    FromWorker::Progress {
-                        id,
-                        done: w.done,
-                        ms: w.ms,
-                    }
-                }
-                "crc" => {
-                    let mut w = parse::<u32>(&json);
-                    FromWorker::Crc {
-                        id,
-                        result: result(&mut w),
-                        size: w.size,
-                        ms: w.ms,
-                    }
-                }
-                "ready" => {
-                    let held = pending2.borrow_mut().take().unwrap_or_default();
-                    for m in held {
-                        let _ = worker2.post_message(&m);
-                    }
-                    return;
-                }
-                _ => FromWorker::Failed { message: json },
-            };
-            on2.emit(msg);
-        });
-        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
-            on.emit(FromWorker::Failed {
-                message: "worker failed to start".into(),
-            });
-        });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        Ok(WorkerClient {
+        let inner = Rc::new(Inner {
             url: url.to_string(),
-            on: keep,
-            worker,
-            pending,
-            _onmessage: onmessage,
-            _onerror: onerror,
+            on,
+            live: RefCell::new(None),
+            open: RefCell::new(Vec::new()),
+            heard: Cell::new(now()),
+        });
+        inner.start()?;
+        let weak: Weak<Inner> = Rc::downgrade(&inner);
+        let watchdog = gloo::timers::callback::Interval::new(1_000, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.tick();
+            }
+        });
+        Ok(WorkerClient {
+            inner,
+            _watchdog: watchdog,
         })
     }
 
     /// Stop whatever the worker is doing (a CRC pass cannot be interrupted
-    /// from outside: the worker is ended and a fresh one started).
+    /// from outside: the worker is ended and a fresh one started). What it
+    /// held is dropped unanswered: the page no longer wants it.
     pub fn restart(&mut self) -> Result<(), JsValue> {
-        let fresh = WorkerClient::new(&self.url, self.on.clone())?;
-        *self = fresh;
-        Ok(())
+        self.inner.open.borrow_mut().clear();
+        self.inner.start()
     }
 
-    fn send(&self, cmd: &str, file: &File, range: Option<(u64, u64)>) -> u32 {
-        // Ids are unique across every worker of the page.
-        let id = NEXT_ID.with(|n| {
-            let id = n.get();
-            n.set(id.wrapping_add(1));
-            id
-        });
-        let o = js_sys::Object::new();
-        let _ = Reflect::set(&o, &"cmd".into(), &cmd.into());
-        let _ = Reflect::set(&o, &"id".into(), &f64::from(id).into());
-        let _ = Reflect::set(&o, &"file".into(), file);
-        if let Some((a, b)) = range {
-            let _ = Reflect::set(&o, &"start".into(), &(a as f64).into());
-            let _ = Reflect::set(&o, &"end".into(), &(b as f64).into());
+    fn send(&self, req: &ToWorker, file: &File) {
+        let inner = &self.inner;
+        let open = match req {
+            ToWorker::Probe { pick } => (*pick, None),
+            ToWorker::Crc { pick, share, .. } => (*pick, Some(*share)),
+        };
+        if inner.live.borrow().is_none() && inner.start().is_err() {
+            inner.on.emit(FromWorker::lost(
+                open.0,
+                open.1,
+                UiError::worker_failed("没能启动", "it did not start"),
+            ));
+            return;
         }
-        match self.pending.borrow_mut().as_mut() {
-            Some(held) => held.push(o.into()),
-            None => {
-                let _ = self.worker.post_message(&o);
+        {
+            let mut list = inner.open.borrow_mut();
+            if list.is_empty() {
+                inner.heard.set(now());
+            }
+            list.push(open);
+        }
+        let o = js_sys::Object::new();
+        let text = serde_json::to_string(req).unwrap_or_default();
+        let _ = Reflect::set(&o, &"msg".into(), &text.into());
+        let _ = Reflect::set(&o, &"file".into(), file);
+        if let Some(live) = inner.live.borrow_mut().as_mut() {
+            match live.queue.as_mut() {
+                Some(held) => held.push(o.into()),
+                None => {
+                    let _ = live.worker.post_message(&o);
+                }
             }
         }
-        id
     }
 
-    pub fn probe(&self, file: &File) -> u32 {
-        self.send("probe", file, None)
+    /// Probe `file` for the pick `pick`.
+    pub fn probe(&self, pick: u32, file: &File) {
+        self.send(&ToWorker::Probe { pick }, file);
     }
 
-    /// CRC-32 of `[start, end)` of the file.
-    pub fn crc(&self, file: &File, start: u64, end: u64) -> u32 {
-        self.send("crc", file, Some((start, end)))
+    /// CRC-32 of `[start, end)` of the file: share `share` of pick `pick`'s pass.
+    pub fn crc(&self, pick: u32, share: u32, file: &File, start: u64, end: u64) {
+        self.send(
+            &ToWorker::Crc {
+                pick,
+                share,
+                start,
+                end,
+            },
+            file,
+        );
     }
 }
 
 impl Drop for WorkerClient {
     fn drop(&mut self) {
-        // Unhook first: a message already queued (e.g. "ready") would
-        // otherwise reach the closures freed below.
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
+        if let Some(live) = self.inner.live.borrow_mut().take() {
+            live.end();
+        }
     }
 }

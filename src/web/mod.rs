@@ -11,6 +11,7 @@ mod form_view;
 mod picker;
 mod preview;
 mod print_view;
+pub mod protocol;
 mod report;
 pub mod state;
 pub mod worker;

@@ -10,6 +10,7 @@ use yew::Reducible;
 
 use super::UiError;
 use crate::Lang;
+use crate::bundle::FileId;
 use crate::form::{FormValues, Value};
 use crate::probe::MediaInfo;
 use crate::profile::{self, FileKind, Profile};
@@ -35,21 +36,30 @@ impl Saved {
     }
 }
 
+/// The video, for the latest pick only: `pick` is the id its probe request
+/// and reply carry (a reply about an earlier pick is dropped).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Video {
     None,
     Probing {
+        pick: u32,
         file: File,
+        /// The File as the page had it when it was picked.
+        picked: FileId,
         started: f64,
     },
     Done {
+        pick: u32,
         file: File,
+        /// The File as the worker saw it when it probed it.
+        probed: FileId,
         info: MediaInfo,
         ms: f64,
         total_ms: f64,
     },
     Failed {
-        name: String,
+        pick: u32,
+        file: File,
         error: UiError,
     },
 }
@@ -71,7 +81,8 @@ pub struct Att {
 /// One worker's share of the CRC pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrcPart {
-    pub id: u32,
+    /// The id the share's request and replies carry.
+    pub share: u32,
     pub len: u64,
     pub done: u64,
     pub crc: Option<u32>,
@@ -80,13 +91,16 @@ pub struct CrcPart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Crc {
     Idle,
-    /// Shares in file order; `ms` since the pass began.
+    /// Shares in file order; `ms` since the pass began. `pick`: the pick
+    /// whose video is being read.
     Running {
+        pick: u32,
         parts: Vec<CrcPart>,
         total: u64,
         ms: f64,
     },
     Done {
+        pick: u32,
         crc: u32,
         size: u64,
         ms: f64,
@@ -118,9 +132,9 @@ pub struct State {
     /// The 片头/片尾 frames are drawn (or cannot be): the CRC pass waits for
     /// this, so that decoding them does not compete with it.
     pub previews_settled: bool,
-    /// Counts the picks: the previews are drawn afresh for each, even when a
-    /// host hands the same `File` again.
-    pub picks: u32,
+    /// The latest pick's id (0 before the first): the previews are drawn
+    /// afresh for each pick, even when a host hands the same `File` again.
+    pub pick: u32,
 }
 
 pub enum Action {
@@ -131,20 +145,39 @@ pub enum Action {
     Channel(Option<String>),
     Field(String, Value),
     Tick(String, bool),
-    VideoPicked(File, f64),
+    VideoPicked {
+        pick: u32,
+        file: File,
+        started: f64,
+    },
     PreviewsSettled,
-    Probed(Result<MediaInfo, UiError>, f64, f64),
+    /// The worker's answer about pick `pick`, at page time `now`.
+    Probed {
+        pick: u32,
+        file: FileId,
+        result: Result<MediaInfo, UiError>,
+        ms: f64,
+        now: f64,
+    },
     Attach(Att),
     AttachError(String, UiError),
     Detach(usize),
-    Crc(Crc),
+    /// A pass over pick `pick`'s video was started with these shares.
+    CrcStart {
+        pick: u32,
+        parts: Vec<CrcPart>,
+        total: u64,
+    },
+    CrcCancel,
     CrcProgress {
-        id: u32,
+        pick: u32,
+        share: u32,
         done: u64,
         ms: f64,
     },
     CrcShare {
-        id: u32,
+        pick: u32,
+        share: u32,
         result: Result<u32, UiError>,
         ms: f64,
     },
@@ -162,7 +195,7 @@ impl State {
             att_errors: Vec::new(),
             crc: Crc::Idle,
             previews_settled: false,
-            picks: 0,
+            pick: 0,
         };
         s.load_profile();
         s
@@ -240,29 +273,55 @@ impl Reducible for State {
                     s.saved.ticks.remove(&id);
                 }
             }
-            Action::VideoPicked(file, started) => {
-                s.video = Video::Probing { file, started };
+            Action::VideoPicked {
+                pick,
+                file,
+                started,
+            } => {
+                s.video = Video::Probing {
+                    pick,
+                    picked: super::protocol::file_id(&file),
+                    file,
+                    started,
+                };
                 s.crc = Crc::Idle;
                 s.previews_settled = false;
-                s.picks = s.picks.wrapping_add(1);
+                s.pick = pick;
             }
             Action::PreviewsSettled => s.previews_settled = true,
-            Action::Probed(result, ms, now) => {
-                let (file, started) = match &s.video {
-                    Video::Probing { file, started } => (file.clone(), *started),
+            Action::Probed {
+                pick,
+                file: probed,
+                result,
+                ms,
+                now,
+            } => {
+                // Only the answer about the latest pick counts.
+                let (file, picked, started) = match &s.video {
+                    Video::Probing {
+                        pick: p,
+                        file,
+                        picked,
+                        started,
+                    } if *p == pick => (file.clone(), picked.clone(), *started),
                     _ => return self,
                 };
+                // And it must be about the File picked.
+                let result = result.and_then(|info| {
+                    crate::bundle::same_file(&picked, &probed)
+                        .map(|_| info)
+                        .map_err(UiError::from)
+                });
                 s.video = match result {
                     Ok(info) => Video::Done {
+                        pick,
                         file,
+                        probed,
                         info,
                         ms,
                         total_ms: now - started,
                     },
-                    Err(error) => Video::Failed {
-                        name: file.name(),
-                        error,
-                    },
+                    Err(error) => Video::Failed { pick, file, error },
                 };
             }
             Action::Attach(a) => {
@@ -281,23 +340,60 @@ impl Reducible for State {
                     }
                 }
             }
-            Action::Crc(c) => s.crc = c,
-            Action::CrcProgress { id, done, ms: t } => {
-                if let Crc::Running { parts, ms, .. } = &mut s.crc {
-                    if let Some(p) = parts.iter_mut().find(|p| p.id == id) {
-                        p.done = done.min(p.len);
-                        *ms = t.max(*ms);
+            Action::CrcStart { pick, parts, total } => {
+                let probed = matches!(&s.video, Video::Done { pick: p, .. } if *p == pick);
+                if !probed || matches!(s.crc, Crc::Running { .. } | Crc::Done { .. }) {
+                    return self;
+                }
+                s.crc = Crc::Running {
+                    pick,
+                    parts,
+                    total,
+                    ms: 0.0,
+                };
+            }
+            Action::CrcCancel => s.crc = Crc::Idle,
+            Action::CrcProgress {
+                pick,
+                share,
+                done,
+                ms: t,
+            } => {
+                if let Crc::Running {
+                    pick: p, parts, ms, ..
+                } = &mut s.crc
+                {
+                    match parts.iter_mut().find(|x| x.share == share) {
+                        Some(x) if *p == pick => {
+                            x.done = done.min(x.len);
+                            *ms = t.max(*ms);
+                        }
+                        _ => return self,
                     }
+                } else {
+                    return self;
                 }
             }
-            Action::CrcShare { id, result, ms: t } => {
-                if let Crc::Running { parts, ms, .. } = &mut s.crc {
+            Action::CrcShare {
+                pick,
+                share,
+                result,
+                ms: t,
+            } => {
+                // Only a share of the running pass counts.
+                if let Crc::Running {
+                    pick: p, parts, ms, ..
+                } = &mut s.crc
+                {
+                    if *p != pick || !parts.iter().any(|x| x.share == share) {
+                        return self;
+                    }
                     match result {
                         Err(e) => s.crc = Crc::Failed(e),
                         Ok(c) => {
-                            if let Some(p) = parts.iter_mut().find(|p| p.id == id) {
-                                p.crc = Some(c);
-                                p.done = p.len;
+                            if let Some(x) = parts.iter_mut().find(|x| x.share == share) {
+                                x.crc = Some(c);
+                                x.done = x.len;
                             }
                             *ms = t.max(*ms);
                             if parts.iter().all(|p| p.crc.is_some()) {
@@ -311,6 +407,7 @@ impl Reducible for State {
                                 }
                                 let size = parts.iter().map(|p| p.len).sum();
                                 s.crc = Crc::Done {
+                                    pick,
                                     crc: h.finalize(),
                                     size,
                                     ms: *ms,

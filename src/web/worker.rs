@@ -1,13 +1,15 @@
 //! The worker side: runs in a classic Web Worker, reads only slices of the
 //! user's File with `FileReaderSync` into a reused buffer, drives the sans-IO
-//! probe, and computes the CRC-32 pass for the bundle. Messages are plain
-//! objects `{kind, id, json}`; the payload is JSON made by serde.
+//! probe, and computes the CRC-32 pass for the bundle. Messages are the
+//! typed protocol of [`super::protocol`].
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
+use super::UiError;
+use super::protocol::{FromWorker, ToWorker, file_id};
 use crate::Error;
 use crate::probe::{self, MediaInfo};
 
@@ -27,12 +29,10 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn post(scope: &DedicatedWorkerGlobalScope, kind: &str, id: f64, json: &str) {
-    let o = js_sys::Object::new();
-    let _ = Reflect::set(&o, &"kind".into(), &kind.into());
-    let _ = Reflect::set(&o, &"id".into(), &id.into());
-    let _ = Reflect::set(&o, &"json".into(), &json.into());
-    let _ = scope.post_message(&o);
+fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
+    if let Ok(text) = serde_json::to_string(msg) {
+        let _ = scope.post_message(&JsValue::from_str(&text));
+    }
 }
 
 /// Read `[off, off+buf.len())` of a Blob into `buf`; returns the bytes read.
@@ -275,6 +275,49 @@ pub async fn crc_range_any(
     }
 }
 
+/// Answer one request about `file`, posting every reply (progress, then the
+/// result) through `post`. Each reply names the request's pick (and share).
+pub async fn answer(req: ToWorker, file: Blob, post: impl Fn(&FromWorker)) {
+    let t0 = now();
+    match req {
+        ToWorker::Probe { pick } => {
+            let facts = file_id(&file);
+            let result = probe_blob(&file, &facts.name).map_err(UiError::from);
+            post(&FromWorker::Probed {
+                pick,
+                file: facts,
+                result,
+                ms: now() - t0,
+            });
+        }
+        ToWorker::Crc {
+            pick,
+            share,
+            start,
+            end,
+        } => {
+            let progress = |done: u64| {
+                post(&FromWorker::Progress {
+                    pick,
+                    share,
+                    done,
+                    ms: now() - t0,
+                })
+            };
+            let result = crc_range_any(&file, start, end, &progress, STALL_MS)
+                .await
+                .map_err(UiError::from);
+            post(&FromWorker::Crc {
+                pick,
+                share,
+                result,
+                size: end.saturating_sub(start),
+                ms: now() - t0,
+            });
+        }
+    }
+}
+
 /// Entry point of the worker binary.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
@@ -282,62 +325,33 @@ pub fn run() {
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();
         let get = |k: &str| Reflect::get(&data, &k.into()).ok();
-        let cmd = get("cmd").and_then(|v| v.as_string()).unwrap_or_default();
-        let id = get("id").and_then(|v| v.as_f64()).unwrap_or(0.0);
-        let Some(file) = get("file").and_then(|v| v.dyn_into::<Blob>().ok()) else {
-            post(&s2, "error", id, "{\"error\":\"no file\"}");
-            return;
-        };
-        let name = file
-            .clone()
-            .dyn_into::<File>()
-            .map(|f| f.name())
-            .unwrap_or_default();
-        let t0 = now();
-        match cmd.as_str() {
-            "probe" => {
-                let r = probe_blob(&file, &name);
-                let ms = now() - t0;
-                let json = match r {
-                    Ok(m) => serde_json::json!({"ok": m, "ms": ms}),
-                    Err(e) => serde_json::json!({"err": e, "ms": ms}),
+        let req = get("msg")
+            .and_then(|v| v.as_string())
+            .and_then(|t| serde_json::from_str::<ToWorker>(&t).ok());
+        let file = get("file").and_then(|v| v.dyn_into::<Blob>().ok());
+        let (req, file) = match (req, file) {
+            (Some(r), Some(f)) => (r, f),
+            (req, _) => {
+                let (pick, share) = match req {
+                    Some(ToWorker::Probe { pick }) => (Some(pick), None),
+                    Some(ToWorker::Crc { pick, share, .. }) => (Some(pick), Some(share)),
+                    None => (None, None),
                 };
-                post(&s2, "probe", id, &json.to_string());
+                post(
+                    &s2,
+                    &FromWorker::Failed {
+                        pick,
+                        share,
+                        error: UiError::internal("bad request to the worker"),
+                    },
+                );
+                return;
             }
-            "crc" => {
-                let start = get("start").and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
-                let end = get("end").and_then(|v| v.as_f64()).unwrap_or(file.size()) as u64;
-                let s3 = s2.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let progress = |done: u64| {
-                        let ms = now() - t0;
-                        post(
-                            &s3,
-                            "progress",
-                            id,
-                            &serde_json::json!({"done": done, "ms": ms}).to_string(),
-                        );
-                    };
-                    let r = crc_range_any(&file, start, end, progress, STALL_MS).await;
-                    let ms = now() - t0;
-                    let json = match r {
-                        Ok(crc) => {
-                            serde_json::json!({"ok": crc, "ms": ms, "size": end.saturating_sub(start)})
-                        }
-                        Err(e) => serde_json::json!({"err": e, "ms": ms}),
-                    };
-                    post(&s3, "crc", id, &json.to_string());
-                });
-            }
-            other => post(
-                &s2,
-                "error",
-                id,
-                &serde_json::json!({"error": format!("unknown command {other}")}).to_string(),
-            ),
-        }
+        };
+        let s3 = s2.clone();
+        wasm_bindgen_futures::spawn_local(answer(req, file, move |m| post(&s3, m)));
     });
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
-    post(&scope, "ready", 0.0, "{}");
+    post(&scope, &FromWorker::Ready);
 }

@@ -17,6 +17,7 @@ import {
   makeSparseMp4, offOrigin, oracle, pageStatuses, recordedContexts, rendererPeakRss, serve, servedButNotRecorded,
 } from './lib.mjs';
 import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, styles
+import './pick.mjs'; // the latest pick is what is checked and bundled; dead workers; changed files
 
 const MB = 1024 * 1024;
 
