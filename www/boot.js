@@ -3,8 +3,7 @@
 // and English, when this browser is too old — rather than leaving a blank page.
 (function () {
   var status = document.getElementById('boot-status');
-  // index.html names this build (boot.js?v=ID): ask for its files by it, so a
-  // service worker holding another build fetches them from the network.
+  // This build's id (boot.js?v=ID) goes on to its files (see sw.js).
   var m = document.currentScript && /[?&]v=([0-9a-f]+)/.exec(document.currentScript.src);
   var v = m ? '?v=' + m[1] : '';
   function fail(zh, en) {

@@ -1,7 +1,5 @@
-// The classic worker: the same no-modules build as the page. Its main() sees no
-// `document` and starts the worker side (src/web/worker.rs). `?v=BUILD` (the
-// page's build) is passed on, so that the service worker serves this worker the
-// page's build, or the network does (never a mix of two cached builds).
+// The classic worker: the same no-modules build as the page (its main() starts
+// src/web/worker.rs). It loads the page's build: ?v=BUILD is passed on.
 var v = /[?&]v=([0-9a-f]+)/.exec(location.search);
 v = v ? '?v=' + v[1] : '';
 importScripts('./app.js' + v);

@@ -1,9 +1,11 @@
 //! Where what the user types is kept, and for how long.
 //!
 //! Drafts live in this browser's `localStorage` only, one entry per scope and
-//! contest: `preflight.v2|<scope>|<contest>` holds `{t, d}` (the time of the
-//! last edit, in ms since 1970, and the [`Draft`]); `preflight.v2|<scope>`
-//! holds the language and the contest last chosen. The scope is where the
+//! contest: `preflight.v2|<scope>|<contest>` holds `<time>|<draft JSON>` (the
+//! time of the last edit, in ms since 1970, and the [`Draft`] in the shape of
+//! [`Saved`]);
+//! `preflight.v2|<scope>` holds `<time>|<lang>|<contest>` (the language and
+//! the contest last chosen). The scope is where the
 //! widget runs: `app` for the standalone page, `frame:<origin>` for the iframe
 //! a host origin embeds, `page:<origin>` for the `<preflight-check>` element.
 //! So a site that frames the app sees only what was typed inside its frame.
@@ -17,10 +19,9 @@
 //! the other unseen.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -31,14 +32,13 @@ use crate::form::FormValues;
 
 /// Days a draft is kept after its last edit.
 pub const KEEP_DAYS: u32 = 30;
-const DAY_MS: f64 = 86_400_000.0;
+const DAY_MS: u64 = 86_400_000;
 const PREFIX: &str = "preflight.v2|";
 /// The single key of earlier versions (every contest's form in one entry).
 pub const OLD_KEY: &str = "preflight.v1";
 
 /// What the user typed and chose for one contest.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Draft {
     pub category: Option<String>,
     pub channel: Option<String>,
@@ -46,26 +46,50 @@ pub struct Draft {
     pub ticks: BTreeSet<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-struct Prefs {
-    lang: Lang,
-    profile: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Entry<T> {
-    t: f64,
-    d: T,
-}
-
 thread_local! {
     /// Drafts when the browser keeps none: they last while the page is open.
-    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn now() -> f64 {
-    js_sys::Date::now()
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// An entry's text: `<ms since 1970 of the last edit>|<value>`; the value,
+/// unless the entry is older than KEEP_DAYS (or unreadable).
+fn fresh(entry: &str) -> Option<&str> {
+    let (t, v) = entry.split_once('|')?;
+    let t: u64 = t.parse().ok()?;
+    (now().saturating_sub(t) <= u64::from(KEEP_DAYS) * DAY_MS).then_some(v)
+}
+
+/// A draft from its stored JSON, which has the shape of [`Saved`] (one
+/// contest's form in `forms`), so that one (de)serializer serves both it and
+/// the earlier single entry.
+fn parse_draft(contest: &str, v: &str) -> Draft {
+    let s: Saved = serde_json::from_str(v).unwrap_or_default();
+    Draft {
+        form: s.forms.get(contest).cloned().unwrap_or_default(),
+        category: s.category,
+        channel: s.channel,
+        ticks: s.ticks,
+    }
+}
+
+/// A draft as stored (see [`parse_draft`]); nothing for an empty draft.
+fn draft_text(contest: &str, d: &Draft) -> String {
+    if *d == Draft::default() {
+        return String::new();
+    }
+    let mut s = Saved {
+        profile: contest.into(),
+        category: d.category.clone(),
+        channel: d.channel.clone(),
+        ticks: d.ticks.clone(),
+        ..Default::default()
+    };
+    s.forms.insert(contest.into(), d.form.clone());
+    serde_json::to_string(&s).unwrap_or_default()
 }
 
 /// The browser's storage, when it lets this page use it (getting it, and
@@ -82,9 +106,9 @@ fn local() -> Option<web_sys::Storage> {
 pub struct Store {
     scope: String,
     local: Option<web_sys::Storage>,
-    /// What was last written or read per key (the draft's JSON), so that an
-    /// unchanged draft is not written again.
-    last: RefCell<HashMap<String, String>>,
+    /// What was last written or read per key (the value without its time),
+    /// so that an unchanged draft is not written again.
+    last: RefCell<Vec<(String, String)>>,
 }
 
 impl Store {
@@ -94,9 +118,14 @@ impl Store {
         let s = Store {
             scope: scope.to_string(),
             local: local(),
-            last: RefCell::new(HashMap::new()),
+            last: RefCell::new(Vec::new()),
         };
-        s.sweep();
+        // Every scope's entries older than KEEP_DAYS go.
+        for k in s.keys() {
+            if k.starts_with(PREFIX) && s.get(&k).as_deref().and_then(fresh).is_none() {
+                s.remove(&k);
+            }
+        }
         if let Some(k) = old {
             s.migrate(k);
         }
@@ -110,7 +139,7 @@ impl Store {
     fn get(&self, key: &str) -> Option<String> {
         match &self.local {
             Some(l) => l.get_item(key).ok()?,
-            None => MEMORY.with(|m| m.borrow().get(key).cloned()),
+            None => MEMORY.with(|m| m.borrow().iter().find(|e| e.0 == key).map(|e| e.1.clone())),
         }
     }
 
@@ -118,31 +147,32 @@ impl Store {
         match &self.local {
             Some(l) => l.set_item(key, value).is_ok(),
             None => {
-                MEMORY.with(|m| m.borrow_mut().insert(key.into(), value.into()));
+                MEMORY.with(|m| {
+                    let mut m = m.borrow_mut();
+                    m.retain(|e| e.0 != key);
+                    m.push((key.into(), value.into()));
+                });
                 true
             }
         }
     }
 
     fn remove(&self, key: &str) {
-        self.last.borrow_mut().remove(key);
+        self.last.borrow_mut().retain(|e| e.0 != key);
         match &self.local {
             Some(l) => {
                 let _ = l.remove_item(key);
             }
-            None => {
-                MEMORY.with(|m| m.borrow_mut().remove(key));
-            }
+            None => MEMORY.with(|m| m.borrow_mut().retain(|e| e.0 != key)),
         }
     }
 
     fn keys(&self) -> Vec<String> {
         match &self.local {
-            Some(l) => {
-                let n = l.length().unwrap_or(0);
-                (0..n).filter_map(|i| l.key(i).ok().flatten()).collect()
-            }
-            None => MEMORY.with(|m| m.borrow().keys().cloned().collect()),
+            Some(l) => (0..l.length().unwrap_or(0))
+                .filter_map(|i| l.key(i).ok().flatten())
+                .collect(),
+            None => MEMORY.with(|m| m.borrow().iter().map(|e| e.0.clone()).collect()),
         }
     }
 
@@ -161,80 +191,80 @@ impl Store {
             .strip_prefix('|')
     }
 
-    /// An entry's value, unless it is unreadable or older than KEEP_DAYS.
-    fn read<T: for<'a> Deserialize<'a>>(&self, key: &str) -> Option<T> {
-        let e: Entry<T> = serde_json::from_str(&self.get(key)?).ok()?;
-        (now() - e.t <= f64::from(KEEP_DAYS) * DAY_MS).then_some(e.d)
+    /// Note `value` as what `key` holds (read here, or written by another tab).
+    fn seen(&self, key: &str, value: String) {
+        let mut last = self.last.borrow_mut();
+        last.retain(|e| e.0 != key);
+        last.push((key.into(), value));
     }
 
-    fn write<T: Serialize + Default + PartialEq>(&self, key: &str, d: &T) {
-        let json = serde_json::to_string(d).unwrap_or_default();
-        if self.last.borrow().get(key) == Some(&json) {
+    /// Write `value` under `key` (an empty value deletes it), unless it is
+    /// what the key holds already: reading a draft does not renew it.
+    fn write(&self, key: &str, value: String) {
+        if self
+            .last
+            .borrow()
+            .iter()
+            .any(|e| e.0 == key && e.1 == value)
+        {
             return;
         }
-        if *d == T::default() {
+        if value.is_empty() {
             self.remove(key);
-        } else {
-            let e = format!("{{\"t\":{},\"d\":{json}}}", now());
-            if !self.set(key, &e) {
-                return;
-            }
+        } else if !self.set(key, &format!("{}|{value}", now())) {
+            return;
         }
-        self.last.borrow_mut().insert(key.into(), json);
+        self.seen(key, value);
     }
 
-    /// Note `d` as what `key` holds (another tab wrote it).
-    pub fn seen(&self, key: &str, d: &Draft) {
-        let json = serde_json::to_string(d).unwrap_or_default();
-        self.last.borrow_mut().insert(key.into(), json);
-    }
-
+    /// A contest's draft (empty when none, or expired).
     pub fn draft(&self, contest: &str) -> Draft {
         let key = self.key(contest);
-        let d: Draft = self.read(&key).unwrap_or_default();
-        self.seen(&key, &d);
+        let v = self.get(&key);
+        let v = v.as_deref().and_then(fresh).unwrap_or_default();
+        let d = parse_draft(contest, v);
+        self.note(contest, &d);
         d
+    }
+
+    /// Note `d` as what the contest's entry holds.
+    fn note(&self, contest: &str, d: &Draft) {
+        self.seen(&self.key(contest), draft_text(contest, d));
     }
 
     /// What the page starts with: the last contest and language, and that
     /// contest's draft (`contest` when the host fixed it).
     pub fn load(&self, contest: Option<&str>) -> Saved {
-        let p: Prefs = self.read(&self.prefs_key()).unwrap_or_default();
-        let json = serde_json::to_string(&p).unwrap_or_default();
-        self.last.borrow_mut().insert(self.prefs_key(), json);
+        // `<lang>|<contest>`; none for Chinese and the first contest.
+        let p = self.get(&self.prefs_key());
+        let p = p.as_deref().and_then(fresh).unwrap_or_default();
+        self.seen(&self.prefs_key(), p.to_string());
+        let (lang, last) = p.split_once('|').unwrap_or_default();
+        let first = crate::profile::builtin_ids().next().unwrap_or_default();
         let profile = match contest {
-            Some(c) => c.to_string(),
-            None if p.profile.is_empty() => crate::profile::builtin_ids()
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-            None => p.profile,
+            Some(c) => c,
+            None if last.is_empty() => first,
+            None => last,
         };
         let mut s = Saved {
-            lang: p.lang,
-            profile: profile.clone(),
+            lang: Lang::parse(lang).unwrap_or_default(),
+            profile: profile.to_string(),
             ..Default::default()
         };
-        s.apply(self.draft(&profile));
+        s.apply(self.draft(profile));
         s
     }
 
     /// Save what changed of `s`.
     pub fn save(&self, s: &Saved) {
-        // The first contest is the default: nothing to keep.
         let first = crate::profile::builtin_ids().next() == Some(s.profile.as_str());
-        self.write(
-            &self.prefs_key(),
-            &Prefs {
-                lang: s.lang,
-                profile: if first {
-                    String::new()
-                } else {
-                    s.profile.clone()
-                },
-            },
-        );
-        self.write(&self.key(&s.profile), &s.draft());
+        let prefs = match (s.lang, first) {
+            (Lang::Zh, true) => String::new(),
+            (Lang::Zh, false) => format!("zh|{}", s.profile),
+            (Lang::En, _) => format!("en|{}", if first { "" } else { &s.profile }),
+        };
+        self.write(&self.prefs_key(), prefs);
+        self.write(&self.key(&s.profile), draft_text(&s.profile, &s.draft()));
     }
 
     /// Delete everything this scope saved.
@@ -247,24 +277,12 @@ impl Store {
         }
     }
 
-    /// Delete every scope's entries older than KEEP_DAYS (or unreadable).
-    fn sweep(&self) {
-        for k in self.keys() {
-            if k.starts_with(PREFIX) && self.read::<serde_json::Value>(&k).is_none() {
-                self.remove(&k);
-            }
-        }
-    }
-
     /// Move an earlier version's single entry (all contests' forms, no
     /// date) into this scope's per-contest entries, then delete it. The
     /// 30 days start now.
     fn migrate(&self, old: &str) {
         let Some(text) = self.get(old) else { return };
-        let Ok(o) = serde_json::from_str::<Saved>(&text) else {
-            self.remove(old);
-            return;
-        };
+        let o: Saved = serde_json::from_str(&text).unwrap_or_default();
         let mut ok = true;
         for (contest, form) in &o.forms {
             let key = self.key(contest);
@@ -280,20 +298,13 @@ impl Store {
                 d.channel = o.channel.clone();
                 d.ticks = o.ticks.clone();
             }
-            let e = Entry { t: now(), d };
-            ok &= self.set(&key, &serde_json::to_string(&e).unwrap_or_default());
+            ok &= self.set(&key, &format!("{}|{}", now(), draft_text(contest, &d)));
         }
-        if self.get(&self.prefs_key()).is_none() {
-            let e = Entry {
-                t: now(),
-                d: Prefs {
-                    lang: o.lang,
-                    profile: o.profile,
-                },
-            };
+        if self.get(&self.prefs_key()).is_none() && !o.profile.is_empty() {
+            let lang = if o.lang == Lang::En { "en" } else { "zh" };
             ok &= self.set(
                 &self.prefs_key(),
-                &serde_json::to_string(&e).unwrap_or_default(),
+                &format!("{}|{lang}|{}", now(), o.profile),
             );
         }
         if ok {
@@ -368,12 +379,9 @@ pub fn use_drafts(config: &Rc<Config>) -> (UseReducerHandle<State>, Drafts) {
                         },
                         None => shown.borrow().clone(),
                     };
-                    let d: Draft = get("newValue")
-                        .as_string()
-                        .and_then(|v| serde_json::from_str::<Entry<Draft>>(&v).ok())
-                        .map(|e| e.d)
-                        .unwrap_or_default();
-                    store.seen(&store.key(&contest), &d);
+                    let v = get("newValue").as_string().unwrap_or_default();
+                    let d = parse_draft(&contest, v.split_once('|').map_or("", |x| x.1));
+                    store.note(&contest, &d);
                     if *shown.borrow() == contest {
                         synced.set(true);
                         dispatch.dispatch(Action::Draft(contest, d));

@@ -52,7 +52,7 @@ async function open(context, url) {
 async function chooseProfile(page, id) {
   await page.selectOption('#profile', id);
   await page.waitForFunction((id) => document.querySelector('#profile')?.value === id, id);
-  await page.waitForSelector('#f-mobile');
+  await page.waitForSelector('#f-title');
 }
 
 /** Every localStorage entry of the page's origin: {key: value}. */
@@ -87,7 +87,7 @@ async function serveWithCsp(dir, csp) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }) };
 }
 
-describe('Preflight keeps its user\'s data: drafts, storage, origins, updates', { timeout: 300_000 }, () => {
+describe('Preflight keeps its user\'s data: drafts, storage, origins, updates', { timeout: 600_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
     fs.rmSync(HERE, { recursive: true, force: true });
@@ -284,6 +284,31 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
     await chooseProfile(page, CONTEST);
     assert.equal(await page.inputValue('#f-title'), '湿地里的候鸟');
     assert.equal(dialogs.length, 2, 'no scan, no question');
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('iframe: a host\'s new config asks before it drops a picked video and scans', async () => {
+    const context = await newContext();
+    const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(framer.origin)}&profile=${CONTEST}&channel=self`));
+    const frame = page.frameLocator('#preflight');
+    await frame.locator('#profile-locked').waitFor({ timeout: 30_000 });
+    const name = (await frame.locator('#profile-locked').textContent()).trim();
+    await frame.locator('#f-title').fill('框内的标题');
+    await frame.locator('#att-self_form').setInputFiles(fx.png);
+    await frame.locator('.slot[data-slot=self_form] li.file').waitFor();
+    const post = () => page.evaluate((o) => document.getElementById('preflight').contentWindow.postMessage({ type: 'preflight:config', profile: 'nmg-kepu-2025' }, o), app.origin);
+    const dialogs = [];
+    page.once('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    await post();
+    await eventually(() => assert.equal(dialogs.length, 1, 'no confirm before the new config dropped the scan'));
+    const inner = page.frames().find((f) => f.url().startsWith(app.origin));
+    await inner.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    assert.equal((await frame.locator('#profile-locked').textContent()).trim(), name, 'declined: the same contest');
+    assert.equal(await frame.locator('.slot[data-slot=self_form] li.file').count(), 1, 'declined: the scan stays');
+    page.once('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
+    await post();
+    await eventually(async () => assert.notEqual((await frame.locator('#profile-locked').textContent()).trim(), name), 10_000);
+    assert.equal(dialogs.length, 2);
     assert.deepEqual(page.errors, []);
   });
 
