@@ -3,6 +3,9 @@
 // and English, when this browser is too old — rather than leaving a blank page.
 (function () {
   var status = document.getElementById('boot-status');
+  // This build's id (boot.js?v=ID) goes on to its files (see sw.js).
+  var m = document.currentScript && /[?&]v=([0-9a-f]+)/.exec(document.currentScript.src);
+  var v = m ? '?v=' + m[1] : '';
   function fail(zh, en) {
     var el = document.getElementById('app');
     el.innerHTML = '';
@@ -44,10 +47,10 @@
     fail('加载失败：' + e + '。请刷新页面重试。', 'Loading failed: ' + e + '. Reload the page to try again.');
   }
   var s = document.createElement('script');
-  s.src = 'app.js';
+  s.src = 'app.js' + v;
   s.onload = function () {
     // app.js (wasm-bindgen no-modules) declares the global `wasm_bindgen`; initialising runs main().
-    wasm_bindgen({ module_or_path: 'app_bg.wasm' }).catch(loadFailed);
+    wasm_bindgen({ module_or_path: 'app_bg.wasm' + v }).catch(loadFailed);
   };
   s.onerror = function () { loadFailed('app.js'); };
   document.body.appendChild(s);

@@ -4,13 +4,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::storage::{LocalStorage, Storage};
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
 use super::client::{WorkerClient, crc_workers, next_id};
+use super::drafts::{self, use_drafts};
 use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
@@ -18,7 +18,7 @@ use super::preview::Previews;
 use super::print_view::PrintView;
 use super::protocol::{FromWorker, WORKER_FAILED, file_id, still_readable};
 use super::report::ReportView;
-use super::state::{Action, Crc, CrcPart, Saved, State, Video};
+use super::state::{Action, Crc, CrcPart, Video};
 use super::tr;
 use crate::Lang;
 use crate::bundle::{self, FileId, PlanInput, ScanIn, VideoIn};
@@ -81,7 +81,7 @@ pub fn app(props: &AppProps) -> Html {
         config.category,
         config.channel,
         config.lang,
-        config.storage_key
+        config.drafts_scope
     );
     html! { <Widget key={key} config={config} /> }
 }
@@ -89,34 +89,16 @@ pub fn app(props: &AppProps) -> Html {
 #[function_component(Widget)]
 fn widget(props: &AppProps) -> Html {
     let config = props.config.clone();
-    let state = {
-        let config = config.clone();
-        use_reducer(move || {
-            let mut saved = LocalStorage::get::<Saved>(&config.storage_key).unwrap_or_default();
-            if let Some(l) = config.lang {
-                saved.lang = l;
-            }
-            if config.category.is_some() {
-                saved.category = config.category.clone();
-            }
-            if config.channel.is_some() {
-                saved.channel = config.channel.clone();
-            }
-            State::new(saved, config.profile.clone())
-        })
-    };
+    // What the user typed and chose: restored, saved, kept in step with other tabs.
+    let (state, drafts) = use_drafts(&config);
     // The workers: the first also probes; all share the CRC pass.
     let client: Rc<RefCell<Vec<WorkerClient>>> = use_mut_ref(Vec::new);
     let lang = state.saved.lang;
 
-    // Save every change of what the user typed or chose.
-    {
-        let saved = state.saved.clone();
-        let key = config.storage_key.clone();
-        use_effect_with(saved, move |s| {
-            let _ = LocalStorage::set(&key, s);
-        });
-    }
+    // A host's new configuration asks before it drops a video or scans.
+    config
+        .work
+        .set(!state.attachments.is_empty() || state.file().is_some());
 
     // The workers live as long as the page.
     {
@@ -524,18 +506,60 @@ fn widget(props: &AppProps) -> Html {
         Callback::from(move |l: Lang| d.dispatch(Action::Lang(l)))
     };
     let reset = {
-        let d = state.dispatcher();
-        let key = config.storage_key.clone();
+        let clear = drafts.clear.clone();
         Callback::from(move |_| {
             if gloo::dialogs::confirm(tr(
                 lang,
-                "确定清空所有已填写的内容并重新开始吗？此操作无法撤销。",
-                "Clear everything you have entered and start over? This cannot be undone.",
+                "确定清除本机保存的内容（所有比赛的草稿）并重新开始吗？此操作无法撤销。",
+                "Delete what this device saved (every contest's draft) and start over? This cannot be undone.",
             )) {
-                let _ = LocalStorage::delete(&key);
-                d.dispatch(Action::Reset);
+                clear.emit(());
             }
         })
+    };
+    let on_profile = {
+        let (d, store) = (state.dispatcher(), drafts.store.clone());
+        let scans = state.attachments.len();
+        Callback::from(move |id: String| {
+            let ok = scans == 0
+                || gloo::dialogs::confirm(&format!(
+                    "{} {scans} {}",
+                    tr(
+                        lang,
+                        "切换比赛会移除已添加的",
+                        "Switching the contest removes the"
+                    ),
+                    tr(
+                        lang,
+                        "个扫描件（已填写的内容保存在原比赛下，切换回来即可恢复）。确定切换吗？",
+                        "attached scan(s) (what you typed stays with that contest and comes back when you switch back). Switch?",
+                    )
+                ));
+            if ok {
+                let draft = store.draft(&id);
+                d.dispatch(Action::Profile(id, draft));
+            }
+            ok
+        })
+    };
+    let days = drafts::KEEP_DAYS;
+    let drafts_note = if drafts.store.persistent() {
+        format!(
+            "{}{days}{}",
+            tr(
+                lang,
+                "草稿仅保存在本机浏览器（按网站和比赛分开），不会上传；最后一次修改 ",
+                "Drafts are kept in this browser only (per site and contest), never uploaded, and deleted "
+            ),
+            tr(lang, " 天后自动删除。", " days after their last edit.")
+        )
+    } else {
+        tr(
+            lang,
+            "此浏览器不允许本页保存数据：草稿只在本页打开期间保留，关闭或刷新后不会保留。",
+            "This browser does not let the page save anything: drafts are not kept after you close or reload the page.",
+        )
+        .to_string()
     };
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
@@ -593,7 +617,7 @@ fn widget(props: &AppProps) -> Html {
                 </div>
             }
             <section class="card">
-                <Picker profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} locked={config.lock_profile} />
+                <Picker profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} locked={config.lock_profile} {on_profile} />
             </section>
             <section class="card" ondrop={on_drop} ondragover={on_dragover}>
                 <h2>{tr(lang, "1. 选择视频", "1. Pick the video")}</h2>
@@ -617,6 +641,9 @@ fn widget(props: &AppProps) -> Html {
             }
             <section class="card">
                 <h2>{tr(lang, "2. 填写报名表", "2. Fill in the form")}</h2>
+                if drafts.synced {
+                    <p class="notice" id="drafts-synced" role="status">{tr(lang, "另一个标签页修改了此草稿，已载入最新内容。", "Another tab changed this draft; its latest version is shown.")}</p>
+                }
                 <FormView profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} />
             </section>
             <section class="card">
@@ -632,9 +659,10 @@ fn widget(props: &AppProps) -> Html {
             </section>
             <section class="card actions">
                 <button class="primary" id="print" onclick={print}>{tr(lang, "打印报名表（签字盖章用）", "Print the form (to sign and stamp)")}</button>
-                <button class="danger" id="reset" onclick={reset}>{tr(lang, "清空重来", "Start over")}</button>
+                <button class="danger" id="reset" onclick={reset}>{tr(lang, "清除本机保存的内容", "Delete what this device saved")}</button>
                 <p class="hint">{profile.bundle.delivery.clone()}</p>
                 { super::report::notes_view(&profile, state.saved.category.as_deref(), state.saved.channel.as_deref(), lang) }
+                <p class="hint" id="drafts-note" data-persistent={drafts.store.persistent().to_string()}>{drafts_note}</p>
             </section>
             <PrintView profile={profile.clone()} saved={state.saved.clone()} />
             <footer class="foot">{tr(lang, "本页不联网：不加载字体、统计或第三方脚本。", "This page makes no network requests: no fonts, analytics or third-party scripts.")}</footer>

@@ -2,6 +2,7 @@
 //! iframe messages), and the sink through which the widget tells the host what
 //! happened (events on the element, or `postMessage` to one named origin).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use serde::Deserialize;
@@ -51,6 +52,35 @@ impl HostSink {
     }
 }
 
+/// Whether the widget holds a picked video or scans, which a new host
+/// configuration would drop (a new configuration starts a fresh widget).
+#[derive(Clone, Default)]
+pub struct Work(pub Rc<Cell<bool>>);
+
+impl PartialEq for Work {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Work {
+    pub fn set(&self, busy: bool) {
+        self.0.set(busy);
+    }
+    pub fn get(&self) -> bool {
+        self.0.get()
+    }
+}
+
+/// The worker's loader with this build's id, so that it loads the same
+/// build as the page (see www/sw.js).
+fn worker_url(base: &str) -> String {
+    match super::update::build_id() {
+        Some(b) => format!("{base}worker_loader.js?v={b}"),
+        None => format!("{base}worker_loader.js"),
+    }
+}
+
 /// The app's configuration, resolved from the host's.
 #[derive(Clone, PartialEq, Default)]
 pub struct Config {
@@ -63,24 +93,28 @@ pub struct Config {
     pub lang: Option<Lang>,
     pub bundle_to_host: bool,
     pub worker_url: String,
-    pub storage_key: String,
+    /// Whose drafts these are (see [`super::drafts`]): `app`, `frame:<origin>`
+    /// or `page:<origin>`.
+    pub drafts_scope: String,
     pub sink: Option<HostSink>,
     /// A bad host configuration: shown in the widget, never a blank box.
     pub error: Option<UiError>,
     pub embedded: bool,
+    pub work: Work,
 }
 
 impl Config {
     pub fn standalone() -> Config {
         Config {
-            worker_url: super::client::WORKER_URL.into(),
-            storage_key: super::state::STORAGE_KEY.into(),
+            worker_url: worker_url(super::client::WORKER_URL.trim_end_matches("worker_loader.js")),
+            drafts_scope: "app".into(),
             ..Default::default()
         }
     }
 
-    /// Resolve a host's configuration; problems become `error`.
-    pub fn from_host(h: &HostConfig, sink: Option<HostSink>) -> Config {
+    /// Resolve a host's configuration; problems become `error`. Drafts are
+    /// kept under `scope` (the host's origin).
+    pub fn from_host(h: &HostConfig, sink: Option<HostSink>, scope: String) -> Config {
         let mut c = Config {
             embedded: true,
             sink,
@@ -88,11 +122,8 @@ impl Config {
             channel: h.channel.clone(),
             lang: h.lang.as_deref().and_then(Lang::parse),
             bundle_to_host: h.bundle.as_deref() == Some("event"),
-            worker_url: format!(
-                "{}worker_loader.js",
-                h.base.clone().unwrap_or_else(|| "./".into())
-            ),
-            storage_key: super::state::STORAGE_KEY.into(),
+            worker_url: worker_url(h.base.as_deref().unwrap_or("./")),
+            drafts_scope: scope,
             ..Default::default()
         };
         let parsed = match (&h.profile_json, &h.profile) {
@@ -102,7 +133,6 @@ impl Config {
         };
         match parsed {
             Some(Ok(p)) => {
-                c.storage_key = format!("{}.{}", super::state::STORAGE_KEY, p.id);
                 c.profile = Some(Rc::new(p));
                 c.lock_profile = true;
             }
@@ -122,7 +152,7 @@ impl Config {
 /// element calls it before it renders again (an attribute changed) and when
 /// it leaves the page.
 #[wasm_bindgen]
-pub struct Mounted(Option<yew::AppHandle<App>>);
+pub struct Mounted(Option<yew::AppHandle<App>>, Work);
 
 #[wasm_bindgen]
 impl Mounted {
@@ -131,6 +161,22 @@ impl Mounted {
             h.destroy();
         }
     }
+    /// True while the widget holds a picked video or scans (the element asks
+    /// the user before a new configuration drops them).
+    pub fn busy(&self) -> bool {
+        self.1.get()
+    }
+}
+
+/// The scope of the element's drafts: the embedding page's origin.
+fn page_scope() -> String {
+    format!(
+        "page:{}",
+        gloo::utils::window()
+            .location()
+            .origin()
+            .unwrap_or_default()
+    )
 }
 
 /// Mount the widget into `el` (inside the custom element's shadow root).
@@ -158,24 +204,56 @@ pub fn mount(el: Element, config: &str, emit: js_sys::Function) -> Result<Mounte
             };
             let h = yew::Renderer::<App>::with_root_and_props(el, AppProps { config: Rc::new(c) })
                 .render();
-            return Ok(Mounted(Some(h)));
+            return Ok(Mounted(Some(h), Work::default()));
         }
     };
-    let c = Config::from_host(&host, Some(sink));
+    let c = Config::from_host(&host, Some(sink), page_scope());
+    let work = c.work.clone();
     let h = yew::Renderer::<App>::with_root_and_props(el, AppProps { config: Rc::new(c) }).render();
-    Ok(Mounted(Some(h)))
+    Ok(Mounted(Some(h), work))
 }
 
 /// iframe mode: `index.html?origin=https://host.example[&profile=…]`. The widget
 /// reports with `postMessage` to that origin only, and takes configuration
-/// (`{type: "preflight:config", …}`) only from it.
-pub fn iframe_origin() -> Option<String> {
-    let search = gloo::utils::window().location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    let origin = params.get("origin")?;
-    // An origin, not a URL: scheme://host[:port], nothing after.
-    let url = web_sys::Url::new(&origin).ok()?;
-    (url.origin() == origin && origin != "null").then_some(origin)
+/// (`{type: "preflight:config", …}`) only from it. `Ok(None)`: no `origin`
+/// parameter (the standalone app).
+pub fn iframe_origin() -> Result<Option<String>, UiError> {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    let origin = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get("origin"));
+    origin.map(|o| normalise_origin(&o)).transpose()
+}
+
+/// The origin `text` names, as the browser writes it (`https://Host:443/`
+/// is `https://host`); an error for anything but scheme://host[:port][/].
+fn normalise_origin(text: &str) -> Result<String, UiError> {
+    let origin = web_sys::Url::new(text).ok().and_then(|u| {
+        let bare = u.username().is_empty()
+            && u.password().is_empty()
+            && matches!(u.pathname().as_str(), "" | "/")
+            && u.search().is_empty()
+            && u.hash().is_empty()
+            && !text.ends_with(['?', '#']);
+        let o = u.origin();
+        (bare && (o.starts_with("https://") || o.starts_with("http://"))).then_some(o)
+    });
+    origin.ok_or_else(|| {
+        let e = UiError {
+            code: "bad_origin".into(),
+            message_zh: format!(
+                "嵌入参数 origin 不是一个网站来源：{text}。请写成 https://主机名[:端口]，不带路径。"
+            ),
+            message_en: format!(
+                "The origin parameter is not an origin: {text}. Write it as https://host[:port], with no path."
+            ),
+        };
+        gloo::console::error!(e.message_en.clone());
+        e
+    })
 }
 
 pub fn iframe_config() -> HostConfig {

@@ -6,6 +6,7 @@ pub mod app;
 mod attachments;
 pub mod bundle_view;
 pub mod client;
+pub mod drafts;
 pub mod embed;
 mod form_view;
 mod picker;
@@ -14,6 +15,7 @@ mod print_view;
 pub mod protocol;
 mod report;
 pub mod state;
+pub mod update;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
@@ -81,13 +83,21 @@ pub fn start() {
     }
     el.set_inner_html("");
     let config = match embed::iframe_origin() {
-        Some(origin) => {
+        Ok(Some(origin)) => {
             let sink = embed::post_sink(origin.clone());
-            let c = embed::Config::from_host(&embed::iframe_config(), Some(sink.clone()));
-            listen_for_config(origin, sink, el.clone());
+            let scope = format!("frame:{origin}");
+            let c = embed::Config::from_host(&embed::iframe_config(), Some(sink.clone()), scope);
+            listen_for_config(origin, sink, c.work.clone());
             c
         }
-        None => embed::Config::standalone(),
+        Ok(None) => embed::Config::standalone(),
+        // A host's mistake is shown, never a silent fall back to the
+        // standalone app (whose drafts are the user's own).
+        Err(e) => embed::Config {
+            error: Some(e),
+            embedded: true,
+            ..embed::Config::standalone()
+        },
     };
     let handle = yew::Renderer::<app::App>::with_root_and_props(
         el,
@@ -104,8 +114,9 @@ thread_local! {
 }
 
 /// iframe mode: take `{type: "preflight:config", …}` from the named origin
-/// only; anything else is ignored.
-fn listen_for_config(origin: String, sink: embed::HostSink, _el: web_sys::Element) {
+/// only; anything else is ignored. A configuration that would drop a picked
+/// video or scans asks the user first.
+fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
     let window = gloo::utils::window();
     let listener = gloo::events::EventListener::new(&window, "message", move |e| {
         let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
@@ -129,7 +140,15 @@ fn listen_for_config(origin: String, sink: embed::HostSink, _el: web_sys::Elemen
         if host.bundle.is_none() {
             host.bundle = Some("event".into());
         }
-        let c = embed::Config::from_host(&host, Some(sink.clone()));
+        if work.get()
+            && !gloo::dialogs::confirm(
+                "网站更新了预检设置，将移除已选的视频和扫描件（已填写的内容会保留）。继续吗？\nThe site changed the check's settings: the picked video and scans will be removed (what you typed is kept). Continue?",
+            )
+        {
+            return;
+        }
+        let mut c = embed::Config::from_host(&host, Some(sink.clone()), format!("frame:{origin}"));
+        c.work = work.clone();
         APP.with(|a| {
             if let Some(h) = a.borrow_mut().as_mut() {
                 h.update(app::AppProps {

@@ -17,6 +17,9 @@ pub struct Props {
     /// The host fixed the contest: show it, offer no other.
     #[prop_or_default]
     pub locked: bool,
+    /// Switch to a contest; false when the user declined (the list then
+    /// shows the current contest again).
+    pub on_profile: Callback<String, bool>,
 }
 
 fn choices(
@@ -47,15 +50,17 @@ fn choices(
 pub fn picker(p: &Props) -> Html {
     let lang = p.saved.lang;
     let zh = lang == crate::Lang::Zh;
+    let prof = &p.profile;
     let on_profile = {
-        let d = p.dispatch.clone();
+        let (on, current) = (p.on_profile.clone(), prof.id.clone());
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            d.dispatch(Action::Profile(s.value()));
+            if !on.emit(s.value()) {
+                s.set_value(&current);
+            }
         })
     };
     let all = profile::builtins();
-    let prof = &p.profile;
     html! {
         <>
             <h2>{tr(lang, "比赛", "Contest")}</h2>

@@ -1,5 +1,5 @@
-//! The flow of the app in one reducer: what the user chose and typed (saved
-//! in local storage), and what the worker measured.
+//! The flow of the app in one reducer: what the user chose and typed (kept
+//! by [`super::drafts`]), and what the worker measured.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -9,13 +9,12 @@ use web_sys::File;
 use yew::Reducible;
 
 use super::UiError;
+use super::drafts::Draft;
 use crate::Lang;
 use crate::bundle::FileId;
 use crate::form::{FormValues, Value};
 use crate::probe::MediaInfo;
 use crate::profile::{self, FileKind, Profile};
-
-pub const STORAGE_KEY: &str = "preflight.v1";
 
 /// Everything the user typed or chose; restored on reload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -33,6 +32,24 @@ pub struct Saved {
 impl Saved {
     pub fn form(&self) -> FormValues {
         self.forms.get(&self.profile).cloned().unwrap_or_default()
+    }
+
+    /// The current contest's draft.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            category: self.category.clone(),
+            channel: self.channel.clone(),
+            form: self.form(),
+            ticks: self.ticks.clone(),
+        }
+    }
+
+    /// Show `d` as the current contest's draft.
+    pub fn apply(&mut self, d: Draft) {
+        self.category = d.category;
+        self.channel = d.channel;
+        self.ticks = d.ticks;
+        self.forms.insert(self.profile.clone(), d.form);
     }
 }
 
@@ -138,9 +155,11 @@ pub struct State {
 }
 
 pub enum Action {
-    Restore(Saved),
+    /// Another tab saved this draft of a contest.
+    Draft(String, Draft),
     Lang(Lang),
-    Profile(String),
+    /// Switch to a contest, showing its saved draft.
+    Profile(String, Draft),
     Category(Option<String>),
     Channel(Option<String>),
     Field(String, Value),
@@ -247,15 +266,17 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Restore(saved) => {
-                s.saved = saved;
+            Action::Draft(contest, d) => {
+                if contest != s.saved.profile {
+                    return self;
+                }
+                s.saved.apply(d);
                 s.load_profile();
             }
             Action::Lang(l) => s.saved.lang = l,
-            Action::Profile(id) => {
+            Action::Profile(id, d) => {
                 s.saved.profile = id;
-                s.saved.category = None;
-                s.saved.channel = None;
+                s.saved.apply(d);
                 s.load_profile();
                 s.attachments.clear();
                 s.att_errors.clear();

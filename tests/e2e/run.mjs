@@ -18,6 +18,7 @@ import {
 } from './lib.mjs';
 import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, styles
 import './pick.mjs'; // the latest pick is what is checked and bundled; dead workers; changed files
+import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no storage, origins, updates
 
 const MB = 1024 * 1024;
 
@@ -148,8 +149,8 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     });
     const want = { profile: 'sichuan-kepu-2024', category: 'bilingual', channel: 'self', summary, video_category: shownCategory, ...texts };
     assert.deepEqual(await filled(), want);
-    const stored = await page.evaluate(() => localStorage.getItem('preflight.v1'));
-    assert.ok(stored?.includes(summary), 'preflight.v1 holds the summary');
+    const stored = await page.evaluate(() => localStorage.getItem('preflight.v2|app|sichuan-kepu-2024'));
+    assert.ok(stored?.includes(summary), 'the contest\'s draft holds the summary');
 
     await page.reload();
     await appReady(page);
@@ -179,12 +180,12 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
       assert.equal(await page.$eval('input[name=category]:checked', (i) => i.value), 'kepu');
       assert.match(await page.textContent('#count-summary'), /^0 \/ 100\b/);
       assert.equal(await page.locator('.field-error').count(), 0);
-      assert.ok(!(await page.evaluate(() => localStorage.getItem('preflight.v1'))).includes('湿地'));
+      assert.ok(!(await page.evaluate(() => JSON.stringify(localStorage))).includes('湿地'));
     });
     // Back to the first contest, nothing typed is kept.
     await eventually(async () => {
       assert.equal(await page.inputValue('#profile'), PROFILES[0]);
-      assert.ok(!(await page.evaluate(() => localStorage.getItem('preflight.v1') ?? '')).includes('湿地'));
+      assert.ok(!(await page.evaluate(() => JSON.stringify(localStorage))).includes('湿地'));
     });
     await chooseProfile(page, 'sichuan-kepu-2024');
     await empty();

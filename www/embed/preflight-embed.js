@@ -62,7 +62,15 @@
     static get observedAttributes() { return ['profile', 'profile-json', 'profile-src', 'category', 'channel', 'lang', 'bundle']; }
 
     connectedCallback() { this._render(); }
-    attributeChangedCallback() { if (this._mounted) this._render(); }
+    attributeChangedCallback() {
+      if (!this._mounted) return;
+      // A new configuration starts a fresh widget: ask before it drops a picked
+      // video or scans (what was typed is kept in the drafts).
+      var app = this._app;
+      if (app && app.busy() && !window.confirm('网站更新了预检设置，将移除已选的视频和扫描件（已填写的内容会保留）。继续吗？\n' +
+        'The site changed the check\'s settings: the picked video and scans will be removed (what you typed is kept). Continue?')) return;
+      this._render();
+    }
     disconnectedCallback() {
       this._gen = (this._gen || 0) + 1; // a render still loading is dropped
       this._mounted = false;

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Stamp one build (Trunk's post_build hook; $1 is the staging folder). Its id, a
+# hash of the files' contents, goes into app.js (self.PREFLIGHT_BUILD, read by
+# the page and by each worker), sw.js (the name of the build's cache) and
+# index.html (boot.js?v=ID, which boot.js passes on to app.js and the wasm).
+set -eu
+d="$1"
+id=$(cd "$d" && cat app_bg.wasm app.js worker_loader.js boot.js style.css index.html manifest.webmanifest icon.svg sw.js | sha256sum | cut -c1-16)
+printf '\nself.PREFLIGHT_BUILD = "%s";\n' "$id" >> "$d/app.js"
+sed -i "s/__BUILD__/$id/" "$d/sw.js"
+sed -i "s|src=\"boot.js\"|src=\"boot.js?v=$id\"|" "$d/index.html"
+grep -q "boot.js?v=$id" "$d/index.html" || { echo "stamp-build.sh: no boot.js in index.html" >&2; exit 1; }
+echo "build $id"
