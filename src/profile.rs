@@ -194,20 +194,33 @@ impl<T> Scoped<T> {
 }
 
 // By hand rather than `untagged`, so that a mistake inside a rule is named
-// ("unknown field `valeu`") instead of "did not match any variant".
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Scoped<T> {
+// ("unknown field `valeu`") instead of "did not match any variant"; and
+// straight from the input, with no `serde_json::Value` in between (a second
+// set of deserializers would cost the browser's payload).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Scoped<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let v = serde_json::Value::deserialize(d)?;
-        if v.is_array() {
-            serde_json::from_value(v)
-                .map(Scoped::Many)
-                .map_err(D::Error::custom)
-        } else {
-            serde_json::from_value(v)
-                .map(Scoped::One)
-                .map_err(D::Error::custom)
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = Scoped<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a rule, or a list of rules each with `when`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                Rule::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Scoped::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(Scoped::Many)
+            }
         }
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
@@ -664,13 +677,24 @@ impl Profile {
         }
         // The schema version first, so a newer profile says so rather than
         // failing on a field this build does not know.
-        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        let at = |e: &serde_json::Error| {
             bad(
                 format!("第 {} 行第 {} 列：{e}", e.line(), e.column()),
                 format!("line {}, column {}: {e}", e.line(), e.column()),
             )
-        })?;
-        match v.get("schema").and_then(|s| s.as_u64()) {
+        };
+        /// Only the version, read before the rest.
+        #[derive(Deserialize)]
+        struct Head {
+            #[serde(default)]
+            schema: Option<u64>,
+        }
+        let version = match serde_json::from_str::<Head>(json) {
+            Ok(h) => h.schema,
+            Err(e) if e.is_data() => None,
+            Err(e) => return Err(at(&e)),
+        };
+        match version {
             Some(1) => {}
             Some(n) => {
                 return Err(bad(
@@ -685,8 +709,7 @@ impl Profile {
                 ));
             }
         }
-        let p: Profile =
-            serde_json::from_value(v).map_err(|e| bad(e.to_string(), e.to_string()))?;
+        let p: Profile = serde_json::from_str(json).map_err(|e| at(&e))?;
         p.validate()?;
         Ok(p)
     }
