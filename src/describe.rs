@@ -42,10 +42,10 @@ fn rows(p: &Profile) -> Vec<Row> {
                     }
                 });
                 for (list, v) in [(&mut row.categories, &cat), (&mut row.channels, &chan)] {
-                    if let Some(v) = v {
-                        if !list.contains(v) {
-                            list.push(v.clone());
-                        }
+                    if let Some(v) = v
+                        && !list.contains(v)
+                    {
+                        list.push(v.clone());
                     }
                 }
             }

@@ -296,8 +296,8 @@ pub fn validate_field(f: &Field, v: Option<&Value>, required: bool) -> Vec<Field
                 Value::Text(s) => s.split(['、', ',', '，', ';', '；', '\n']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
                 Value::List(l) => l.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
             };
-            if let Some(max) = f.max_items {
-                if names.len() > max as usize {
+            if let Some(max) = f.max_items
+                && names.len() > max as usize {
                     out.push(issue(
                         f,
                         "too_many",
@@ -305,7 +305,6 @@ pub fn validate_field(f: &Field, v: Option<&Value>, required: bool) -> Vec<Field
                         format!("lists {} people; at most {max} are allowed.", names.len()),
                     ));
                 }
-            }
         }
         FieldType::IdCard if !is_id_card(&text) => out.push(issue(
             f,
@@ -546,10 +545,10 @@ pub fn check_attachment(
             ),
         ));
     };
-    if let Some(max) = slot.max_bytes {
-        if size > max {
-            return Err(scan_too_large(name, size, max));
-        }
+    if let Some(max) = slot.max_bytes
+        && size > max
+    {
+        return Err(scan_too_large(name, size, max));
     }
     Ok(kind)
 }
@@ -590,6 +589,43 @@ pub fn check_scan_before_reading(
         return Err(scan_too_large(name, size, MAX_SCAN_READ));
     }
     Ok(kind)
+}
+
+/// The form as submitted: values typed, with the fields that repeat a
+/// choice made once (`mirrors`) filled from it — a select takes the
+/// category or channel, a multi-select always has it ticked. One source of
+/// truth: the report, the printed form and the manifest all read this.
+pub fn effective(
+    p: &Profile,
+    values: &FormValues,
+    category: Option<&str>,
+    channel: Option<&str>,
+) -> FormValues {
+    let mut out = values.clone();
+    for f in &p.fields {
+        let choice = match f.mirrors {
+            Some(crate::profile::Mirror::Category) => category,
+            Some(crate::profile::Mirror::Channel) => channel,
+            None => continue,
+        };
+        let Some(c) = choice else { continue };
+        let v = match (f.kind, out.get(&f.id)) {
+            (FieldType::Multiselect, Some(Value::List(l))) => {
+                let mut l = l.clone();
+                if !l.iter().any(|x| x == c) {
+                    l.insert(0, c.to_string());
+                }
+                Value::List(l)
+            }
+            (FieldType::Multiselect, Some(Value::Text(t))) if !t.trim().is_empty() && t != c => {
+                Value::List(vec![c.to_string(), t.clone()])
+            }
+            (FieldType::Multiselect, _) => Value::List(vec![c.to_string()]),
+            _ => Value::Text(c.to_string()),
+        };
+        out.insert(f.id.clone(), v);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -638,41 +674,4 @@ mod tests {
             2
         );
     }
-}
-
-/// The form as submitted: values typed, with the fields that repeat a
-/// choice made once (`mirrors`) filled from it — a select takes the
-/// category or channel, a multi-select always has it ticked. One source of
-/// truth: the report, the printed form and the manifest all read this.
-pub fn effective(
-    p: &Profile,
-    values: &FormValues,
-    category: Option<&str>,
-    channel: Option<&str>,
-) -> FormValues {
-    let mut out = values.clone();
-    for f in &p.fields {
-        let choice = match f.mirrors {
-            Some(crate::profile::Mirror::Category) => category,
-            Some(crate::profile::Mirror::Channel) => channel,
-            None => continue,
-        };
-        let Some(c) = choice else { continue };
-        let v = match (f.kind, out.get(&f.id)) {
-            (FieldType::Multiselect, Some(Value::List(l))) => {
-                let mut l = l.clone();
-                if !l.iter().any(|x| x == c) {
-                    l.insert(0, c.to_string());
-                }
-                Value::List(l)
-            }
-            (FieldType::Multiselect, Some(Value::Text(t))) if !t.trim().is_empty() && t != c => {
-                Value::List(vec![c.to_string(), t.clone()])
-            }
-            (FieldType::Multiselect, _) => Value::List(vec![c.to_string()]),
-            _ => Value::Text(c.to_string()),
-        };
-        out.insert(f.id.clone(), v);
-    }
-    out
 }

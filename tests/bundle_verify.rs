@@ -59,8 +59,6 @@ fn verify_accepts_good_bundles_with_the_verdict_as_exit_code() {
     }
 }
 
-/// A stored entry for [`craft_zip`]: `declared` overrides the uncompressed
-
 /// Every file under `dir`: path → (size, modified).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (u64, std::time::SystemTime)> {
     let mut out = BTreeMap::new();

@@ -5,7 +5,7 @@ mod common;
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_preflight");
@@ -43,7 +43,7 @@ fn video() -> PathBuf {
 }
 
 /// `preflight bundle` with one scan: (exit code, stderr).
-fn bundle(profile: &str, slot: &str, scan: &PathBuf) -> (i32, String) {
+fn bundle(profile: &str, slot: &str, scan: &Path) -> (i32, String) {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("scans-{profile}.zip"));
     let _ = fs::remove_file(&out);
     let o = Command::new(BIN)

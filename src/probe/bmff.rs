@@ -64,6 +64,9 @@ pub fn children(buf: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8], &[u8])> {
     })
 }
 
+// One per box header, moved once: boxing the finished facts would only add
+// an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Action {
     Skip,
     Read { cap: u64 },
@@ -373,15 +376,15 @@ pub fn udta_location(udta: &[u8]) -> Option<super::Location> {
                 return Some(l);
             }
         }
-        if &kind == b"loci" {
-            if let Some(l) = parse_loci(body) {
-                return Some(l);
-            }
+        if &kind == b"loci"
+            && let Some(l) = parse_loci(body)
+        {
+            return Some(l);
         }
-        if &kind == b"meta" {
-            if let Some(l) = meta_location(body) {
-                return Some(l);
-            }
+        if &kind == b"meta"
+            && let Some(l) = meta_location(body)
+        {
+            return Some(l);
         }
     }
     None

@@ -113,15 +113,11 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
                     }
                 }
             }
-            b"udta" => {
-                if m.location.is_none() {
-                    m.location = udta_location(b);
-                }
+            b"udta" if m.location.is_none() => {
+                m.location = udta_location(b);
             }
-            b"meta" => {
-                if m.location.is_none() {
-                    m.location = meta_location(b);
-                }
+            b"meta" if m.location.is_none() => {
+                m.location = meta_location(b);
             }
             _ => {}
         }
@@ -269,13 +265,13 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
                 });
             if let Some((oti, dsi)) = esds.and_then(esds_config) {
                 t.codec = mp4a_codec_name(oti).into();
-                if matches!(oti, 0x40 | 0x66 | 0x67 | 0x68) {
-                    if let Some((ch, rate)) = boxes::audio_specific_config(dsi) {
-                        if ch > 0 {
-                            t.channels = Some(ch);
-                        }
-                        t.sample_rate = Some(rate);
+                if matches!(oti, 0x40 | 0x66 | 0x67 | 0x68)
+                    && let Some((ch, rate)) = boxes::audio_specific_config(dsi)
+                {
+                    if ch > 0 {
+                        t.channels = Some(ch);
                     }
+                    t.sample_rate = Some(rate);
                 }
             }
         }
@@ -666,8 +662,8 @@ fn secs(ticks: u64, scale: u32) -> Option<f64> {
 /// Clockwise rotation from a tkhd matrix, snapped to 0/90/180/270.
 pub fn rotation((a, b, _c, _d): (i32, i32, i32, i32)) -> u32 {
     let deg = f64::from(b).atan2(f64::from(a)).to_degrees();
-    let snapped = ((deg / 90.0).round() as i64).rem_euclid(4) as u32 * 90;
-    snapped
+
+    ((deg / 90.0).round() as i64).rem_euclid(4) as u32 * 90
 }
 
 /// Moof → (track id, ticks, bytes, samples) per traf, leaf by leaf.
@@ -711,10 +707,10 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
             return secs(t.media_duration.saturating_add(frag), t.timescale)
                 .or_else(|| secs(t.total_delta.saturating_add(frag), t.timescale));
         }
-        if let Some(e) = t.edit_duration {
-            if m.timescale > 0 {
-                return secs(e, m.timescale);
-            }
+        if let Some(e) = t.edit_duration
+            && m.timescale > 0
+        {
+            return secs(e, m.timescale);
         }
         if t.media_duration > 0 {
             secs(t.media_duration, t.timescale)

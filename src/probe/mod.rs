@@ -47,6 +47,9 @@ pub struct Need {
 }
 
 #[derive(Debug)]
+// Returned once per read, its `Done` once per probe: boxing the facts would
+// only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Poll {
     Need(Need),
     Done(Result<MediaInfo, Error>),
@@ -459,11 +462,11 @@ impl Probe {
                     if have >= header.size {
                         let len = header.size as usize;
                         let data = self.window_at(pos).map(|b| b[..len].to_vec());
-                        if let Some(data) = data {
-                            if let Err(e) = self.iso.take_box(header.kind, pos, &data) {
-                                self.finish(Err(e));
-                                return;
-                            }
+                        if let Some(data) = data
+                            && let Err(e) = self.iso.take_box(header.kind, pos, &data)
+                        {
+                            self.finish(Err(e));
+                            return;
                         }
                     } else {
                         // Keep what the window already holds of the box and
