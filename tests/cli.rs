@@ -5,6 +5,7 @@
 //! understand with the command's usage.
 
 mod cli_support;
+mod common;
 
 use std::ffi::{OsStr, OsString};
 use std::fs;

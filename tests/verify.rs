@@ -10,6 +10,7 @@
 //! `bsdtar` really lists the local header's name.
 
 mod cli_support;
+mod common;
 
 use std::ffi::OsStr;
 use std::fs::{self, File};

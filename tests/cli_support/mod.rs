@@ -140,96 +140,15 @@ pub fn assert_no_failures(failures: &[String]) {
     );
 }
 
-/// The shared input `name` in `target/cli-tests/`, made once by `make`.
-pub fn fixture(name: &str, make: impl FnOnce(&Path)) -> PathBuf {
-    let path = root().join(name);
-    if fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0) {
-        return path;
-    }
-    let scratch = root().join(format!(
-        ".partial-{}-{}-{name}",
-        std::process::id(),
-        unique_n()
-    ));
-    make(&scratch);
-    fs::rename(&scratch, &path).expect("rename fixture into place");
-    path
-}
-
-pub fn ffmpeg(args: &[&str], out: &Path) {
-    let res = Command::new("ffmpeg")
-        .args(["-nostdin", "-y", "-loglevel", "error"])
-        .args(args)
-        .arg(out)
-        .output()
-        .expect("run ffmpeg");
-    assert!(
-        res.status.success(),
-        "ffmpeg {args:?}: {}",
-        String::from_utf8_lossy(&res.stderr)
-    );
-}
-
 /// 1 s of 1920×1080 H.264 + AAC, moov first, made in 2026: passes the CUJS
-/// profile.
+/// profile. The bundle tests' own fixture, made once for both.
 pub fn video() -> PathBuf {
-    fixture("video-1080p-1s.mp4", |out| {
-        ffmpeg(
-            &[
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=s=1920x1080:r=25:d=1",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:duration=1",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-crf",
-                "45",
-                "-pix_fmt",
-                "yuv420p",
-                "-c:a",
-                "aac",
-                "-b:a",
-                "32k",
-                "-shortest",
-                "-movflags",
-                "+faststart",
-                "-metadata",
-                "creation_time=2026-01-15T00:00:00Z",
-                "-f",
-                "mp4",
-            ],
-            out,
-        )
-    })
+    crate::common::bundle::video()
 }
 
-/// A PNG "signed licence".
+/// A PNG "signed licence" (the bundle tests' own).
 pub fn scan_png() -> PathBuf {
-    fixture("scan.png", |out| {
-        ffmpeg(
-            &[
-                "-f",
-                "lavfi",
-                "-i",
-                "color=c=white:s=320x200",
-                "-vf",
-                "drawbox=x=40:y=120:w=200:h=4:color=black:t=fill",
-                "-frames:v",
-                "1",
-                "-f",
-                "image2",
-                "-c:v",
-                "png",
-            ],
-            out,
-        )
-    })
+    crate::common::bundle::scan_png()
 }
 
 pub fn write_json(dir: &TestDir, name: &str, v: serde_json::Value) -> PathBuf {
