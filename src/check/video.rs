@@ -71,15 +71,19 @@ pub(super) fn duration(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
         None => r.unknown("时长", "duration"),
         Some(d) => {
             r.measured = format!("{} ({d:.2} s)", fmt_duration(d));
+            // Within the grace past a limit only warns.
+            let graced = |x: f64| {
+                if x <= DURATION_GRACE_S {
+                    Status::Warn.min(broken(rule.severity))
+                } else {
+                    broken(rule.severity)
+                }
+            };
             let over = hi.map(|h| d - h).filter(|x| *x > 0.0);
             let under = lo.map(|l| l - d).filter(|x| *x > 0.0);
             match (over, under) {
                 (Some(x), _) => {
-                    r.status = if x <= DURATION_GRACE_S {
-                        Status::Warn.min(broken(rule.severity))
-                    } else {
-                        broken(rule.severity)
-                    };
+                    r.status = graced(x);
                     r.zh = format!("时长 {}，超出上限 {x:.2} 秒。", fmt_duration(d));
                     r.en = format!(
                         "The video runs {}, {x:.2} s over the limit.",
@@ -95,11 +99,7 @@ pub(super) fn duration(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
                     );
                 }
                 (_, Some(x)) => {
-                    r.status = if x <= DURATION_GRACE_S {
-                        Status::Warn.min(broken(rule.severity))
-                    } else {
-                        broken(rule.severity)
-                    };
+                    r.status = graced(x);
                     r.zh = format!("时长 {}，比下限短 {x:.2} 秒。", fmt_duration(d));
                     r.en = format!(
                         "The video runs {}, {x:.2} s short of the minimum.",
