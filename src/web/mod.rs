@@ -57,6 +57,14 @@ impl From<crate::Error> for UiError {
     }
 }
 
+/// Ask the user to confirm a step that drops something. A frame sandboxed
+/// without `allow-modals` answers `false` at once without asking: then the
+/// step goes ahead, as it would have without the question.
+pub fn ask(question: &str) -> bool {
+    let t = js_sys::Date::now();
+    gloo::dialogs::confirm(question) || js_sys::Date::now() - t < 30.0
+}
+
 /// Pick the Chinese or the English text.
 pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {
@@ -141,7 +149,7 @@ fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
             host.bundle = Some("event".into());
         }
         if work.get()
-            && !gloo::dialogs::confirm(
+            && !ask(
                 "网站更新了预检设置，将移除已选的视频和扫描件（已填写的内容会保留）。继续吗？\nThe site changed the check's settings: the picked video and scans will be removed (what you typed is kept). Continue?",
             )
         {

@@ -232,7 +232,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
     await chooseProfile(page, 'nmg-kepu-2025');
     assert.equal(await page.inputValue('#f-title'), '另一个比赛的旧草稿');
     const keys = Object.keys(await storage(page)).sort();
-    assert.deepEqual(keys, ['preflight.v2|app', `preflight.v2|app|${CONTEST}`, 'preflight.v2|app|nmg-kepu-2025'], 'the old entry is gone, each contest has its own');
+    assert.deepEqual(keys, ['preflight.v2|app', 'preflight.v2|app|nmg-kepu-2025', `preflight.v2|app|${CONTEST}`], 'the old entry is gone, each contest has its own');
     assert.deepEqual(page.errors, []);
   });
 
