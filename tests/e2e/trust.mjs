@@ -315,7 +315,7 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(page.errors, []);
   });
 
-  it('iframe sandboxed without allow-modals: no question can be asked, so a host\'s new config applies', async () => {
+  it('iframe sandboxed without allow-modals: the question a dialog cannot ask is asked on the page', async () => {
     const context = await newContext('iframe: no allow-modals', {}, [framer.origin, app.origin]);
     const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(framer.origin)}&profile=${CONTEST}&channel=self`,
       'allow-scripts allow-same-origin allow-forms allow-downloads'));
@@ -326,8 +326,23 @@ document.getElementById('preflight').src = q.get('src');
     const name = (await frame.locator('#profile-locked').textContent()).trim();
     await frame.locator('#att-self_form').setInputFiles(fx.png);
     await frame.locator('.slot[data-slot=self_form] li.file').waitFor();
-    await page.evaluate((o) => document.getElementById('preflight').contentWindow.postMessage({ type: 'preflight:config', profile: 'nmg-kepu-2025' }, o), app.origin);
+    const post = () => page.evaluate((o) => document.getElementById('preflight').contentWindow.postMessage({ type: 'preflight:config', profile: 'nmg-kepu-2025' }, o), app.origin);
+    const question = frame.locator('#config-confirm');
+    // Cancelled on the page: nothing changes.
+    await post();
+    await question.waitFor({ timeout: 5_000 });
+    assert.match(await question.textContent(), /扫描件.*继续吗/s);
+    await frame.locator('#config-confirm-cancel').click();
+    await question.waitFor({ state: 'detached' });
+    const inner = page.frames().find((f) => f.url().startsWith(app.origin));
+    await inner.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    assert.equal((await frame.locator('#profile-locked').textContent()).trim(), name, 'cancelled: the same contest');
+    assert.equal(await frame.locator('.slot[data-slot=self_form] li.file').count(), 1, 'cancelled: the scan stays');
+    // Agreed to on the page: the new config applies.
+    await post();
+    await frame.locator('#config-confirm-go').click();
     await eventually(async () => assert.notEqual((await frame.locator('#profile-locked').textContent()).trim(), name, 'the config was not applied'), 10_000);
+    assert.equal(await question.count(), 0);
     assert.deepEqual(dialogs, [], 'the sandbox let a dialog through');
     assert.deepEqual(page.errors, []);
   });
