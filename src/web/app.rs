@@ -522,7 +522,7 @@ fn widget(props: &AppProps) -> Html {
         let scans = state.attachments.len();
         Callback::from(move |id: String| {
             let ok = scans == 0
-                || gloo::dialogs::confirm(&format!(
+                || super::ask(&format!(
                     "{} {scans} {}",
                     tr(
                         lang,

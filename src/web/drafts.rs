@@ -76,9 +76,11 @@ fn parse_draft(contest: &str, v: &str) -> Draft {
     }
 }
 
-/// A draft as stored (see [`parse_draft`]); nothing for an empty draft.
+/// A draft as stored (see [`parse_draft`]); nothing when nothing was typed
+/// or ticked (a category or channel alone is not kept: visiting a contest
+/// leaves no entry).
 fn draft_text(contest: &str, d: &Draft) -> String {
-    if *d == Draft::default() {
+    if d.form.is_empty() && d.ticks.is_empty() {
         return String::new();
     }
     let mut s = Saved {

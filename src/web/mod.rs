@@ -57,6 +57,12 @@ impl From<crate::Error> for UiError {
     }
 }
 
+/// Ask the user to confirm a step that drops something: `true` when they
+/// agree. A no is a no, however quickly it came.
+pub fn ask(question: &str) -> bool {
+    gloo::dialogs::confirm(question)
+}
+
 /// Pick the Chinese or the English text.
 pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {
@@ -113,9 +119,19 @@ thread_local! {
     static APP: std::cell::RefCell<Option<yew::AppHandle<app::App>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// The question before a host's new configuration drops the picked video and scans.
+const CONFIG_QUESTION: &str = "网站更新了预检设置，将移除已选的视频和扫描件（已填写的内容会保留）。继续吗？\nThe site changed the check's settings: the picked video and scans will be removed (what you typed is kept). Continue?";
+
+/// A `confirm()` that returned `false` sooner than this may never have been
+/// shown: a frame sandboxed without `allow-modals` gets `false` at once (about
+/// 1 ms in Chromium), where a person takes far longer to say no.
+const UNSHOWN_MS: f64 = 30.0;
+
 /// iframe mode: take `{type: "preflight:config", …}` from the named origin
 /// only; anything else is ignored. A configuration that would drop a picked
-/// video or scans asks the user first.
+/// video or scans asks the user first: in a dialog, and on the page itself
+/// (#config-confirm) when the dialog may not have been shown, so that a frame
+/// without `allow-modals` still asks rather than dropping or ignoring.
 fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
     let window = gloo::utils::window();
     let listener = gloo::events::EventListener::new(&window, "message", move |e| {
@@ -140,22 +156,84 @@ fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
         if host.bundle.is_none() {
             host.bundle = Some("event".into());
         }
-        if work.get()
-            && !gloo::dialogs::confirm(
-                "网站更新了预检设置，将移除已选的视频和扫描件（已填写的内容会保留）。继续吗？\nThe site changed the check's settings: the picked video and scans will be removed (what you typed is kept). Continue?",
-            )
-        {
-            return;
-        }
-        let mut c = embed::Config::from_host(&host, Some(sink.clone()), format!("frame:{origin}"));
-        c.work = work.clone();
-        APP.with(|a| {
-            if let Some(h) = a.borrow_mut().as_mut() {
-                h.update(app::AppProps {
-                    config: std::rc::Rc::new(c),
+        // A newer configuration replaces a question still open on the page.
+        remove_config_question();
+        let apply = {
+            let (origin, sink, work) = (origin.clone(), sink.clone(), work.clone());
+            move || {
+                let mut c =
+                    embed::Config::from_host(&host, Some(sink.clone()), format!("frame:{origin}"));
+                c.work = work.clone();
+                APP.with(|a| {
+                    if let Some(h) = a.borrow_mut().as_mut() {
+                        h.update(app::AppProps {
+                            config: std::rc::Rc::new(c),
+                        });
+                    }
                 });
             }
-        });
+        };
+        if work.get() {
+            let now = || {
+                web_sys::window()
+                    .and_then(|w| w.performance())
+                    .map_or(0.0, |p| p.now())
+            };
+            let t = now();
+            if !ask(CONFIG_QUESTION) {
+                if now() - t < UNSHOWN_MS {
+                    ask_on_page(apply);
+                }
+                return;
+            }
+        }
+        apply();
     });
     listener.forget();
+}
+
+fn remove_config_question() {
+    if let Some(el) = gloo::utils::document().get_element_by_id("config-confirm") {
+        el.remove();
+    }
+}
+
+/// The config question as part of the page, above the app: 继续 runs `apply`.
+fn ask_on_page(apply: impl FnOnce() + 'static) {
+    let doc = gloo::utils::document();
+    let (Some(app), Ok(box_), Ok(text), Ok(go), Ok(cancel)) = (
+        doc.get_element_by_id("app"),
+        doc.create_element("div"),
+        doc.create_element("p"),
+        doc.create_element("button"),
+        doc.create_element("button"),
+    ) else {
+        return;
+    };
+    box_.set_id("config-confirm");
+    box_.set_class_name("notice");
+    let _ = box_.set_attribute("role", "alertdialog");
+    text.set_text_content(Some(CONFIG_QUESTION));
+    go.set_id("config-confirm-go");
+    go.set_text_content(Some("继续 / Continue"));
+    cancel.set_id("config-confirm-cancel");
+    cancel.set_text_content(Some("取消 / Cancel"));
+    for el in [&text, &go, &cancel] {
+        let _ = box_.append_child(el);
+    }
+    let Some(parent) = app.parent_node() else {
+        return;
+    };
+    if parent.insert_before(&box_, Some(&app)).is_err() {
+        return;
+    }
+    let apply = std::cell::Cell::new(Some(apply));
+    gloo::events::EventListener::once(&go, "click", move |_| {
+        remove_config_question();
+        if let Some(f) = apply.take() {
+            f();
+        }
+    })
+    .forget();
+    gloo::events::EventListener::once(&cancel, "click", |_| remove_config_question()).forget();
 }

@@ -105,8 +105,15 @@ pub fn previews(p: &Props) -> Html {
             if let (Some(v), Some(url)) = (video.cast::<HtmlVideoElement>(), url.clone()) {
                 let phase = Rc::new(RefCell::new(Shot::Loading));
                 {
-                    let v2 = v.clone();
+                    let (v2, shot, settle) = (v.clone(), shot.clone(), settle.clone());
                     ls.push(EventListener::new(&v, "loadeddata", move |_| {
+                        // A video track with no decoder still loads (its audio
+                        // plays) but has no picture: no frames to draw.
+                        if v2.video_width() == 0 || v2.video_height() == 0 {
+                            shot.set(Shot::Failed);
+                            settle();
+                            return;
+                        }
                         let d = v2.duration();
                         v2.set_current_time(if d.is_finite() {
                             (d / 2.0).min(1.0)

@@ -550,8 +550,10 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     await stranger.waitForFunction(() => window.received.some((m) => m.data?.type === 'marker'));
     assert.deepEqual(await stranger.evaluate(() => window.received.map((m) => m.data?.type)), ['marker'], 'nothing but the marker reached origin 3');
 
-    // The named origin's config is applied.
+    // The named origin's config is applied (once the user agrees to drop the picked video).
+    const asked = new Promise((ok) => page.once('dialog', (d) => { ok(d.type()); d.accept(); }));
     await page.evaluate((o) => document.getElementById('preflight').contentWindow.postMessage({ type: 'preflight:config', profile: 'nmg-kepu-2025' }, o), app.origin);
+    assert.equal(await asked, 'confirm');
     await eventually(async () => assert.equal((await frame.locator('#profile-locked').textContent()).trim(), names['nmg-kepu-2025']), 10_000);
     // …and the widget still reports to it, under the new profile.
     await page.evaluate(() => { window.lastReport = null; });
@@ -603,7 +605,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
       const want = videoStatuses(await oracle(await cli, fx.land, choice.profile, choice));
       assert.ok(Object.keys(want).length >= 5);
       assert.deepEqual(Object.fromEntries(Object.keys(want).map((id) => [id, statuses[id]])), want, 'offline report vs CLI');
-      const wasm = served.filter((s) => s.url.endsWith('app_bg.wasm'));
+      const wasm = served.filter((s) => new URL(s.url).pathname.endsWith('app_bg.wasm'));
       assert.ok(wasm.length >= 1 && wasm.every((s) => s.sw && s.status === 200), `app_bg.wasm from the service worker: ${JSON.stringify(wasm)}`);
       t.diagnostic(`offline reload: ${served.length} responses, ${served.filter((s) => s.sw).length} from the service worker; failed requests: ${failed.length}`);
       assert.deepEqual(page.errors, []);

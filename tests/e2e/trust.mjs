@@ -34,8 +34,9 @@ async function ffmpeg(args) {
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { maxBuffer: 1 << 24 });
 }
 
-async function newContext(options = {}) {
-  const context = await chrome.browser.newContext(options);
+/** A recorded context (see lib.mjs `context`) that may reach `origins` only (default: the app's). */
+async function newContext(name, options = {}, origins = [app.origin]) {
+  const context = await chrome.context(options, { origins, name });
   cleanup.push(() => context.close());
   return context;
 }
@@ -58,9 +59,9 @@ async function chooseProfile(page, id) {
 /** Every localStorage entry of the page's origin: {key: value}. */
 const storage = (page) => page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
 
-/** A page on the framing origin whose iframe opens `src`; it records what reaches it. */
-function framePage(src) {
-  return `${framer.origin}/frame.html?src=${encodeURIComponent(src)}`;
+/** A page on the framing origin whose iframe opens `src` (sandboxed with `sandbox` if given); it records what reaches it. */
+function framePage(src, sandbox) {
+  return `${framer.origin}/frame.html?src=${encodeURIComponent(src)}${sandbox === undefined ? '' : `&sandbox=${encodeURIComponent(sandbox)}`}`;
 }
 
 // The header the README asks a host to serve with every file of the app
@@ -95,7 +96,9 @@ describe('Preflight keeps its user\'s data: drafts, storage, origins, updates', 
     fs.cpSync(DIST, SNAP, { recursive: true });
     fs.writeFileSync(path.join(FRAMER, 'frame.js'), `window.received = [];
 window.addEventListener('message', function (e) { window.received.push({ origin: e.origin, data: e.data }); });
-document.getElementById('preflight').src = new URLSearchParams(location.search).get('src');
+var q = new URLSearchParams(location.search);
+if (q.has('sandbox')) document.getElementById('preflight').setAttribute('sandbox', q.get('sandbox'));
+document.getElementById('preflight').src = q.get('src');
 `);
     fs.writeFileSync(path.join(FRAMER, 'frame.html'), `<!doctype html><meta charset="utf-8"><title>framer</title>
 <iframe id="preflight" style="width:100%;height:700px;border:0"></iframe>
@@ -115,7 +118,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('a framing site sees none of the standalone app\'s drafts, only what was typed in its frame', async () => {
-    const context = await newContext();
+    const context = await newContext('drafts: a framing site', {}, [app.origin, framer.origin]);
     const own = await open(context, app.url);
     await appReady(own);
     await chooseProfile(own, CONTEST);
@@ -153,7 +156,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('the page says where drafts are kept and for how long; its control clears them', async () => {
-    const context = await newContext();
+    const context = await newContext('drafts: note and clear');
     const page = await open(context, app.url);
     await appReady(page);
     const note = page.locator('#drafts-note');
@@ -184,7 +187,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('a draft not edited for 30 days is deleted, not restored', async () => {
-    const context = await newContext();
+    const context = await newContext('drafts: 30 days');
     // The page's clock runs `skew` ms ahead (kept across reloads in sessionStorage).
     await context.addInitScript(() => {
       const skew = Number(sessionStorage.getItem('test-skew') || 0);
@@ -212,7 +215,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('the earlier single entry (preflight.v1) moves into per-contest drafts once, nothing lost', async () => {
-    const context = await newContext();
+    const context = await newContext('drafts: preflight.v1');
     const page = await open(context, app.url);
     await appReady(page);
     await page.evaluate(([contest, phone]) => {
@@ -232,12 +235,12 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
     await chooseProfile(page, 'nmg-kepu-2025');
     assert.equal(await page.inputValue('#f-title'), '另一个比赛的旧草稿');
     const keys = Object.keys(await storage(page)).sort();
-    assert.deepEqual(keys, ['preflight.v2|app', `preflight.v2|app|${CONTEST}`, 'preflight.v2|app|nmg-kepu-2025'], 'the old entry is gone, each contest has its own');
+    assert.deepEqual(keys, ['preflight.v2|app', 'preflight.v2|app|nmg-kepu-2025', `preflight.v2|app|${CONTEST}`], 'the old entry is gone, each contest has its own');
     assert.deepEqual(page.errors, []);
   });
 
   it('two tabs: an edit in one shows in the other, with a notice; neither is lost', async () => {
-    const context = await newContext();
+    const context = await newContext('drafts: two tabs');
     const a = await open(context, app.url);
     await appReady(a);
     await chooseProfile(a, CONTEST);
@@ -260,7 +263,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('switching contest with a scan attached asks first; declining keeps everything', async () => {
-    const context = await newContext();
+    const context = await newContext('drafts: confirm a contest switch');
     const page = await open(context, app.url);
     await appReady(page);
     await chooseProfile(page, CONTEST);
@@ -288,7 +291,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('iframe: a host\'s new config asks before it drops a picked video and scans', async () => {
-    const context = await newContext();
+    const context = await newContext('iframe: confirm a new config', {}, [framer.origin, app.origin]);
     const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(framer.origin)}&profile=${CONTEST}&channel=self`));
     const frame = page.frameLocator('#preflight');
     await frame.locator('#profile-locked').waitFor({ timeout: 30_000 });
@@ -312,8 +315,40 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
     assert.deepEqual(page.errors, []);
   });
 
+  it('iframe sandboxed without allow-modals: the question a dialog cannot ask is asked on the page', async () => {
+    const context = await newContext('iframe: no allow-modals', {}, [framer.origin, app.origin]);
+    const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(framer.origin)}&profile=${CONTEST}&channel=self`,
+      'allow-scripts allow-same-origin allow-forms allow-downloads'));
+    const dialogs = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    const frame = page.frameLocator('#preflight');
+    await frame.locator('#profile-locked').waitFor({ timeout: 30_000 });
+    const name = (await frame.locator('#profile-locked').textContent()).trim();
+    await frame.locator('#att-self_form').setInputFiles(fx.png);
+    await frame.locator('.slot[data-slot=self_form] li.file').waitFor();
+    const post = () => page.evaluate((o) => document.getElementById('preflight').contentWindow.postMessage({ type: 'preflight:config', profile: 'nmg-kepu-2025' }, o), app.origin);
+    const question = frame.locator('#config-confirm');
+    // Cancelled on the page: nothing changes.
+    await post();
+    await question.waitFor({ timeout: 5_000 });
+    assert.match(await question.textContent(), /扫描件.*继续吗/s);
+    await frame.locator('#config-confirm-cancel').click();
+    await question.waitFor({ state: 'detached' });
+    const inner = page.frames().find((f) => f.url().startsWith(app.origin));
+    await inner.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    assert.equal((await frame.locator('#profile-locked').textContent()).trim(), name, 'cancelled: the same contest');
+    assert.equal(await frame.locator('.slot[data-slot=self_form] li.file').count(), 1, 'cancelled: the scan stays');
+    // Agreed to on the page: the new config applies.
+    await post();
+    await frame.locator('#config-confirm-go').click();
+    await eventually(async () => assert.notEqual((await frame.locator('#profile-locked').textContent()).trim(), name, 'the config was not applied'), 10_000);
+    assert.equal(await question.count(), 0);
+    assert.deepEqual(dialogs, [], 'the sandbox let a dialog through');
+    assert.deepEqual(page.errors, []);
+  });
+
   it('with localStorage throwing, the app runs, checks, bundles and says drafts are not kept', async () => {
-    const context = await newContext({ acceptDownloads: true });
+    const context = await newContext('no localStorage', { acceptDownloads: true });
     await context.addInitScript(() => {
       Object.defineProperty(window, 'localStorage', {
         configurable: true,
@@ -348,7 +383,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
   });
 
   it('origin: a trailing slash or upper case is normalised; a path is refused aloud, not ignored', async () => {
-    const context = await newContext();
+    const context = await newContext('iframe: origin normalised', {}, [framer.origin, app.origin]);
     for (const given of [`${framer.origin}/`, framer.origin.replace('http://', 'HTTP://')]) {
       const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(given)}&profile=${CONTEST}`));
       const frame = page.frameLocator('#preflight');
@@ -377,7 +412,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
     // The same, but the worker's script is served without 'wasm-unsafe-eval'.
     const strictWorker = await serveWithCsp(SNAP, (p) => (p === '/worker_loader.js' ? CSP.replace(" 'wasm-unsafe-eval'", '') : CSP));
     cleanup.push(() => ok.close(), () => strictWorker.close());
-    const context = await newContext({ acceptDownloads: true });
+    const context = await newContext('CSP', { acceptDownloads: true }, [ok.url, strictWorker.url]);
     const page = await open(context);
     const violations = [];
     page.on('console', (m) => { if (/Content Security Policy|unsafe-eval/i.test(m.text())) violations.push(m.text()); });
@@ -427,7 +462,7 @@ document.getElementById('preflight').src = new URLSearchParams(location.search).
     deploy(b1);
     const own = await serve(live);
     cleanup.push(() => own.close());
-    const context = await newContext();
+    const context = await newContext('service worker: a deploy', {}, [own.origin]);
     const page = await open(context, own.url);
     const builds = async () => ({
       page: await page.evaluate(() => self.__TEST_BUILD),
