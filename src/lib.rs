@@ -6,6 +6,7 @@
 
 pub mod bundle;
 pub mod check;
+pub mod crc;
 pub mod describe;
 pub mod error;
 pub mod form;
