@@ -10,6 +10,7 @@ pub mod crc;
 pub mod describe;
 pub mod error;
 pub mod form;
+pub mod num;
 pub mod probe;
 pub mod profile;
 pub mod render;
