@@ -63,6 +63,31 @@ describe('Built-in profiles are fetched one at a time, when chosen', { timeout: 
     assert.equal(wasm.indexOf(Buffer.from(notice)), -1, 'a profile\'s text is not in the wasm');
   });
 
+  it('the service worker keeps every profile of its build, and offline a new contest comes from it', async () => {
+    const context = await chrome.context({}, { origins: [app.origin], name: 'profiles offline' });
+    cleanup.push(() => context.close());
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await appReady(page);
+    const cached = await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      const names = await caches.keys();
+      const cache = await caches.open(names.find((n) => n.startsWith('preflight-')));
+      return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((p) => p.startsWith('/profiles/')).sort();
+    });
+    assert.deepEqual(cached, IDS.map((id) => `/profiles/${id}.json`));
+    // Offline, a contest not chosen before comes from that cache.
+    await page.waitForFunction(() => navigator.serviceWorker.controller);
+    await context.setOffline(true);
+    const id = 'kepu-light-2026';
+    await page.selectOption('#profile', id);
+    await page.waitForFunction((id) => document.querySelector('#profile')?.value === id, id);
+    const p = JSON.parse(fs.readFileSync(path.join(DIST, 'profiles', `${id}.json`), 'utf8'));
+    await page.waitForFunction((t) => document.body.textContent.includes(t), p.issuer);
+    assert.equal(await page.locator('#profile-error').count(), 0);
+    await context.setOffline(false);
+  });
+
   it('fetches only the chosen contest\'s profile, once', async () => {
     const page = await open();
     await page.goto(app.url);
