@@ -153,25 +153,18 @@ pub fn parse_duration(s: &str) -> Option<f64> {
     }
     if let Some(v) = t.strip_suffix('秒').or_else(|| t.strip_suffix('s')) {
         if let Some((m, sec)) = v.split_once('分') {
-            let m: f64 = m.trim().parse().ok()?;
+            let m: f64 = crate::num::decimal(m.trim())?;
             let sec: f64 = if sec.trim().is_empty() {
                 0.0
             } else {
-                sec.trim().parse().ok()?
+                crate::num::decimal(sec.trim())?
             };
             return (m >= 0.0 && (0.0..60.0).contains(&sec)).then_some(m * 60.0 + sec);
         }
-        return v
-            .trim()
-            .parse()
-            .ok()
-            .filter(|x: &f64| x.is_finite() && *x >= 0.0);
+        return crate::num::decimal(v.trim()).filter(|x| x.is_finite() && *x >= 0.0);
     }
     if let Some(m) = t.strip_suffix("分钟").or_else(|| t.strip_suffix('分')) {
-        return m
-            .trim()
-            .parse::<f64>()
-            .ok()
+        return crate::num::decimal(m.trim())
             .filter(|x| x.is_finite() && *x >= 0.0)
             .map(|m| m * 60.0);
     }
@@ -181,7 +174,7 @@ pub fn parse_duration(s: &str) -> Option<f64> {
     }
     let mut total = 0.0;
     for (i, p) in parts.iter().enumerate() {
-        let v: f64 = p.trim().parse().ok()?;
+        let v = crate::num::decimal(p.trim())?;
         if !v.is_finite() || v < 0.0 || (i > 0 && v >= 60.0) {
             return None;
         }

@@ -6,9 +6,11 @@
 
 pub mod bundle;
 pub mod check;
+pub mod crc;
 pub mod describe;
 pub mod error;
 pub mod form;
+pub mod num;
 pub mod probe;
 pub mod profile;
 pub mod render;

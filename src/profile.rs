@@ -590,38 +590,64 @@ pub struct BundleLayout {
     pub delivery_en: String,
 }
 
-/// The built-in profiles, embedded at build time.
-const BUILTIN: [(&str, &str); 5] = [
-    (
-        "cujs-video-abstract-2026",
-        include_str!("../profiles/cujs-video-abstract-2026.json"),
-    ),
-    (
-        "sichuan-kepu-2024",
-        include_str!("../profiles/sichuan-kepu-2024.json"),
-    ),
-    (
-        "heilongjiang-kepu-2022",
-        include_str!("../profiles/heilongjiang-kepu-2022.json"),
-    ),
-    (
-        "kepu-light-2026",
-        include_str!("../profiles/kepu-light-2026.json"),
-    ),
-    (
-        "nmg-kepu-2025",
-        include_str!("../profiles/nmg-kepu-2025.json"),
-    ),
+/// A built-in profile as the contest picker lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinEntry {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub name_en: &'static str,
+}
+
+/// The built-in profiles, in display order: the index every build carries.
+/// Native builds embed the files too ([`builtin`]); the browser fetches
+/// `profiles/ID.json` when a contest is chosen (see `web::profiles`), so the
+/// wasm holds only this index. A test checks it against the files.
+pub const BUILTIN_INDEX: [BuiltinEntry; 5] = [
+    BuiltinEntry {
+        id: "cujs-video-abstract-2026",
+        name: "第三届“中国高校科技期刊建设示范案例库·金钥/银钥/铜钥视频摘要”案例征集活动",
+        name_en: "3rd CUJS Showcase of University Sci-Tech Journals: Golden/Silver/Bronze Key Video Abstracts",
+    },
+    BuiltinEntry {
+        id: "sichuan-kepu-2024",
+        name: "2024年四川省优秀科普微视频评选活动",
+        name_en: "2024 Sichuan Outstanding Popular Science Micro-Video Selection",
+    },
+    BuiltinEntry {
+        id: "heilongjiang-kepu-2022",
+        name: "2022年黑龙江省优秀科普微视频征集评选活动",
+        name_en: "2022 Heilongjiang Outstanding Popular Science Micro-Video Call and Selection",
+    },
+    BuiltinEntry {
+        id: "kepu-light-2026",
+        name: "“科普之光”全国科普月大型网络展播活动（2026）",
+        name_en: "“Light of Science” National Science Popularization Month Online Showcase 2026",
+    },
+    BuiltinEntry {
+        id: "nmg-kepu-2025",
+        name: "2025年全区优秀科普微视频作品征集",
+        name_en: "2025 Inner Mongolia Outstanding Popular Science Micro-Video Call",
+    },
+];
+
+/// The built-in profiles' text, in [`BUILTIN_INDEX`]'s order (native builds only).
+#[cfg(not(target_arch = "wasm32"))]
+const BUILTIN_JSON: [&str; 5] = [
+    include_str!("../profiles/cujs-video-abstract-2026.json"),
+    include_str!("../profiles/sichuan-kepu-2024.json"),
+    include_str!("../profiles/heilongjiang-kepu-2022.json"),
+    include_str!("../profiles/kepu-light-2026.json"),
+    include_str!("../profiles/nmg-kepu-2025.json"),
 ];
 
 /// Ids of the built-in profiles, in display order.
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
-    BUILTIN.iter().map(|(id, _)| *id)
+    BUILTIN_INDEX.iter().map(|e| e.id)
 }
 
-/// A built-in profile by id.
-pub fn builtin(id: &str) -> Result<Profile, Error> {
-    let (_, json) = BUILTIN.iter().find(|(i, _)| *i == id).ok_or_else(|| {
+/// The index entry of a built-in profile, or the error naming the ones there are.
+pub fn builtin_entry(id: &str) -> Result<&'static BuiltinEntry, Error> {
+    BUILTIN_INDEX.iter().find(|e| e.id == id).ok_or_else(|| {
         let ids: Vec<&str> = builtin_ids().collect();
         Error::new(
             "unknown_profile",
@@ -631,11 +657,23 @@ pub fn builtin(id: &str) -> Result<Profile, Error> {
                 ids.join(", ")
             ),
         )
-    })?;
+    })
+}
+
+/// A built-in profile by id.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn builtin(id: &str) -> Result<Profile, Error> {
+    let entry = builtin_entry(id)?;
+    let json = BUILTIN_INDEX
+        .iter()
+        .zip(BUILTIN_JSON)
+        .find_map(|(e, json)| (e == entry).then_some(json))
+        .unwrap_or_default();
     Profile::from_json(json)
 }
 
 /// All built-in profiles.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn builtins() -> Vec<Profile> {
     builtin_ids().filter_map(|id| builtin(id).ok()).collect()
 }
@@ -1223,5 +1261,46 @@ impl Profile {
             }
         }
         Ok(scope)
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    /// The index the browser carries says what the files say, and names
+    /// every file in profiles/ (the browser fetches only what it names).
+    #[test]
+    fn the_index_matches_the_profile_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("profiles/")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()?
+                    .strip_suffix(".json")
+                    .map(String::from)
+            })
+            .collect();
+        files.sort();
+        let mut ids: Vec<String> = builtin_ids().map(String::from).collect();
+        ids.sort();
+        assert_eq!(ids, files, "BUILTIN_INDEX and profiles/*.json differ");
+        for e in &BUILTIN_INDEX {
+            let text = std::fs::read_to_string(dir.join(format!("{}.json", e.id))).expect("read");
+            let p = Profile::from_json(&text).unwrap_or_else(|err| panic!("{}: {err}", e.id));
+            assert_eq!(
+                (p.id.as_str(), p.name.as_str(), p.name_en.as_str()),
+                (e.id, e.name, e.name_en)
+            );
+            assert_eq!(
+                builtin(e.id).expect("builtin"),
+                p,
+                "{}: embedded text differs",
+                e.id
+            );
+        }
+        assert_eq!(builtin_entry("nope").unwrap_err().code, "unknown_profile");
     }
 }

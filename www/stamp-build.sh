@@ -3,9 +3,14 @@
 # hash of the files' contents, goes into app.js (self.PREFLIGHT_BUILD, read by
 # the page and by each worker), sw.js (the name of the build's cache) and
 # index.html (boot.js?v=ID, which boot.js passes on to app.js and the wasm).
+# sw.js also gets the list of profiles/*.json, which it keeps for offline use.
 set -eu
 d="$1"
-id=$(cd "$d" && cat app_bg.wasm app.js worker_loader.js boot.js style.css index.html manifest.webmanifest icon.svg sw.js | sha256sum | cut -c1-16)
+list=$(cd "$d" && ls profiles/*.json | sed "s/.*/'&'/" | paste -sd, -)
+[ -n "$list" ] || { echo "stamp-build.sh: no profiles/*.json" >&2; exit 1; }
+sed -i "s|/\*__PROFILES__\*/\[\]|[$list]|" "$d/sw.js"
+grep -q "'profiles/" "$d/sw.js" || { echo "stamp-build.sh: no profile list in sw.js" >&2; exit 1; }
+id=$(cd "$d" && cat app_bg.wasm app.js worker_loader.js boot.js style.css index.html manifest.webmanifest icon.svg sw.js profiles/*.json | sha256sum | cut -c1-16)
 printf '\nself.PREFLIGHT_BUILD = "%s";\n' "$id" >> "$d/app.js"
 sed -i "s/__BUILD__/$id/" "$d/sw.js"
 sed -i "s|src=\"boot.js\"|src=\"boot.js?v=$id\"|" "$d/index.html"

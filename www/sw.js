@@ -2,7 +2,9 @@
 // BUILD is stamped by www/stamp-build.sh; the page asks for NAME?v=BUILD.
 var BUILD = '__BUILD__';
 var CACHE = 'preflight-' + BUILD;
-var FILES = ['index.html', 'boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'style.css', 'manifest.webmanifest', 'icon.svg'];
+// The built-in profiles (profiles/ID.json, fetched when a contest is chosen)
+// are listed by www/stamp-build.sh from the build's profiles/ folder.
+var FILES = ['index.html', 'boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'style.css', 'manifest.webmanifest', 'icon.svg'].concat(/*__PROFILES__*/[]);
 
 self.addEventListener('install', function (e) {
   // Read every body first (an unread one holds a connection), check that all

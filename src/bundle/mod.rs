@@ -394,7 +394,7 @@ impl ScanIn {
             slot: slot.id.clone(),
             name: name.to_string(),
             size,
-            crc32: crc32fast::hash(bytes),
+            crc32: crate::crc::hash(bytes),
             sha256: sha256_hex(bytes),
             kind,
         };
@@ -499,7 +499,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
                      bytes: Vec<u8>,
                      entries: &mut Vec<Planned>,
                      files: &mut Vec<ManifestFile>| {
-        let crc = crc32fast::hash(&bytes);
+        let crc = crate::crc::hash(&bytes);
         files.push(ManifestFile {
             name: name.clone(),
             role: role.into(),
@@ -577,7 +577,7 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             format!("manifest failed: {e}"),
         )
     })?;
-    let crc = crc32fast::hash(&json);
+    let crc = crate::crc::hash(&json);
     let name = unique("manifest.json".into(), &mut taken);
     entries.push(Planned {
         name,

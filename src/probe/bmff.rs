@@ -486,9 +486,9 @@ pub fn parse_iso6709(s: &str, source: &str) -> Option<super::Location> {
     if !cur.is_empty() {
         parts.push(cur);
     }
-    let latitude: f64 = parts.first()?.parse().ok()?;
-    let longitude: f64 = parts.get(1)?.parse().ok()?;
-    let altitude = parts.get(2).and_then(|a| a.parse().ok());
+    let latitude = crate::num::decimal(parts.first()?)?;
+    let longitude = crate::num::decimal(parts.get(1)?)?;
+    let altitude = parts.get(2).and_then(|a| crate::num::decimal(a));
     if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
         return None;
     }

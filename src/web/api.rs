@@ -67,7 +67,7 @@ async fn crc_blob(blob: &Blob) -> Result<u32, Error> {
     let size = blob.size();
     let (mut h, done) = match crc_range_byob(blob, 0, size as u64, |_| {}, STALL_MS).await? {
         Byob::Done(crc) => return Ok(crc),
-        Byob::Unsupported => (crc32fast::Hasher::new(), 0),
+        Byob::Unsupported => (crate::crc::Hasher::new(), 0),
         Byob::Stalled { hasher, done } => (hasher, done),
     };
     let mut off = done as f64;
@@ -83,13 +83,14 @@ async fn crc_blob(blob: &Blob) -> Result<u32, Error> {
     Ok(h.finalize())
 }
 
-/// A profile given as a built-in id, a JSON string or an object.
-fn profile_of(v: &JsValue) -> Result<Profile, Error> {
+/// A profile given as a built-in id (fetched, see [`super::profiles`]), a
+/// JSON string or an object.
+async fn profile_of(v: &JsValue) -> Result<Profile, Error> {
     if let Some(s) = v.as_string() {
         if s.trim_start().starts_with('{') {
             return Profile::from_json(&s);
         }
-        return profile::builtin(&s);
+        return super::profiles::load(&s).await.map(|p| (*p).clone());
     }
     let s = js_sys::JSON::stringify(v)
         .ok()
@@ -163,7 +164,7 @@ pub async fn probe_js(file: Blob) -> Result<JsValue, JsValue> {
 /// `preflight check --json`).
 #[wasm_bindgen(js_name = check)]
 pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let p = profile_of(&profile).map_err(reject)?;
+    let p = profile_of(&profile).await.map_err(reject)?;
     let o = options_of(&options)
         .and_then(|o| resolved(&p, o))
         .map_err(reject)?;
@@ -176,7 +177,7 @@ pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<
 #[wasm_bindgen(js_name = bundle)]
 pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     let get = |k: &str| Reflect::get(&opts, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    let p = profile_of(&get("profile")).map_err(reject)?;
+    let p = profile_of(&get("profile")).await.map_err(reject)?;
     let o = options_of(&opts)
         .and_then(|o| resolved(&p, o))
         .map_err(reject)?;

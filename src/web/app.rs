@@ -77,7 +77,7 @@ pub fn app(props: &AppProps) -> Html {
     // A new configuration (an iframe host's message) starts a fresh widget.
     let key = format!(
         "{}|{:?}|{:?}|{:?}|{}",
-        config.profile.as_ref().map(|p| p.id.as_str()).unwrap_or(""),
+        config.contest().unwrap_or(""),
         config.category,
         config.channel,
         config.lang,
@@ -91,6 +91,15 @@ fn widget(props: &AppProps) -> Html {
     let config = props.config.clone();
     // What the user typed and chose: restored, saved, kept in step with other tabs.
     let (state, drafts) = use_drafts(&config);
+    // A built-in contest is fetched when chosen; a failure is told to the host too.
+    super::profiles::use_profile_fetch(&state, {
+        let sink = config.sink.clone();
+        Callback::from(move |e: super::UiError| {
+            if let Some(s) = &sink {
+                s.emit_json("error", &serde_json::to_string(&e).unwrap_or_default());
+            }
+        })
+    });
     // The workers: the first also probes; all share the CRC pass.
     let client: Rc<RefCell<Vec<WorkerClient>>> = use_mut_ref(Vec::new);
     let lang = state.saved.lang;
@@ -298,7 +307,7 @@ fn widget(props: &AppProps) -> Html {
     };
 
     let Some(profile) = state.profile.clone() else {
-        return html! { <main class="app"><p>{"配置加载失败 / profile failed to load"}</p></main> };
+        return super::profiles::pending_view(&state, lang);
     };
     let form = state.saved.form();
     let attached: Vec<Attached> = state

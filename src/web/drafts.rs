@@ -331,10 +331,10 @@ pub fn use_drafts(config: &Rc<Config>) -> (UseReducerHandle<State>, Drafts) {
     let store = {
         let config = config.clone();
         use_memo((), move |_| {
-            let old = match &config.profile {
+            let old = match config.contest() {
                 None if config.drafts_scope == "app" => Some(OLD_KEY.to_string()),
-                Some(p) if config.drafts_scope.starts_with("page:") => {
-                    Some(format!("{OLD_KEY}.{}", p.id))
+                Some(id) if config.drafts_scope.starts_with("page:") => {
+                    Some(format!("{OLD_KEY}.{id}"))
                 }
                 _ => None,
             };
@@ -344,7 +344,7 @@ pub fn use_drafts(config: &Rc<Config>) -> (UseReducerHandle<State>, Drafts) {
     let state = {
         let (config, store) = (config.clone(), store.clone());
         use_reducer(move || {
-            let mut saved = store.load(config.profile.as_ref().map(|p| p.id.as_str()));
+            let mut saved = store.load(config.contest());
             if let Some(l) = config.lang {
                 saved.lang = l;
             }

@@ -86,6 +86,8 @@ fn worker_url(base: &str) -> String {
 pub struct Config {
     /// A host profile (already validated).
     pub profile: Option<Rc<Profile>>,
+    /// The built-in contest the host chose (a known id; fetched by the app).
+    pub builtin: Option<String>,
     /// The host fixed the contest: no picker.
     pub lock_profile: bool,
     pub category: Option<String>,
@@ -104,6 +106,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The contest the host fixed: its own profile's id or a built-in one.
+    pub fn contest(&self) -> Option<&str> {
+        match (&self.profile, &self.builtin) {
+            (Some(p), _) => Some(p.id.as_str()),
+            (None, b) => b.as_deref(),
+        }
+    }
+
     pub fn standalone() -> Config {
         Config {
             worker_url: worker_url(super::client::WORKER_URL.trim_end_matches("worker_loader.js")),
@@ -126,18 +136,26 @@ impl Config {
             drafts_scope: scope,
             ..Default::default()
         };
-        let parsed = match (&h.profile_json, &h.profile) {
-            (Some(json), _) => Some(Profile::from_json(json)),
-            (None, Some(id)) => Some(profile::builtin(id)),
-            (None, None) => None,
-        };
-        match parsed {
-            Some(Ok(p)) => {
-                c.profile = Some(Rc::new(p));
-                c.lock_profile = true;
-            }
-            Some(Err(e)) => c.error = Some(e.into()),
-            None => {}
+        if let Some(b) = &h.base {
+            super::profiles::set_base(b);
+        }
+        match (&h.profile_json, &h.profile) {
+            (Some(json), _) => match Profile::from_json(json) {
+                Ok(p) => {
+                    c.profile = Some(Rc::new(p));
+                    c.lock_profile = true;
+                }
+                Err(e) => c.error = Some(e.into()),
+            },
+            // A built-in one is fetched when the widget starts.
+            (None, Some(id)) => match profile::builtin_entry(id) {
+                Ok(_) => {
+                    c.builtin = Some(id.clone());
+                    c.lock_profile = true;
+                }
+                Err(e) => c.error = Some(e.into()),
+            },
+            (None, None) => {}
         }
         if let Some(e) = &c.error {
             if let Some(s) = &c.sink {

@@ -12,6 +12,7 @@ mod form_view;
 mod picker;
 mod preview;
 mod print_view;
+pub mod profiles;
 pub mod protocol;
 mod report;
 pub mod state;

@@ -60,7 +60,7 @@ pub fn picker(p: &Props) -> Html {
             }
         })
     };
-    let all = profile::builtins();
+    let all = &profile::BUILTIN_INDEX;
     html! {
         <>
             <h2>{tr(lang, "比赛", "Contest")}</h2>
@@ -69,7 +69,7 @@ pub fn picker(p: &Props) -> Html {
             } else {
             <select id="profile" onchange={on_profile} aria-label={tr(lang, "选择比赛", "Choose the contest")}>
                 { for all.iter().map(|x| html! {
-                    <option value={x.id.clone()} selected={x.id == prof.id}>{ if zh { x.name.clone() } else { x.name_en.clone() } }</option>
+                    <option value={x.id} selected={x.id == prof.id}>{ if zh { x.name } else { x.name_en } }</option>
                 }) }
             </select>
             }

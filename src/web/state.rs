@@ -152,6 +152,10 @@ pub struct State {
     /// The latest pick's id (0 before the first): the previews are drawn
     /// afresh for each pick, even when a host hands the same `File` again.
     pub pick: u32,
+    /// Why the contest `.0` could not be fetched (see [`super::profiles`]).
+    pub profile_error: Option<(String, UiError)>,
+    /// Fetches asked for so far (重试 asks again).
+    pub attempt: u32,
 }
 
 pub enum Action {
@@ -160,6 +164,10 @@ pub enum Action {
     Lang(Lang),
     /// Switch to a contest, showing its saved draft.
     Profile(String, Draft),
+    /// The fetch of a built-in contest ended.
+    ProfileLoaded(String, Result<Rc<Profile>, UiError>),
+    /// Fetch the contest again after a failure.
+    ProfileRetry,
     Category(Option<String>),
     Channel(Option<String>),
     Field(String, Value),
@@ -215,30 +223,32 @@ impl State {
             crc: Crc::Idle,
             previews_settled: false,
             pick: 0,
+            profile_error: None,
+            attempt: 0,
         };
         s.load_profile();
         s
     }
 
+    /// Show `saved.profile`: the host's own profile, or a built-in one once
+    /// it is fetched (until then `profile` is None and the app says it is
+    /// loading; see [`super::profiles::use_profile_fetch`]).
     fn load_profile(&mut self) {
         if let Some(c) = &self.custom {
             self.saved.profile = c.id.clone();
             self.profile = Some(c.clone());
-        } else if self.saved.profile.is_empty() {
-            self.saved.profile = profile::builtin_ids()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-        }
-        if self.custom.is_none() {
-            self.profile = profile::builtin(&self.saved.profile).ok().map(Rc::new);
-        }
-        if self.profile.is_none() {
-            self.saved.profile = profile::builtin_ids()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            self.profile = profile::builtin(&self.saved.profile).ok().map(Rc::new);
+        } else {
+            if profile::builtin_entry(&self.saved.profile).is_err() {
+                self.saved.profile = profile::builtin_ids()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+            }
+            let id = &self.saved.profile;
+            if self.profile_error.as_ref().is_some_and(|(e, _)| e != id) {
+                self.profile_error = None;
+            }
+            self.profile = super::profiles::cached(id);
         }
         // Category and channel must belong to the profile; default to the first.
         if let Some(p) = &self.profile {
@@ -280,6 +290,22 @@ impl Reducible for State {
                 s.load_profile();
                 s.attachments.clear();
                 s.att_errors.clear();
+            }
+            Action::ProfileLoaded(id, result) => {
+                if id != s.saved.profile || s.custom.is_some() {
+                    return self;
+                }
+                match result {
+                    Ok(_) => {
+                        s.profile_error = None;
+                        s.load_profile();
+                    }
+                    Err(e) => s.profile_error = Some((id, e)),
+                }
+            }
+            Action::ProfileRetry => {
+                s.profile_error = None;
+                s.attempt = s.attempt.wrapping_add(1);
             }
             Action::Category(c) => s.saved.category = c,
             Action::Channel(c) => s.saved.channel = c,
@@ -419,9 +445,9 @@ impl Reducible for State {
                             *ms = t.max(*ms);
                             if parts.iter().all(|p| p.crc.is_some()) {
                                 // Join the shares with CRC-32 combine, in file order.
-                                let mut h = crc32fast::Hasher::new();
+                                let mut h = crate::crc::Hasher::new();
                                 for p in parts.iter() {
-                                    h.combine(&crc32fast::Hasher::new_with_initial_len(
+                                    h.combine(&crate::crc::Hasher::new_with_initial_len(
                                         p.crc.unwrap_or(0),
                                         p.len,
                                     ));
@@ -448,6 +474,7 @@ impl Reducible for State {
                     },
                     s.custom.clone(),
                 );
+                s.attempt = self.attempt.wrapping_add(1);
             }
         }
         Rc::new(s)

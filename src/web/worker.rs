@@ -81,7 +81,7 @@ pub fn crc_range(
     end: u64,
     progress: impl FnMut(u64),
 ) -> Result<u32, Error> {
-    crc_resume(blob, crc32fast::Hasher::new(), start, start, end, progress)
+    crc_resume(blob, crate::crc::Hasher::new(), start, start, end, progress)
 }
 
 /// Go on with a CRC whose `hasher` has taken `[start, off)`, up to `end`,
@@ -89,7 +89,7 @@ pub fn crc_range(
 /// gets the bytes done since `start`, about every 32 MiB and at the end.
 fn crc_resume(
     blob: &Blob,
-    mut h: crc32fast::Hasher,
+    mut h: crate::crc::Hasher,
     start: u64,
     mut off: u64,
     end: u64,
@@ -130,7 +130,7 @@ pub enum Byob {
     /// A read took longer than the stall limit: the stream was cancelled
     /// after `done` bytes, which `hasher` has taken.
     Stalled {
-        hasher: crc32fast::Hasher,
+        hasher: crate::crc::Hasher,
         done: u64,
     },
 }
@@ -200,7 +200,7 @@ pub async fn crc_range_byob(
     let read = method("read").ok_or_else(|| Error::io("BYOB reader"))?;
     let mut buffer = js_sys::ArrayBuffer::new(STREAM_CHUNK);
     let mut wasm_buf = vec![0u8; STREAM_CHUNK as usize];
-    let mut h = crc32fast::Hasher::new();
+    let mut h = crate::crc::Hasher::new();
     let (mut done_bytes, mut last) = (0u64, 0u64);
     loop {
         let view = Uint8Array::new(&buffer);

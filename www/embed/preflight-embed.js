@@ -1,6 +1,6 @@
 /*! Preflight embed: <preflight-check> and window.Preflight.
- * One script tag. Put this file, app.js, app_bg.wasm, worker_loader.js and
- * style.css in one folder on the platform's own origin (dist/embed/ is that
+ * One script tag. Put this file, app.js, app_bg.wasm, worker_loader.js,
+ * style.css and profiles/ in one folder on the platform's own origin (dist/embed/ is that
  * folder). Nothing is fetched from anywhere else. */
 (function () {
   'use strict';
@@ -18,7 +18,10 @@
       s.onload = function () {
         /* global wasm_bindgen */
         var wb = wasm_bindgen;
-        wb({ module_or_path: base + 'app_bg.wasm' }).then(function () { resolve(wb); }, reject);
+        wb({ module_or_path: base + 'app_bg.wasm' }).then(function () {
+          wb.set_base(base); // built-in profiles are fetched from base + 'profiles/'
+          resolve(wb);
+        }, reject);
       };
       s.onerror = function () { reject(new Error('Preflight: cannot load ' + s.src)); };
       document.head.appendChild(s);
