@@ -157,10 +157,8 @@ impl Config {
             },
             (None, None) => {}
         }
-        if let Some(e) = &c.error {
-            if let Some(s) = &c.sink {
-                s.emit_json("error", &serde_json::to_string(e).unwrap_or_default());
-            }
+        if let (Some(e), Some(s)) = (&c.error, &c.sink) {
+            s.emit_json("error", &serde_json::to_string(e).unwrap_or_default());
         }
         c
     }

@@ -109,9 +109,7 @@ fn field_view(
         }
     };
     let over = f.max_chars.is_some_and(|m| count > m as usize);
-    let hint = if zh {
-        &f.hint
-    } else if f.hint_en.is_empty() {
+    let hint = if zh || f.hint_en.is_empty() {
         &f.hint
     } else {
         &f.hint_en

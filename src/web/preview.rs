@@ -46,16 +46,16 @@ fn draw(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) {
     let ch = (u64::from(cw) * u64::from(h) / u64::from(w)).max(1) as u32;
     canvas.set_width(cw);
     canvas.set_height(ch);
-    if let Ok(Some(ctx)) = canvas.get_context("2d") {
-        if let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() {
-            let _ = ctx.draw_image_with_html_video_element_and_dw_and_dh(
-                video,
-                0.0,
-                0.0,
-                f64::from(cw),
-                f64::from(ch),
-            );
-        }
+    if let Ok(Some(ctx)) = canvas.get_context("2d")
+        && let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>()
+    {
+        let _ = ctx.draw_image_with_html_video_element_and_dw_and_dh(
+            video,
+            0.0,
+            0.0,
+            f64::from(cw),
+            f64::from(ch),
+        );
     }
 }
 

@@ -64,6 +64,9 @@ pub enum ToWorker {
 }
 
 /// Worker → page.
+// One message at a time, serialized as it is sent: boxing the facts would
+// only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     /// The worker's handler is set: requests can be posted.

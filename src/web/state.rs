@@ -55,6 +55,8 @@ impl Saved {
 
 /// The video, for the latest pick only: `pick` is the id its probe request
 /// and reply carry (a reply about an earlier pick is dropped).
+// The state holds one: boxing the facts would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Video {
     None,
@@ -158,6 +160,8 @@ pub struct State {
     pub attempt: u32,
 }
 
+// Dispatched one at a time and consumed at once.
+#[allow(clippy::large_enum_variant)]
 pub enum Action {
     /// Another tab saved this draft of a contest.
     Draft(String, Draft),
