@@ -69,7 +69,7 @@ pub async fn load(id: &str) -> Result<Rc<Profile>, Error> {
         .map_err(|why| fetch_failed(id, &why))?;
     let p = Profile::from_json(&text)?;
     if p.id != id {
-        return Err(fetch_failed(id, &format!("the file is profile {}", p.id)));
+        return Err(fetch_failed(id, &format!("id {} ≠ {id}", p.id)));
     }
     let p = Rc::new(p);
     CACHE.with(|c| {
