@@ -28,7 +28,7 @@ pub struct HostConfig {
     pub lang: Option<String>,
     /// "event": hand the bundle to the host instead of downloading it.
     pub bundle: Option<String>,
-    /// Where the widget's files are (for the worker), ending in "/".
+    /// Where the widget's files are (the worker, the built-in profiles), ending in "/".
     pub base: Option<String>,
 }
 

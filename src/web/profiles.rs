@@ -69,7 +69,7 @@ pub async fn load(id: &str) -> Result<Rc<Profile>, Error> {
         .map_err(|why| fetch_failed(id, &why))?;
     let p = Profile::from_json(&text)?;
     if p.id != id {
-        return Err(fetch_failed(id, &format!("the file is profile {}", p.id)));
+        return Err(fetch_failed(id, &format!("id {} ≠ {id}", p.id)));
     }
     let p = Rc::new(p);
     CACHE.with(|c| {
@@ -101,14 +101,15 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     text.as_string().ok_or_else(|| "not text".into())
 }
 
-/// Fetch the state's contest when it is not there yet; the reducer takes the
-/// answer only if that contest is still the one shown.
+/// Fetch the state's contest when it is not there yet and has not failed (重试
+/// clears the failure, which fetches again); the reducer takes the answer
+/// only if that contest is still the one shown.
 #[hook]
 pub fn use_profile_fetch(state: &UseReducerHandle<State>, on_error: Callback<UiError>) {
     let id = state.saved.profile.clone();
     let wanted = state.profile.is_none() && state.custom.is_none() && state.profile_error.is_none();
     let dispatch = state.dispatcher();
-    use_effect_with((id, state.attempt, wanted), move |(id, _, wanted)| {
+    use_effect_with((id, wanted), move |(id, wanted)| {
         if *wanted {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -154,10 +154,9 @@ pub struct State {
     /// The latest pick's id (0 before the first): the previews are drawn
     /// afresh for each pick, even when a host hands the same `File` again.
     pub pick: u32,
-    /// Why the contest `.0` could not be fetched (see [`super::profiles`]).
+    /// Why the contest `.0` could not be fetched (see [`super::profiles`]);
+    /// 重试 clears it, which fetches again.
     pub profile_error: Option<(String, UiError)>,
-    /// Fetches asked for so far (重试 asks again).
-    pub attempt: u32,
 }
 
 // Dispatched one at a time and consumed at once.
@@ -228,7 +227,6 @@ impl State {
             previews_settled: false,
             pick: 0,
             profile_error: None,
-            attempt: 0,
         };
         s.load_profile();
         s
@@ -307,10 +305,7 @@ impl Reducible for State {
                     Err(e) => s.profile_error = Some((id, e)),
                 }
             }
-            Action::ProfileRetry => {
-                s.profile_error = None;
-                s.attempt = s.attempt.wrapping_add(1);
-            }
+            Action::ProfileRetry => s.profile_error = None,
             Action::Category(c) => s.saved.category = c,
             Action::Channel(c) => s.saved.channel = c,
             Action::Field(id, v) => {
@@ -478,7 +473,6 @@ impl Reducible for State {
                     },
                     s.custom.clone(),
                 );
-                s.attempt = self.attempt.wrapping_add(1);
             }
         }
         Rc::new(s)
