@@ -158,7 +158,14 @@ impl Inner {
             return;
         };
         let msg = match msg {
-            FromWorker::Ready => {
+            FromWorker::Ready { build } => {
+                // A worker of another build than the page (a deploy between
+                // the two loads): the page reloads once; if it already did,
+                // the worker is ended and what it would hold fails, saying so.
+                if let Err(e) = super::update::check_worker_build(build.as_deref()) {
+                    self.die(&e.message_zh, &e.message_en);
+                    return;
+                }
                 let mut live = self.live.borrow_mut();
                 if let Some(live) = live.as_mut() {
                     for m in live.queue.take().unwrap_or_default() {

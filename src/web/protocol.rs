@@ -70,7 +70,12 @@ pub enum ToWorker {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     /// The worker's handler is set: requests can be posted.
-    Ready,
+    Ready {
+        /// The build the worker runs (`update::build_id`); a page of another
+        /// build reloads once (`update::check_worker_build`).
+        #[serde(default)]
+        build: Option<String>,
+    },
     Probed {
         pick: u32,
         /// The File as the worker saw it.

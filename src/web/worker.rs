@@ -353,5 +353,10 @@ pub fn run() {
     });
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
-    post(&scope, &FromWorker::Ready);
+    post(
+        &scope,
+        &FromWorker::Ready {
+            build: super::update::build_id(),
+        },
+    );
 }

@@ -434,6 +434,36 @@ document.getElementById('preflight').src = q.get('src');
     assert.match(got, /CompileError|Content Security Policy|wasm-unsafe-eval/, 'the worker follows its own response\'s header');
   });
 
+  it('a worker of another build than its page: the page reloads once, then says so and offers 重试', async () => {
+    // A deploy between the page's load and its worker's: the worker runs
+    // another build. Served without the service worker, which would pair
+    // them itself.
+    const dir = path.join(HERE, 'mismatch');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(DIST, dir, { recursive: true });
+    const loader = path.join(dir, 'worker_loader.js');
+    const other = 'ffffffffffffffff';
+    fs.writeFileSync(
+      loader,
+      fs.readFileSync(loader, 'utf8').replace(/(importScripts\([^)]*\);)/, `$1\nself.PREFLIGHT_BUILD = '${other}';`),
+    );
+    assert.match(fs.readFileSync(loader, 'utf8'), new RegExp(other), 'the worker announces another build');
+    const own = await serve(dir);
+    cleanup.push(() => own.close());
+    const context = await newContext('a worker of another build', { serviceWorkers: 'block' }, [own.origin]);
+    const page = await open(context, own.url);
+    const loads = () => own.hits.filter((p) => p === '/' || p === '/index.html').length;
+    await eventually(async () => assert.equal(loads(), 2, 'one reload'), 30_000);
+    await page.waitForSelector('#video-input', { timeout: 30_000 });
+    await page.setInputFiles('#video-input', fx.land);
+    const err = page.locator('#probe-error');
+    await err.waitFor({ timeout: 60_000 });
+    assert.equal(await err.getAttribute('data-error'), 'worker_failed');
+    assert.match(await err.textContent(), new RegExp(other));
+    await page.waitForSelector('#probe-retry');
+    assert.equal(loads(), 2, 'no reload loop');
+  });
+
   it('service worker: after a deploy one reload runs the new build whole (page and workers); offline then runs it too', async (t) => {
     // Two builds of the same app: build 2 is build 1 with another id and a marker.
     const b1 = path.join(HERE, 'build1');
