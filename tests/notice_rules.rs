@@ -599,3 +599,35 @@ fn an_entry_may_come_before_its_video_where_the_notice_says_so() {
     .expect_err("refused");
     assert!(e.message_en.contains("nope"), "{}", e.message_en);
 }
+
+#[test]
+fn a_missing_slot_with_nothing_to_sign_says_what_to_attach() {
+    // CUJS's 著作权授权协议 asks for no signature; its fix read
+    // "打印表格，，扫描为 PDF…" with an empty blank.
+    let p = profile::builtin("cujs-video-abstract-2026").expect("builtin");
+    let r = check::check(
+        &p,
+        &Input {
+            channel: Some("unit"),
+            attachments: Some(&[]),
+            ..Default::default()
+        },
+    );
+    let a = r
+        .rules
+        .iter()
+        .find(|r| r.id == "attachment.copyright_license")
+        .expect("rule");
+    assert_eq!(a.status, Status::Fail);
+    assert!(
+        !a.fix_zh.contains("，，") && !a.fix_en.contains(", ,"),
+        "{} / {}",
+        a.fix_zh,
+        a.fix_en
+    );
+    assert!(
+        a.fix_zh.contains("著作权授权协议") && a.fix_zh.contains("PDF"),
+        "{}",
+        a.fix_zh
+    );
+}
