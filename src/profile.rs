@@ -863,16 +863,7 @@ impl Profile {
             );
         }
         // `when` must name real categories and channels.
-        let whens = self
-            .fields
-            .iter()
-            .filter_map(|f| f.when.as_ref())
-            .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
-            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
-            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()))
-            .chain(self.notes.iter().filter_map(|n| n.when.as_ref()))
-            .chain(self.documents.iter().filter_map(|d| d.when.as_ref()))
-            .chain(self.video.whens());
+        let whens = self.whens();
         for w in whens {
             if let Some(c) = w
                 .category
@@ -1137,6 +1128,19 @@ pub struct Scope {
 }
 
 impl Profile {
+    /// The `when` of every item and every video rule variant.
+    fn whens(&self) -> impl Iterator<Item = &When> {
+        self.fields
+            .iter()
+            .filter_map(|f| f.when.as_ref())
+            .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
+            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
+            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()))
+            .chain(self.notes.iter().filter_map(|n| n.when.as_ref()))
+            .chain(self.documents.iter().filter_map(|d| d.when.as_ref()))
+            .chain(self.video.whens())
+    }
+
     /// Does a category (or a channel) change what applies? Only then must
     /// one be chosen.
     fn scoped_by(&self, category: bool) -> bool {
@@ -1147,16 +1151,7 @@ impl Profile {
                 !w.channel.is_empty()
             }
         };
-        let mut whens = self
-            .fields
-            .iter()
-            .filter_map(|f| f.when.as_ref())
-            .chain(self.attachments.iter().filter_map(|a| a.when.as_ref()))
-            .chain(self.checklist.iter().filter_map(|c| c.when.as_ref()))
-            .chain(self.pledges.iter().filter_map(|c| c.when.as_ref()))
-            .chain(self.notes.iter().filter_map(|n| n.when.as_ref()))
-            .chain(self.documents.iter().filter_map(|d| d.when.as_ref()))
-            .chain(self.video.whens());
+        let mut whens = self.whens();
         let mirrored = self.fields.iter().any(|f| {
             f.mirrors
                 == Some(if category {

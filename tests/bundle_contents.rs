@@ -109,7 +109,7 @@ fn cases() -> Vec<Case> {
 
 fn make(dir: &TestDir, c: &Case) -> PathBuf {
     let form = write_form(dir, &format!("{}.json", c.profile), c.form.clone());
-    let zip = dir.join(&format!("{}.zip", c.profile));
+    let zip = dir.join(format!("{}.zip", c.profile));
     let attach = format!("{}={}", c.slot, s(&c.scan));
     let v = video();
     let mut args = vec![

@@ -91,7 +91,7 @@ fn bsdtar_lists_and_extracts_the_bundles() {
                 "bsdtar -tvf: no line with {n} and {size}:\n{out}"
             );
         }
-        let x = dir.join(&format!(
+        let x = dir.join(format!(
             "x-{}",
             b.zip.file_stem().unwrap().to_string_lossy()
         ));

@@ -211,20 +211,14 @@ pub fn blank(p: &Profile, category: Option<&str>, channel: Option<&str>) -> Vec<
         file_name: None,
     };
     let mut rules = check(p, &input).rules;
+    // The rules a blank entry does not show, each where a report has it.
     rules.insert(0, video::complete_rule());
-    let privacy = video::privacy_rule();
-    let at = rules
+    let video_end = rules
         .iter()
         .position(|r| r.kind != RuleKind::Video)
         .unwrap_or(rules.len());
-    rules.insert(at, privacy);
-    if let Some(l) = video::later_rule(p) {
-        let at = rules
-            .iter()
-            .position(|r| r.kind != RuleKind::Video)
-            .unwrap_or(rules.len());
-        rules.insert(at, l);
-    }
+    let tail = std::iter::once(video::privacy_rule()).chain(video::later_rule(p));
+    rules.splice(video_end..video_end, tail);
     if let Some(t) = attachments::total_rule(p) {
         let at = rules
             .iter()

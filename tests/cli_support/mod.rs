@@ -1,51 +1,15 @@
 //! Shared by `tests/cli.rs` and `tests/verify.rs`: the built `preflight`
-//! binary run with raw (possibly non-UTF-8) arguments, a directory of one
-//! test's own under `target/cli-tests/`, and real inputs made with ffmpeg.
+//! binary run with raw (possibly non-UTF-8) arguments, and the bundle tests'
+//! directories and real inputs made with ffmpeg.
 #![allow(dead_code)]
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_preflight");
-pub const CUJS: &str = "cujs-video-abstract-2026";
-pub const HLJ: &str = "heilongjiang-kepu-2022";
-
-/// `target/cli-tests/`.
-pub fn root() -> PathBuf {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let dir = tmp.parent().unwrap_or(tmp).join("cli-tests");
-    fs::create_dir_all(&dir).expect("create target/cli-tests");
-    dir
-}
-
-fn unique_n() -> u32 {
-    static N: AtomicU32 = AtomicU32::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
-}
-
-/// A directory of one test's own, removed when dropped.
-pub struct TestDir(pub PathBuf);
-
-impl TestDir {
-    pub fn new(tag: &str) -> Self {
-        let p = root().join(format!("{tag}-{}-{}", std::process::id(), unique_n()));
-        let _ = fs::remove_dir_all(&p);
-        fs::create_dir_all(&p).expect("create test dir");
-        TestDir(p)
-    }
-    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+// The bundle tests' directories and names serve these tests too.
+pub use crate::common::bundle::{BIN, CUJS, TestDir};
 
 /// What a run of the CLI gave: raw bytes, so a test can look for ESC.
 pub struct Run {

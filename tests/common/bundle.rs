@@ -51,7 +51,7 @@ impl TestDir {
         fs::create_dir_all(&p).expect("create test dir");
         TestDir(p)
     }
-    pub fn join(&self, name: &str) -> PathBuf {
+    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
         self.0.join(name)
     }
 }
