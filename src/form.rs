@@ -506,15 +506,7 @@ pub fn check_attachment(
     size: u64,
     detected: Detected,
 ) -> Result<FileKind, crate::Error> {
-    let accept: Vec<&str> = slot
-        .accept
-        .iter()
-        .map(|k| match k {
-            FileKind::Pdf => "PDF",
-            FileKind::Jpeg => "JPEG",
-            FileKind::Png => "PNG",
-        })
-        .collect();
+    let accept: Vec<&str> = slot.accept.iter().map(|k| k.name()).collect();
     let accept = accept.join("/");
     if detected == Detected::Heic {
         return Err(crate::Error::new(

@@ -483,6 +483,17 @@ pub enum FileKind {
     Png,
 }
 
+impl FileKind {
+    /// As a person names it: "PDF", "JPEG", "PNG".
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "PDF",
+            FileKind::Jpeg => "JPEG",
+            FileKind::Png => "PNG",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentSlot {

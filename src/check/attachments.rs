@@ -4,7 +4,7 @@
 use super::words::required_when_text;
 use super::{Input, R, RuleKind, RuleResult, Status};
 use crate::form::{self, Attached, FormValues};
-use crate::profile::{AttachmentSlot, FileKind, Profile};
+use crate::profile::{AttachmentSlot, Profile};
 
 /// One result per slot that applies to the category and channel.
 pub(super) fn slots(p: &Profile, input: &Input<'_>, att: &[Attached]) -> Vec<RuleResult> {
@@ -47,7 +47,7 @@ fn slot_rule(
             r.en = format!("\"{}\" is missing.", slot.label_en);
             if slot.signatures.is_empty() {
                 // Nothing to sign (播放证明, 授权协议): a document to attach.
-                let kinds: Vec<&str> = slot.accept.iter().map(|k| kind_name(*k)).collect();
+                let kinds: Vec<&str> = slot.accept.iter().map(|k| k.name()).collect();
                 r.fix_zh = format!("把「{}」保存为 {} 后上传。", slot.label, kinds.join("、"));
                 r.fix_en = format!(
                     "Save \"{}\" as {} and attach it.",
@@ -90,14 +90,6 @@ fn slot_rule(
         r.en = format!("Attached. Check: {}.", slot.signatures_en);
     }
     r.done(RuleKind::Attachment)
-}
-
-fn kind_name(k: FileKind) -> &'static str {
-    match k {
-        FileKind::Pdf => "PDF",
-        FileKind::Jpeg => "JPEG",
-        FileKind::Png => "PNG",
-    }
 }
 
 /// The platform's limit on the number of attachments, shown only when exceeded.
