@@ -453,6 +453,10 @@ pub struct Field {
     /// select takes the choice; a multi-select always has it ticked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mirrors: Option<Mirror>,
+    /// Asked only by the documents to sign (a 承诺书's 身份证号码): printed on
+    /// their pages, not as a row of the form. Needs a document in the profile.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub document_only: bool,
     /// Limit in 字: every character, Chinese or not, punctuation included, counts one.
     #[serde(default)]
     pub max_chars: Option<u32>,
@@ -990,6 +994,20 @@ impl Profile {
                     &format!("document \"{}\" names an unknown field \"{f}\"", d.id),
                 );
             }
+        }
+        if self.documents.is_empty()
+            && let Some(f) = self.fields.iter().find(|f| f.document_only)
+        {
+            return fail(
+                &format!(
+                    "字段「{}」只印在文书上（document_only），但配置没有 documents",
+                    f.id
+                ),
+                &format!(
+                    "field \"{}\" is document_only, but the profile has no documents",
+                    f.id
+                ),
+            );
         }
         for (what, list) in [
             ("categories", &self.categories),

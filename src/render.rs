@@ -66,7 +66,7 @@ pub fn form_body(
     for f in p
         .fields
         .iter()
-        .filter(|f| Profile::applies(&f.when, category, channel))
+        .filter(|f| !f.document_only && Profile::applies(&f.when, category, channel))
     {
         s.push_str(&format!(
             "<tr><th>{}</th><td>{}</td></tr>",

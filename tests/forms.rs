@@ -49,3 +49,50 @@ fn every_printed_form_per_category_and_channel() {
         }
     }
 }
+
+/// A field that only a document to sign asks for (四川 附件3/4's 承诺人,
+/// 身份证号码, 统一社会信用代码) is printed on that document's page, not as a
+/// row of 附件1/附件2; a field both ask for (作品名称) is printed on both.
+#[test]
+fn fields_of_a_document_print_only_on_it() {
+    for p in profile::builtins() {
+        let mut values = FormValues::new();
+        for f in &p.fields {
+            values.insert(f.id.clone(), Value::Text(format!("〔{}〕", f.id)));
+        }
+        for cat in choices(&p.categories) {
+            for chan in choices(&p.channels) {
+                let html = render::form_html(&p, &values, cat, chan);
+                let (form, docs) = html.split_at(html.find("<section").unwrap_or(html.len()));
+                for d in p
+                    .documents
+                    .iter()
+                    .filter(|d| profile::Profile::applies(&d.when, cat, chan))
+                {
+                    for id in &d.fields {
+                        let mark = format!("〔{id}〕");
+                        assert!(docs.contains(&mark), "{}: {id} on {}", p.id, d.id);
+                    }
+                }
+                for f in p.fields.iter().filter(|f| f.document_only) {
+                    assert!(
+                        !form.contains(&format!("〔{}〕", f.id)),
+                        "{} {cat:?} {chan:?}: {} is document_only, yet printed as a row",
+                        p.id,
+                        f.id
+                    );
+                }
+                if p.id == "sichuan-kepu-2024" {
+                    for id in ["pledger", "pledger_kind", "pledger_id_card", "pledger_uscc"] {
+                        assert!(
+                            !form.contains(&format!("〔{id}〕")),
+                            "{} {cat:?} {chan:?}: {id} is asked only by the 承诺书, yet printed as a row of {}",
+                            p.id,
+                            p.form_name(chan)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
