@@ -241,9 +241,15 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct VideoRules {
-    /// Accepted containers, by the probe's names: "mp4", "mov", "avi", "asf".
+    /// Accepted containers, by the probe's names: "mp4", "mov", "3gp", "avi",
+    /// "asf" (WMV), "mkv", "webm", "flv", "mpegts", "m2ts", "mpegps", "mxf", "rm", "ogg".
     #[serde(default)]
     pub container: Option<Scoped<Vec<String>>>,
+    /// The notice's list of containers ends in 「等」: a container not on it
+    /// breaks the rule with this severity (`warn`) instead of the list's, and
+    /// the user is told to confirm it with the organiser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_others: Option<Quoted<Severity>>,
     #[serde(default)]
     pub duration: Option<Scoped<DurationRange>>,
     /// Minimum size of the picture as displayed, long and short edge.

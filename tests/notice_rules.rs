@@ -232,6 +232,11 @@ fn where_the_notice_asks_for_the_original_no_advice_says_re_encode() {
         v["video"]["original"] =
             serde_json::json!({"value": true, "quote": "报送作品需提供横屏视频原片"});
         v["video"]["container"]["value"] = serde_json::json!(["mp4"]);
+        // A closed list: no 「等」.
+        v["video"]
+            .as_object_mut()
+            .expect("video")
+            .remove("container_others");
     })
     .expect("valid");
     let m = media("wmv2", "asf");

@@ -349,6 +349,15 @@ fn video_ext(container: &str) -> &'static str {
         "avi" => "avi",
         "asf" => "wmv",
         "3gp" => "3gp",
+        "mkv" => "mkv",
+        "webm" => "webm",
+        "flv" => "flv",
+        "mpegts" => "ts",
+        "m2ts" => "m2ts",
+        "mpegps" => "mpg",
+        "mxf" => "mxf",
+        "rm" => "rm",
+        "ogg" => "ogv",
         _ => "mp4",
     }
 }

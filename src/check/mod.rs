@@ -167,6 +167,9 @@ pub fn check(p: &Profile, input: &Input<'_>) -> Report {
         Some(r) => vec![r],
         None => VIDEO_RULES.iter().filter_map(|j| j(p, input)).collect(),
     };
+    if let Some(m) = input.media {
+        video::unread(&mut rules, m);
+    }
     if let Some(values) = input.form {
         let values = crate::form::effective(p, values, input.category, input.channel);
         rules.extend(fields::fields(p, input, &values));

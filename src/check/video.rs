@@ -37,6 +37,31 @@ pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
             if rule.value.iter().any(|c| c == &m.container) {
                 r.zh = format!("格式为 {}，符合要求。", r.measured);
                 r.en = format!("The format is {}, as required.", r.measured);
+            } else if let Some(others) = &p.video.container_others {
+                // The notice's list ends in 「等」: another container may be
+                // accepted; only the organiser can say.
+                r.status = broken(others.value);
+                r.source = others.quote.clone();
+                r.zh = format!(
+                    "格式为 {}，不在通知列出的 {} 中；通知的列表以「等」结尾，其他常见格式也可能被接受。",
+                    r.measured, r.expected
+                );
+                r.en = format!(
+                    "The format is {}, not one of the {} the notice lists; the list ends in 'etc.' (等), so other common formats may be accepted.",
+                    r.measured, r.expected
+                );
+                if original(p) {
+                    r.fix_zh = "请向主办方确认是否接受此格式；通知要求提交原片，请提交剪辑软件直接导出的文件，不要转码或改格式。".into();
+                    r.fix_en = "Ask the organiser whether this format is accepted; the notice asks for the original file, so hand in what your editor exported, without converting it.".into();
+                } else {
+                    r.fix_zh = format!(
+                        "请向主办方确认是否接受此格式；如不接受，可用 ffmpeg -i 输入 -c copy 输出.mp4 只换封装（不重新编码），或{}。",
+                        FIX_EXPORT_ZH
+                    );
+                    r.fix_en = format!(
+                        "Ask the organiser whether this format is accepted; if not, rewrap it without re-encoding (ffmpeg -i in -c copy out.mp4), or: {FIX_EXPORT_EN}."
+                    );
+                }
             } else {
                 r.status = broken(rule.severity);
                 r.zh = format!("格式为 {}，通知要求 {}。", r.measured, r.expected);
@@ -447,6 +472,7 @@ pub(super) fn audio(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
     r.expected = "有音轨 / has audio".into();
     match m {
         None => r.unknown("音轨", "audio"),
+        Some(m) if m.audio.is_none() && m.streams_unread => r.unknown("音轨", "audio"),
         Some(m) => match &m.audio {
             Some(a) => {
                 r.measured = format!(
@@ -679,4 +705,34 @@ fn complete_base() -> R {
     let mut r = R::new("complete", super::words::ADVICE_ZH);
     r.expected = "完整 / whole".into();
     r
+}
+
+/// A container whose streams Preflight does not read: the container rule
+/// also says which rules could not be judged, so the user knows what to
+/// confirm by hand.
+pub(super) fn unread(rules: &mut [RuleResult], m: &crate::probe::MediaInfo) {
+    if !m.streams_unread {
+        return;
+    }
+    let ids: Vec<String> = rules
+        .iter()
+        .filter(|r| r.kind == RuleKind::Video && r.status == Status::Unknown && r.id != "faststart")
+        .map(|r| r.id.clone())
+        .collect();
+    let Some(c) = rules.iter_mut().find(|r| r.id == "container") else {
+        return;
+    };
+    let name = super::words::container_name(&m.container);
+    let list = if ids.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", ids.join("、"))
+    };
+    c.message_zh.push_str(&format!(
+        "本工具读不出 {name} 文件里的时长、画面尺寸和声音，标为「无法判断」的项目{list}请用播放器查看文件属性后自行确认。"
+    ));
+    c.message_en.push_str(&format!(
+        " Preflight cannot read the duration, picture size or sound inside a {name} file: confirm the rules marked unknown{} yourself, from the file's properties in a player.",
+        if ids.is_empty() { String::new() } else { format!(" ({})", ids.join(", ")) }
+    ));
 }

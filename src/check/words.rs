@@ -27,10 +27,14 @@ pub fn fmt_duration(s: f64) -> String {
 
 /// How a profile names a container to a person: the probe's `asf` is WMV.
 pub fn container_name(c: &str) -> String {
-    if c == "asf" {
-        "WMV".into()
-    } else {
-        c.to_uppercase()
+    match c {
+        "asf" => "WMV".into(),
+        "webm" => "WebM".into(),
+        "mpegts" => "MPEG-TS".into(),
+        "mpegps" => "MPEG-PS".into(),
+        "rm" => "RealMedia".into(),
+        "ogg" => "Ogg".into(),
+        _ => c.to_uppercase(),
     }
 }
 

@@ -11,8 +11,10 @@
 mod asf;
 mod bmff;
 mod boxes;
+mod flv;
 mod h264;
 mod iso;
+mod mkv;
 mod riff;
 pub mod sniff;
 mod time;
@@ -82,6 +84,11 @@ pub struct MediaInfo {
     pub top_level: Vec<String>,
     /// Things the probe noticed but could work around, in English.
     pub notes: Vec<String>,
+    /// The probe named the container but did not read its streams (MPEG-TS,
+    /// MPEG-PS, RealMedia, Ogg, MXF; an FLV without metadata): no `video` or
+    /// `audio` here means "not known", not "none".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub streams_unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -310,6 +317,8 @@ impl Probe {
                 let r = match sniff::sniff(&data) {
                     sniff::Kind::Avi => riff::parse_avi(&data, self.size),
                     sniff::Kind::Asf => asf::parse_asf(&data, self.size),
+                    sniff::Kind::Matroska => mkv::parse(&data, self.size, true)
+                        .unwrap_or_else(|| Err(Error::corrupt("Matroska header"))),
                     _ => Err(Error::corrupt("header")),
                 };
                 // An AVI whose header promises an index: look for it (one
@@ -356,6 +365,32 @@ impl Probe {
                     return;
                 }
                 self.read_header(want);
+            }
+            sniff::Kind::Matroska => {
+                let whole = self.window.len() as u64 >= self.size;
+                match mkv::parse(&self.window, self.size, whole) {
+                    Some(r) => self.finish(r),
+                    None => self.read_header(MAX_HEADER),
+                }
+            }
+            sniff::Kind::Flv => {
+                let r = flv::parse(&self.window, self.size);
+                self.finish(r);
+            }
+            // A container Preflight names but does not read: the container
+            // rule judges it against the profile's list, the rules that need
+            // its streams say they cannot.
+            sniff::Kind::OtherVideo(name) => {
+                let r = Ok(MediaInfo {
+                    container: sniff::container_id(name).into(),
+                    size_bytes: self.size,
+                    streams_unread: true,
+                    notes: vec![format!(
+                        "{name}: Preflight names this container but does not read its streams"
+                    )],
+                    ..Default::default()
+                });
+                self.finish(r);
             }
             other => self.finish(Err(other.error())),
         }

@@ -7,7 +7,10 @@ pub enum Kind {
     IsoBmff,
     Avi,
     Asf,
-    /// A known format we do not read: its name.
+    /// Matroska or WebM (EBML).
+    Matroska,
+    Flv,
+    /// A known video format whose streams Preflight does not read: its name.
     OtherVideo(&'static str),
     /// HEIF/HEIC/AVIF still image (ISO-BMFF with an image brand).
     HeifImage,
@@ -23,10 +26,10 @@ impl Kind {
             Kind::OtherVideo(name) => Error::new(
                 "unsupported_container",
                 format!(
-                    "这是 {name} 格式的视频，本工具只读取 MP4/MOV/3GP、AVI 和 WMV。请在剪辑软件中导出为 MP4 (H.264)。"
+                    "这是 {name} 格式的视频，本工具读不出其中的信息。请对照通知确认此格式是否被接受；如通知要求原片，请不要转码。"
                 ),
                 format!(
-                    "This is a {name} video; Preflight reads MP4/MOV/3GP, AVI and WMV only. Export it from your editor as MP4 (H.264)."
+                    "This is a {name} video, which Preflight cannot read. Check against the notice whether this format is accepted; if the notice asks for the original, do not convert it."
                 ),
             ),
             Kind::HeifImage => Error::new(
@@ -54,6 +57,19 @@ const HEIF_BRANDS: &[&[u8; 4]] = &[
     b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis", b"hevc", b"hevx",
 ];
 
+/// The `container` id of a format Preflight names but does not read.
+pub fn container_id(name: &str) -> &'static str {
+    match name {
+        "MPEG-TS" => "mpegts",
+        "M2TS (AVCHD)" => "m2ts",
+        "MXF" => "mxf",
+        "MPEG-PS (VOB/MPG)" => "mpegps",
+        "RealMedia (RM/RMVB)" => "rm",
+        "Ogg" => "ogg",
+        _ => "other",
+    }
+}
+
 pub fn sniff(b: &[u8]) -> Kind {
     let at = |i: usize, m: &[u8]| b.get(i..i + m.len()) == Some(m);
     if b.len() >= 8 && ISO_FIRST.iter().any(|t| &b[4..8] == *t) {
@@ -69,17 +85,20 @@ pub fn sniff(b: &[u8]) -> Kind {
         return Kind::Asf;
     }
     if at(0, &[0x1A, 0x45, 0xDF, 0xA3]) {
-        let head = &b[..b.len().min(64)];
-        if head.windows(4).any(|w| w == b"webm") {
-            return Kind::OtherVideo("WebM");
-        }
-        return Kind::OtherVideo("MKV (Matroska)");
+        return Kind::Matroska;
     }
     if at(0, b"FLV\x01") {
-        return Kind::OtherVideo("FLV");
+        return Kind::Flv;
     }
     if b.len() >= 189 && b[0] == 0x47 && b[188] == 0x47 {
         return Kind::OtherVideo("MPEG-TS");
+    }
+    // 192-byte packets: a 4-byte timestamp before each TS packet (AVCHD .m2ts/.mts).
+    if b.len() >= 197 && b[4] == 0x47 && b[196] == 0x47 {
+        return Kind::OtherVideo("M2TS (AVCHD)");
+    }
+    if at(0, &[0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01]) {
+        return Kind::OtherVideo("MXF");
     }
     if at(0, &[0, 0, 1, 0xBA]) {
         return Kind::OtherVideo("MPEG-PS (VOB/MPG)");
