@@ -130,14 +130,7 @@ pub fn profile_text(p: &Profile, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let title = if zh { &p.name } else { &p.name_en };
     let mut out = format!("{} — {}\n{}，{}\n", p.id, title, p.issuer, p.notice);
-    if let Some(d) = &p.deadline {
-        out.push_str(&format!(
-            "{} {}  「{}」\n",
-            if zh { "截止" } else { "Deadline" },
-            d.date,
-            d.quote
-        ));
-    }
+    out.push_str(&deadline_text(p, lang));
     for (list, zh_t, en_t) in [
         (&p.categories, "类别：", "Categories: "),
         (&p.channels, "渠道：", "Channels: "),
@@ -209,16 +202,44 @@ pub fn profile_text(p: &Profile, lang: Lang) -> String {
             ));
         }
     }
-    let delivery = if zh {
-        &p.bundle.delivery
-    } else {
-        &p.bundle.delivery_en
-    };
-    if !delivery.is_empty() {
-        out.push_str(&format!(
-            "{}{delivery}\n",
-            if zh { "提交：" } else { "Delivery: " }
-        ));
-    }
+    out.push_str(&delivery_text(p, lang));
     out
+}
+
+/// The deadline line: the date, read with the day itself included (a
+/// notice's 「…前」 or 「截止…」 is taken to include that day), and the
+/// notice's words. Empty when the profile has none.
+pub fn deadline_text(p: &Profile, lang: Lang) -> String {
+    let Some(d) = &p.deadline else {
+        return String::new();
+    };
+    if lang == Lang::Zh {
+        format!("截止 {}（含当日）  「{}」\n", d.date, d.quote)
+    } else {
+        format!(
+            "Deadline {} (inclusive: the day itself counts)  「{}」\n",
+            d.date, d.quote
+        )
+    }
+}
+
+/// Where the bundle's contents go (`bundle.delivery`), one line; empty when
+/// the profile does not say.
+pub fn delivery_text(p: &Profile, lang: Lang) -> String {
+    let (label, text) = if lang == Lang::Zh {
+        ("提交：", &p.bundle.delivery)
+    } else {
+        ("Delivery: ", &p.bundle.delivery_en)
+    };
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!("{label}{text}\n")
+    }
+}
+
+/// What `check` and `bundle` print after the report: by when and where to
+/// send the entry.
+pub fn submit_text(p: &Profile, lang: Lang) -> String {
+    format!("{}{}", deadline_text(p, lang), delivery_text(p, lang))
 }

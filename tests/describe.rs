@@ -218,3 +218,71 @@ fn thresholds_and_advice_come_from_the_profile() {
     let t = profile_text(&p, Lang::Zh);
     assert!(t.contains("≥ 6 Mbps（建议 ≥ 10 Mbps）"), "{t}");
 }
+
+/// Where to send the bundle (`bundle.delivery`) and by when: `preflight
+/// profile` and the text of `preflight check` say both, in either language,
+/// and say that a date 「…前」 is read with the day itself included.
+#[test]
+fn check_and_profile_text_say_where_to_send_and_by_when() {
+    let bin = env!("CARGO_BIN_EXE_preflight");
+    let video = {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("describe-delivery");
+        std::fs::create_dir_all(&dir).unwrap();
+        let v = dir.join("v.mp4");
+        if !v.exists() {
+            let ok = std::process::Command::new("ffmpeg")
+                .args(["-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i"])
+                .args(["testsrc2=s=320x240:r=25:d=1", "-c:v", "libx264", "-preset"])
+                .args(["ultrafast"])
+                .arg(&v)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        v
+    };
+    for p in profile::builtins() {
+        let cat = p.categories.first().map(|c| c.id.clone());
+        let chan = p.channels.first().map(|c| c.id.clone());
+        let d = p.deadline.as_ref().expect("every built-in has a deadline");
+        for (lang, delivery, inclusive) in [
+            (None, &p.bundle.delivery, "含当日"),
+            (Some("en"), &p.bundle.delivery_en, "inclusive"),
+        ] {
+            let mut args = vec!["check".to_string(), video.to_string_lossy().into_owned()];
+            args.extend(["--profile".into(), p.id.clone()]);
+            if let Some(c) = &cat {
+                args.extend(["--category".into(), c.clone()]);
+            }
+            if let Some(c) = &chan {
+                args.extend(["--channel".into(), c.clone()]);
+            }
+            if let Some(l) = lang {
+                args.extend(["--lang".into(), l.into()]);
+            }
+            let o = std::process::Command::new(bin)
+                .args(&args)
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(!delivery.is_empty(), "{}: no delivery", p.id);
+            assert!(
+                out.contains(delivery.as_str()),
+                "{} {lang:?}: check does not say where to send:\n{out}",
+                p.id
+            );
+            assert!(
+                out.contains(&d.date) && out.contains(inclusive),
+                "{} {lang:?}: check does not say by when:\n{out}",
+                p.id
+            );
+            let text = profile_text(&p, if lang.is_some() { Lang::En } else { Lang::Zh });
+            assert!(text.contains(delivery.as_str()), "{}: profile text", p.id);
+            assert!(
+                text.contains(inclusive),
+                "{}: profile text's deadline:\n{text}",
+                p.id
+            );
+        }
+    }
+}

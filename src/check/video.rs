@@ -732,7 +732,7 @@ pub(super) fn unread(rules: &mut [RuleResult], m: &crate::probe::MediaInfo) {
         "本工具读不出 {name} 文件里的时长、画面尺寸和声音，标为「无法判断」的项目{list}请用播放器查看文件属性后自行确认。"
     ));
     c.message_en.push_str(&format!(
-        " Preflight cannot read the duration, picture size or sound inside a {name} file: confirm the rules marked unknown{} yourself, from the file's properties in a player.",
+        " Preflight cannot read the duration, picture size or sound inside this {name} file: confirm the rules marked unknown{} yourself, from the file's properties in a player.",
         if ids.is_empty() { String::new() } else { format!(" ({})", ids.join(", ")) }
     ));
 }

@@ -383,6 +383,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         let _ = writeln!(out, "  {:>12}  {:08x}  {}", e.size, e.crc32, e.name);
     }
     let _ = writeln!(out, "建议文件名 / suggested name: {}", plan.zip_name);
+    let _ = write!(out, "{}", preflight::describe::submit_text(&p, o.lang));
     Ok(if report.verdict == Verdict::Fail {
         1
     } else {

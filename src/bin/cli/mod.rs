@@ -483,6 +483,8 @@ fn cmd_check(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
     }
     if o.json {
         print_json(values, out);
+    } else {
+        let _ = write!(out, "{}", preflight::describe::submit_text(&p, o.lang));
     }
     Ok(code)
 }
