@@ -530,10 +530,20 @@ pub fn check_attachment(
             ),
         ));
     };
-    if let Some(max) = slot.max_bytes
+    if let Some(max) = slot.hard_max()
         && size > max
     {
-        return Err(scan_too_large(name, size, max));
+        let mut e = scan_too_large(name, size, slot.max_bytes.unwrap_or(max));
+        if slot.max_either_way {
+            e.message_zh = e
+                .message_zh
+                .replace("的上限", "的上限（按 10^6 或 2^20 字节计都超出）");
+            e.message_en = e.message_en.replace(
+                " limit per file",
+                " limit per file, read as 10^6 or as 2^20 bytes",
+            );
+        }
+        return Err(e);
     }
     Ok(kind)
 }

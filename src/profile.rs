@@ -513,6 +513,11 @@ pub struct AttachmentSlot {
     pub accept: Vec<FileKind>,
     #[serde(default)]
     pub max_bytes: Option<u64>,
+    /// `max_bytes` is the notice's 「20M」 read as 10^6 bytes; it may mean
+    /// 2^20 too. A scan within the binary reading but over `max_bytes` is
+    /// taken and warned about; over both it is refused ([`Self::hard_max`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub max_either_way: bool,
     #[serde(default = "one")]
     pub max_count: u32,
     #[serde(default)]
@@ -530,6 +535,20 @@ pub struct AttachmentSlot {
     #[serde(default)]
     pub signatures_en: String,
     pub quote: String,
+}
+
+impl AttachmentSlot {
+    /// The most bytes a scan may have before it is refused: `max_bytes`, or
+    /// its binary reading (×1.048576) where the notice's 「M」 may mean either.
+    pub fn hard_max(&self) -> Option<u64> {
+        self.max_bytes.map(|m| {
+            if self.max_either_way {
+                m.saturating_mul(1_048_576) / 1_000_000
+            } else {
+                m
+            }
+        })
+    }
 }
 
 fn one() -> u32 {

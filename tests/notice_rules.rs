@@ -636,3 +636,59 @@ fn a_missing_slot_with_nothing_to_sign_says_what_to_attach() {
         a.fix_zh
     );
 }
+
+/// 黑龙江's 「每个20M以内」, read both ways as the video's size rules read 兆/M:
+/// a scan of 20.5 MB (19.6 MiB, what Windows shows as under 20 MB) is within
+/// one reading: it is taken, and the slot warns, showing both; a scan over
+/// 20 MiB is over both and is refused.
+#[test]
+fn a_scan_limit_in_m_is_read_both_ways() {
+    let p = profile::builtin("heilongjiang-kepu-2022").expect("builtin");
+    let slot = p
+        .attachments
+        .iter()
+        .find(|a| a.id == "self_form")
+        .expect("self_form");
+    let pdf = form::Detected::Pdf;
+    let between = 20_500_000;
+    assert!(
+        form::check_attachment(slot, "表.pdf", between, pdf).is_ok(),
+        "20.5 MB is within 20 MiB: not refused"
+    );
+    let over = 21_000_000;
+    let e = form::check_attachment(slot, "表.pdf", over, pdf).expect_err("over 20 MiB");
+    assert_eq!(e.code, "scan_too_large");
+    assert!(
+        form::check_attachment(slot, "表.pdf", 19_000_000, pdf).is_ok(),
+        "under both"
+    );
+    let run = |size: u64| {
+        let att = [form::Attached {
+            slot: "self_form".into(),
+            name: "表.pdf".into(),
+            size,
+            kind: Some(profile::FileKind::Pdf),
+            heic: false,
+        }];
+        let r = check::check(
+            &p,
+            &Input {
+                channel: Some("self"),
+                attachments: Some(&att),
+                ..Default::default()
+            },
+        );
+        r.rules
+            .into_iter()
+            .find(|r| r.id == "attachment.self_form")
+            .expect("slot rule")
+    };
+    let r = run(between);
+    assert_eq!(r.status, Status::Warn, "{r:?}");
+    assert!(
+        r.message_zh.contains("20.5 MB") && r.message_zh.contains("19.6"),
+        "{}",
+        r.message_zh
+    );
+    assert_eq!(run(19_000_000).status, Status::Manual);
+}

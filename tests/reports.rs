@@ -404,8 +404,9 @@ fn the_promised_edges() {
     insta::assert_snapshot!("edges", pinned);
 }
 
-/// "每个20M以内", read as 20x10^6 bytes: 20,000,000 is accepted, one byte
-/// more is refused with the scan's own advice.
+/// "每个20M以内", read both ways as the video's 兆/M: up to 20 MiB
+/// (20,971,520 bytes) is taken (the slot warns past 20,000,000), one byte
+/// more is over both readings and refused with the scan's own advice.
 #[test]
 fn scan_size_edge() {
     let p = profile::builtin("heilongjiang-kepu-2022").expect("builtin");
@@ -415,17 +416,19 @@ fn scan_size_edge() {
         .find(|a| a.max_bytes == Some(20_000_000))
         .expect("a slot of 20M");
     let pdf = b"%PDF-1.7\n";
-    let ok = form::check_attachment(slot, "推荐表.pdf", 20_000_000, Detected::Pdf);
-    assert!(ok.is_ok(), "20,000,000 bytes: {ok:?}");
-    assert!(form::check_scan_before_reading(slot, "推荐表.pdf", 20_000_000, pdf).is_ok());
+    for size in [20_000_000, 20_000_001, 20_971_520] {
+        let ok = form::check_attachment(slot, "推荐表.pdf", size, Detected::Pdf);
+        assert!(ok.is_ok(), "{size} bytes: {ok:?}");
+        assert!(form::check_scan_before_reading(slot, "推荐表.pdf", size, pdf).is_ok());
+    }
     for e in [
-        form::check_attachment(slot, "推荐表.pdf", 20_000_001, Detected::Pdf),
-        form::check_scan_before_reading(slot, "推荐表.pdf", 20_000_001, pdf),
+        form::check_attachment(slot, "推荐表.pdf", 20_971_521, Detected::Pdf),
+        form::check_scan_before_reading(slot, "推荐表.pdf", 20_971_521, pdf),
     ] {
-        let e = e.expect_err("20,000,001 bytes must be refused");
+        let e = e.expect_err("20,971,521 bytes must be refused");
         assert_eq!(e.code, "scan_too_large");
         insta::assert_snapshot!(
-            "scan_20000001",
+            "scan_20971521",
             format!("{}\n{}\n{}", e.code, e.message_zh, e.message_en)
         );
     }

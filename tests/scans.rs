@@ -91,8 +91,8 @@ fn scan_over_the_slot_limit_gets_the_scan_advice() {
     let pdf = sparse_pdf("scan-70mb-a.pdf", 70_000_000);
     let r = bundle("heilongjiang-kepu-2022", "recommend_form", &pdf);
     assert_scan_advice("70 MB scan, 20 MB slot", r, "20");
-    // Just over the slot's limit, still under the read cap.
-    let pdf = sparse_pdf("scan-20mb.pdf", 20_000_001);
+    // Just over the slot's limit (20M read as 2^20 bytes too), still under the read cap.
+    let pdf = sparse_pdf("scan-20mib.pdf", 20_971_521);
     let (code, stderr) = bundle("heilongjiang-kepu-2022", "recommend_form", &pdf);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("error [scan_too_large]"), "{stderr}");

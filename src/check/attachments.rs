@@ -84,6 +84,34 @@ fn slot_rule(
         );
         r.fix_zh = "合并为一个 PDF 或删去多余文件。".into();
         r.fix_en = "Merge them into one PDF or remove the extra files.".into();
+    } else if let Some((a, max)) = slot
+        .max_bytes
+        .and_then(|max| mine.iter().find(|a| a.size > max).map(|a| (a, max)))
+    {
+        // Over the notice's 「M」 read as 10^6 bytes, within it read as 2^20
+        // (else the scan was refused when attached).
+        let (mb, mib, lim) = (
+            a.size as f64 / 1e6,
+            a.size as f64 / 1_048_576.0,
+            max as f64 / 1e6,
+        );
+        r.status = Status::Warn;
+        r.zh = format!(
+            "「{}」有 {mb:.1} MB（Windows 显示 {mib:.1} MB）：按 {lim:.0}M = {max} 字节计超出上限，按 {lim:.0} MiB 计未超出。",
+            a.name
+        );
+        r.en = format!(
+            "\"{}\" is {mb:.1} MB ({mib:.1} MiB, as Windows shows it): over the limit if {lim:.0}M means {max} bytes, within it if it means {lim:.0} MiB.",
+            a.name
+        );
+        r.fix_zh = format!(
+            "平台若按前者计算会拒收：请降低扫描分辨率或压缩到 {lim:.0} MB 以下更稳妥。另请确认：{}。",
+            slot.signatures
+        );
+        r.fix_en = format!(
+            "The platform may count the first way and refuse it: scan at a lower resolution or compress it under {lim:.0} MB to be safe. Also check: {}.",
+            slot.signatures_en
+        );
     } else {
         r.status = Status::Manual;
         r.zh = format!("已上传。请确认：{}。", slot.signatures);

@@ -267,7 +267,7 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         // scan over a limit gets the scan's own advice.
         let (size, head) = size_and_head(path)?;
         preflight::form::check_scan_before_reading(slot, &name, size, &head)?;
-        let bytes = read_capped(path, slot.max_bytes.unwrap_or(MAX_SCAN).clamp(1, MAX_SCAN))?;
+        let bytes = read_capped(path, slot.hard_max().unwrap_or(MAX_SCAN).clamp(1, MAX_SCAN))?;
         let (scan, att) = ScanIn::from_bytes(slot, &name, &bytes)?;
         attached.push(att);
         scans.push(scan);
