@@ -162,3 +162,68 @@ fn the_quote_check_is_not_blind() {
     assert!(!found_in_order(&hay, "作品时长 3 分钟以内"));
     assert!(!found_in_order(&hay, "观众的专注度…作品时长"));
 }
+
+/// The pieces of a printed text: split at its blanks (「_____」, 「___」),
+/// its line breaks and the wide spaces that stand for room to sign.
+fn printed_pieces(text: &str) -> Vec<String> {
+    text.split(|c: char| c == '_' || c == '\n' || c == '\u{3000}' || c == '…')
+        .map(normalise)
+        .filter(|p| p.chars().count() >= 2)
+        .collect()
+}
+
+/// The notice's text without its HTML tags (the forms are tables of `<p>`
+/// paragraphs): what a reader sees.
+fn without_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The words Preflight prints for the user to sign — each pledge's heading,
+/// text and signing line, each document's title, text and signing line — are
+/// the notice's own, piece by piece between the blanks (「_____」, the wide
+/// spaces left to write in, line breaks).
+#[test]
+fn printed_pledges_and_documents_are_the_notices_words() {
+    let mut missing = Vec::new();
+    let mut count = 0;
+    for (id, file) in NOTICES {
+        let hay = normalise(&without_tags(&notice(file)));
+        let p = profile_json(id);
+        for (list, keys) in [
+            ("pledges", ["heading", "text", "sign"]),
+            ("documents", ["title", "text", "sign"]),
+        ] {
+            for (i, item) in p[list].as_array().into_iter().flatten().enumerate() {
+                for key in keys {
+                    let text = item[key].as_str().unwrap_or("");
+                    for piece in printed_pieces(text) {
+                        count += 1;
+                        if !hay.contains(&piece) {
+                            missing.push(format!("{id}.{list}[{i}].{key}: «{piece}»"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        count > 40,
+        "only {count} printed pieces: is the walk right?"
+    );
+    assert!(
+        missing.is_empty(),
+        "{} printed piece(s) not the notice's words:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}

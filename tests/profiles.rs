@@ -548,7 +548,7 @@ fn the_printed_forms_carry_the_notices_titles_and_the_pledges_their_numbers() {
         .find("data-document=\"copyright_pledge\"")
         .expect("附件3")..];
     for want in [
-        "科普微视频版权承诺书（附件3）",
+        "附件 3　科普微视频版权承诺书",
         "11010519491231002X",
         "水的旅行",
         "无失密问题",
