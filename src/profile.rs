@@ -84,6 +84,11 @@ pub struct Document {
     pub fields: Vec<String>,
     /// The document's text, verbatim from the notice.
     pub text: String,
+    /// What fills the text's 「_____」 blanks, in order: a field id, or ids
+    /// joined by `|` (the first with a value). A blank without a value stays
+    /// a blank to write in by hand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fills: Vec<String>,
     /// The signature / stamp / date lines under it.
     #[serde(default)]
     pub sign: String,
@@ -605,6 +610,11 @@ pub struct Pledge {
     pub heading: String,
     /// The printed text, verbatim from the notice's form.
     pub text: String,
+    /// What fills the text's 「_____」 blanks, in order: a field id, or ids
+    /// joined by `|` (the first with a value). A blank without a value stays
+    /// a blank to write in by hand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fills: Vec<String>,
     /// The signature / stamp / date lines under it.
     #[serde(default)]
     pub sign: String,
@@ -1007,6 +1017,22 @@ impl Profile {
                 );
             }
             texts_ok(&[&l.text, &l.text_en, &l.quote])?;
+        }
+        let fills = self
+            .documents
+            .iter()
+            .flat_map(|d| &d.fills)
+            .chain(self.pledges.iter().flat_map(|g| &g.fills));
+        for fill in fills {
+            if let Some(f) = fill
+                .split('|')
+                .find(|f| !self.fields.iter().any(|x| x.id == *f))
+            {
+                return fail(
+                    &format!("fills 引用了不存在的字段「{f}」"),
+                    &format!("fills names an unknown field \"{f}\""),
+                );
+            }
         }
         for d in &self.documents {
             if let Some(f) = d

@@ -82,7 +82,7 @@ pub fn form_body(
         s.push_str(&format!(
             "<tr><th>{}</th><td><p>{}</p><p class=\"pf-lines\">{}</p></td></tr>",
             esc(&g.heading),
-            esc(&g.text),
+            esc(&fill_blanks(p, &g.text, &g.fills, values)),
             esc(&g.sign)
         ));
     }
@@ -116,6 +116,29 @@ pub fn form_body(
     s
 }
 
+/// The text with its 「_____」 blanks (three or more `_`) filled, in order,
+/// by `fills` where the form holds a value; the others stay blanks.
+fn fill_blanks(p: &Profile, text: &str, fills: &[String], values: &FormValues) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut i = 0;
+    while let Some(at) = rest.find("___") {
+        let run = rest[at..].chars().take_while(|c| *c == '_').count();
+        out.push_str(&rest[..at]);
+        let blank = &rest[at..at + run];
+        let value = fills.get(i).and_then(|ids| {
+            ids.split('|')
+                .map(|id| shown_value(p, id, values))
+                .find(|v| !v.trim().is_empty())
+        });
+        out.push_str(value.as_deref().unwrap_or(blank));
+        rest = &rest[at + run..];
+        i += 1;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A document to sign (承诺书) on a page of its own: its title, the fields
 /// it asks for filled in, its text verbatim, and the lines to sign.
 fn document_body(p: &Profile, d: &crate::profile::Document, values: &FormValues) -> String {
@@ -140,7 +163,10 @@ fn document_body(p: &Profile, d: &crate::profile::Document, values: &FormValues)
         }
         s.push_str("</tbody></table>");
     }
-    s.push_str(&format!("<p class=\"pf-text\">{}</p>", esc(&d.text)));
+    s.push_str(&format!(
+        "<p class=\"pf-text\">{}</p>",
+        esc(&fill_blanks(p, &d.text, &d.fills, values))
+    ));
     if !d.sign.is_empty() {
         s.push_str(&format!("<p class=\"pf-lines\">{}</p>", esc(&d.sign)));
     }

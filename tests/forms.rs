@@ -96,3 +96,44 @@ fn fields_of_a_document_print_only_on_it() {
         }
     }
 }
+
+/// The blanks of a printed text that the form already answers are filled
+/// in (四川's 推荐单位意见 「经审查，_____作者/单位的_____微视频…」, the
+/// 承诺书's 「本人/单位_____（身份证号码/统一社会信用代码_____）…《_____》」);
+/// a blank the form leaves empty stays a blank to write in by hand.
+#[test]
+fn blanks_the_form_answers_are_filled_in() {
+    let p = profile::builtin("sichuan-kepu-2024").unwrap();
+    let mut values = FormValues::new();
+    for (k, v) in [
+        ("authors", "张三、李四"),
+        ("title", "水的旅行"),
+        ("pledger", "张三"),
+        ("pledger_kind", "person"),
+        ("pledger_id_card", "11010519491231002X"),
+    ] {
+        values.insert(k.into(), Value::Text(v.into()));
+    }
+    let html = render::form_html(&p, &values, Some("kepu"), Some("recommend"));
+    assert!(
+        html.contains("经审查，张三、李四作者/单位的水的旅行微视频内容"),
+        "推荐单位意见 not filled: {html}"
+    );
+    assert!(
+        html.contains("本人/单位张三（身份证号码/统一社会信用代码11010519491231002X）"),
+        "承诺书 not filled: {html}"
+    );
+    assert!(html.contains("名称为《水的旅行》"), "{html}");
+    let empty = render::form_html(&p, &FormValues::new(), Some("kepu"), Some("recommend"));
+    assert!(
+        empty.contains("经审查，_____作者/单位的_____微视频"),
+        "{empty}"
+    );
+    // What the user typed is escaped where it fills a blank too.
+    values.insert("title".into(), Value::Text("<b>水</b>".into()));
+    let html = render::form_html(&p, &values, Some("kepu"), Some("recommend"));
+    assert!(
+        !html.contains("<b>水</b>") && html.contains("&lt;b&gt;水"),
+        "{html}"
+    );
+}
