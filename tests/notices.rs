@@ -166,7 +166,7 @@ fn the_quote_check_is_not_blind() {
 /// The pieces of a printed text: split at its blanks (「_____」, 「___」),
 /// its line breaks and the wide spaces that stand for room to sign.
 fn printed_pieces(text: &str) -> Vec<String> {
-    text.split(|c: char| c == '_' || c == '\n' || c == '\u{3000}' || c == '…')
+    text.split(['_', '\n', '\u{3000}', '…'])
         .map(normalise)
         .filter(|p| p.chars().count() >= 2)
         .collect()
