@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::Lang;
 use crate::check::words::{kind_title, source_text, video_label};
 use crate::check::{self, RuleKind, RuleResult};
-use crate::profile::{Choice, Profile};
+use crate::profile::{Choice, FormCheck, Profile};
 
 /// A rule and the categories and channels it applies to.
 struct Row {
@@ -121,6 +121,31 @@ fn name(p: &Profile, r: &RuleResult, lang: Lang) -> String {
             .and_then(|id| p.checklist.iter().find(|c| c.id == id))
     {
         return format!("□ {}", if zh { &c.text } else { &c.text_en });
+    }
+    if let Some(c) = p.form_checks.iter().find(|c| c.id() == r.id) {
+        let label = |field: &str| -> String {
+            p.fields
+                .iter()
+                .find(|f| f.id == field)
+                .map_or(field.to_string(), |f| {
+                    if zh {
+                        f.label.clone()
+                    } else {
+                        f.label_en.clone()
+                    }
+                })
+        };
+        return match c {
+            FormCheck::OptionForCategories { field, .. } => {
+                if zh {
+                    format!("{}与类别相符", label(field))
+                } else {
+                    format!("{} fits the category", label(field))
+                }
+            }
+            FormCheck::MaxShareOfDuration { field, .. }
+            | FormCheck::MatchesFileName { field, .. } => label(field),
+        };
     }
     video_label(&r.id, lang).to_string()
 }

@@ -570,6 +570,18 @@ pub enum FormCheck {
         max_ratio: f64,
         quote: String,
     },
+    /// An answer (`option` of `field`) the notice allows in some categories
+    /// only (科普之光's 「视频待自行制作（科普月精剪视频除外…）」): chosen with
+    /// another category, it breaks the check.
+    OptionForCategories {
+        id: String,
+        field: String,
+        option: String,
+        categories: Vec<String>,
+        #[serde(default)]
+        severity: Severity,
+        quote: String,
+    },
     /// A text field must match the video's file name (without extension).
     MatchesFileName {
         id: String,
@@ -578,6 +590,17 @@ pub enum FormCheck {
         severity: Severity,
         quote: String,
     },
+}
+
+impl FormCheck {
+    /// The check's id, as its rule in a report.
+    pub fn id(&self) -> &str {
+        match self {
+            FormCheck::MaxShareOfDuration { id, .. }
+            | FormCheck::OptionForCategories { id, .. }
+            | FormCheck::MatchesFileName { id, .. } => id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -1096,6 +1119,30 @@ impl Profile {
                     (field, Some(FieldType::Duration))
                 }
                 FormCheck::MatchesFileName { field, .. } => (field, None),
+                FormCheck::OptionForCategories {
+                    field,
+                    option,
+                    categories,
+                    ..
+                } => {
+                    let known = self
+                        .fields
+                        .iter()
+                        .find(|f| &f.id == field)
+                        .is_some_and(|f| f.options.iter().any(|o| &o.id == option))
+                        && categories
+                            .iter()
+                            .all(|c| self.categories.iter().any(|x| &x.id == c));
+                    if !known {
+                        return fail(
+                            &format!("form_checks 中「{field}」的选项「{option}」或其类别不存在"),
+                            &format!(
+                                "form_checks: option \"{option}\" of \"{field}\", or one of its categories, does not exist"
+                            ),
+                        );
+                    }
+                    (field, None)
+                }
             };
             match self.fields.iter().find(|f| &f.id == field) {
                 None => {

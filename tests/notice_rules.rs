@@ -692,3 +692,51 @@ fn a_scan_limit_in_m_is_read_both_ways() {
     );
     assert_eq!(run(19_000_000).status, Status::Manual);
 }
+
+/// 科普之光's 「视频待自行制作（科普月精剪视频除外，8月15日前补充报送）」 and
+/// 「科普月精剪视频（9月15日前报送）」: a 精剪 entry cannot take the 8-15 date,
+/// and the 9-15 date is for the 精剪 category only. The answer and the
+/// category are held against each other, in the notice's words.
+#[test]
+fn kepu_light_status_follows_the_category() {
+    let p = profile::builtin("kepu-light-2026").expect("builtin");
+    let run = |cat: &str, status: &str| {
+        let mut values = FormValues::new();
+        values.insert("status".into(), Value::List(vec![status.into()]));
+        let r = check::check(
+            &p,
+            &Input {
+                category: Some(cat),
+                channel: Some("unit"),
+                form: Some(&values),
+                ..Default::default()
+            },
+        );
+        r.rules
+            .into_iter()
+            .filter(|r| r.id.starts_with("status_"))
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    r.status,
+                    r.message_zh.clone(),
+                    r.source.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let worst = |v: &[(String, Status, String, String)]| {
+        v.iter().map(|x| x.1).max().unwrap_or(Status::Pass)
+    };
+    let bad = run("kepuyue_cut", "to_produce");
+    assert_eq!(worst(&bad), Status::Warn, "{bad:?}");
+    assert!(
+        bad.iter().any(|x| x.3.contains("科普月精剪视频除外")),
+        "{bad:?}"
+    );
+    let bad = run("state_key_lab", "highlight_cut");
+    assert_eq!(worst(&bad), Status::Warn, "{bad:?}");
+    assert_eq!(worst(&run("state_key_lab", "to_produce")), Status::Pass);
+    assert_eq!(worst(&run("kepuyue_cut", "highlight_cut")), Status::Pass);
+    assert_eq!(worst(&run("kepuyue_cut", "finished")), Status::Pass);
+}

@@ -75,6 +75,14 @@ pub(super) fn form_checks(p: &Profile, input: &Input<'_>) -> Vec<RuleResult> {
                 severity,
                 quote,
             } => matches_file_name(input, id, field, *severity, quote),
+            FormCheck::OptionForCategories {
+                id,
+                field,
+                option,
+                categories,
+                severity,
+                quote,
+            } => option_for_categories(p, input, id, field, option, categories, *severity, quote),
         })
         .collect()
 }
@@ -222,4 +230,72 @@ fn strip_title(s: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// An answer the notice allows in some categories only: chosen with another
+/// category, the check breaks, in the notice's words.
+#[allow(clippy::too_many_arguments)]
+fn option_for_categories(
+    p: &Profile,
+    input: &Input<'_>,
+    id: &str,
+    field: &str,
+    option: &str,
+    categories: &[String],
+    severity: Severity,
+    quote: &str,
+) -> RuleResult {
+    let mut r = R::new(id, quote);
+    let f = p.fields.iter().find(|f| f.id == field);
+    let label = |list: &[crate::profile::Choice], id: &str| {
+        list.iter()
+            .find(|c| c.id == id)
+            .map_or((id.to_string(), id.to_string()), |c| {
+                (c.label.clone(), c.label_en.clone())
+            })
+    };
+    let (opt_zh, opt_en) = label(f.map_or(&[][..], |f| &f.options[..]), option);
+    // Said the shorter way: the categories it is for, or those it is not.
+    let (within, without): (Vec<_>, Vec<_>) = p
+        .categories
+        .iter()
+        .partition(|c| categories.contains(&c.id));
+    let names = |l: &[&crate::profile::Choice]| {
+        l.iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    r.expected = if without.len() < within.len() {
+        format!("「{opt_zh}」不适用于：{}", names(&without))
+    } else {
+        format!("「{opt_zh}」仅限：{}", names(&within))
+    };
+    let chosen = input
+        .form
+        .map(|v| form::effective(p, v, input.category, input.channel))
+        .and_then(|v| v.get(field).cloned())
+        .is_some_and(|v| match v {
+            form::Value::Text(t) => t == option,
+            form::Value::List(l) => l.iter().any(|x| x == option),
+        });
+    match input.category {
+        Some(cat) if chosen && !categories.iter().any(|c| c == cat) => {
+            let (cat_zh, cat_en) = label(&p.categories, cat);
+            r.status = broken(severity);
+            r.measured = format!("{opt_zh} + {cat_zh}");
+            r.zh = format!("已选「{opt_zh}」，但类别是「{cat_zh}」：通知写明「{quote}」。");
+            r.en = format!(
+                "\"{opt_en}\" is ticked, but the category is \"{cat_en}\": the notice says \"{quote}\"."
+            );
+            r.fix_zh = "请按通知改选报送视频状态或类别。".into();
+            r.fix_en =
+                "Change the state of the submission or the category as the notice says.".into();
+        }
+        _ => {
+            r.zh = "报送状态与类别相符。".into();
+            r.en = "The state of the submission fits the category.".into();
+        }
+    }
+    r.done(RuleKind::Form)
 }
