@@ -740,3 +740,29 @@ fn kepu_light_status_follows_the_category() {
     assert_eq!(worst(&run("kepuyue_cut", "highlight_cut")), Status::Pass);
     assert_eq!(worst(&run("kepuyue_cut", "finished")), Status::Pass);
 }
+
+/// 「码流不低于5—8M/s」: between the two figures the rule warns and says how
+/// it reads them — 5 the minimum, 8 wished; M/s as megabits per second.
+#[test]
+fn the_bitrate_warning_says_its_reading() {
+    let p = profile::builtin("kepu-light-2026").expect("builtin");
+    let mut m = media("h264", "mp4");
+    m.duration_s = Some(100.0);
+    m.size_bytes = 6_000_000 * 100 / 8;
+    let r = check::check(
+        &p,
+        &Input {
+            category: Some("state_key_lab"),
+            media: Some(&m),
+            ..Default::default()
+        },
+    );
+    let b = r.rules.iter().find(|r| r.id == "bitrate").expect("bitrate");
+    assert_eq!(b.status, Status::Warn);
+    assert!(
+        b.message_zh.contains("兆比特") && b.message_zh.contains("5—8M/s"),
+        "{}",
+        b.message_zh
+    );
+    assert!(b.message_en.contains("megabits"), "{}", b.message_en);
+}

@@ -454,6 +454,18 @@ pub(super) fn bitrate(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
                     bps / 1e6,
                     mbps(b.min_bps)
                 );
+                // Where the notice gives a range, say how it is read.
+                if !rule.quote.is_empty() {
+                    let (lo, hi) = (mbps(b.min_bps), mbps(b.warn_below_bps.unwrap_or(b.min_bps)));
+                    r.zh.push_str(&format!(
+                        "（通知的「{}」按最低 {lo:.0}、建议 {hi:.0} 兆比特每秒理解。）",
+                        rule.quote
+                    ));
+                    r.en.push_str(&format!(
+                        " (The notice's \"{}\" is read as {lo:.0} megabits per second at least, {hi:.0} wished.)",
+                        rule.quote
+                    ));
+                }
                 fix(&mut r);
             } else {
                 r.zh = format!("码率 {:.2} Mbps，符合要求。", bps / 1e6);
