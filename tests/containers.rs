@@ -484,3 +484,31 @@ fn cli_check_of_an_mkv() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// Hostile Matroska and FLV headers: every byte of the first 1.5 KB set to
+/// 0x00, 0x7F, 0x80 and 0xFF in turn, each answered (a result or an error
+/// value) without a panic and within the header read cap; an element or a
+/// tag declaring an absurd size is not believed.
+#[test]
+fn hostile_matroska_and_flv_headers_answer() {
+    for path in [mkv_h264_aac(), webm_vp9_opus(), flv_h264_aac()] {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for i in 0..data.len().min(1536) {
+            for v in [0x00u8, 0x7F, 0x80, 0xFF] {
+                let mut d = data.clone();
+                d[i] = v;
+                let r = std::panic::catch_unwind(|| preflight::probe::probe_bytes(&d));
+                match r {
+                    Err(_) => panic!("{name}: byte {i} = {v:#x} panicked"),
+                    Ok(Ok(m)) => assert!(
+                        m.bytes_read <= preflight::probe::MAX_HEADER + preflight::probe::LOOKAHEAD,
+                        "{name}: byte {i}: read {}",
+                        m.bytes_read
+                    ),
+                    Ok(Err(e)) => assert!(!e.message_en.is_empty(), "{name}: {}", e.code),
+                }
+            }
+        }
+    }
+}

@@ -109,7 +109,9 @@ pub fn parse(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let flags = *b
         .get(4)
         .ok_or_else(|| Error::truncated("FLV header cut short"))?;
-    let header = be(b, 5, 4).unwrap_or(9) as usize;
+    // The header is 9 bytes; a larger claim is capped, so the offsets
+    // below cannot overflow (a 32-bit `usize` in the browser).
+    let header = be(b, 5, 4).unwrap_or(9).min(1 << 20) as usize;
     let mut info = MediaInfo {
         container: "flv".into(),
         size_bytes: size,
