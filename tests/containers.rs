@@ -512,3 +512,24 @@ fn hostile_matroska_and_flv_headers_answer() {
         }
     }
 }
+
+/// Point 6 of the notices' issue: the probe knows no profile, so its refusal
+/// of a file it cannot read never tells a user who must hand in the 原片 to
+/// convert it without saying "if the notice asks for the original, do not".
+#[test]
+fn the_probes_refusals_never_simply_say_re_encode() {
+    let cases: [&[u8]; 2] = [b"\x00\x11\x22\x33not a video at all, just bytes", b"MXF?"];
+    for data in cases {
+        let e = preflight::probe::probe_bytes(data).expect_err("not a video");
+        if e.message_zh.contains("导出为 MP4") {
+            assert!(
+                e.message_zh.contains("原片") && e.message_zh.contains("不要转码"),
+                "{}",
+                e.message_zh
+            );
+            assert!(e.message_en.contains("original"), "{}", e.message_en);
+        }
+    }
+    let e = preflight::probe::sniff::Kind::OtherVideo("MXF").error();
+    assert!(!e.message_zh.contains("导出为 MP4"), "{}", e.message_zh);
+}

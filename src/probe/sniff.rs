@@ -40,8 +40,8 @@ impl Kind {
             Kind::NotVideo(name) => Error::not_video(name),
             _ => Error::new(
                 "unknown_format",
-                "无法识别的文件格式，不是 MP4 视频。请在剪辑软件中导出为 MP4 (H.264) 后再选择。",
-                "Unrecognised file format: this is not an MP4 video. Export it from your editor as MP4 (H.264) and pick that file.",
+                "无法识别的文件格式，不是本工具能读取的视频。请确认选的是视频文件本身；如通知要求提交原片，请不要转码，向主办方确认此格式；否则可在剪辑软件中导出为 MP4 (H.264) 后再选择。",
+                "Unrecognised file format: not a video Preflight can read. Check that you picked the video file itself; if the notice asks for the original, do not convert it but ask the organiser about this format; otherwise export it from your editor as MP4 (H.264) and pick that file.",
             ),
         }
     }
