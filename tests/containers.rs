@@ -269,6 +269,77 @@ fn agrees_with_ffprobe(path: &Path) -> MediaInfo {
     m
 }
 
+/// More codecs in Matroska: HEVC + AC-3 5.1, MPEG-2 + MP3, ProRes + FLAC
+/// (an editor's master), AV1 + Vorbis in WebM.
+fn more_codecs() -> Vec<PathBuf> {
+    let src = |size: &'static str| -> Vec<&'static str> {
+        vec![
+            "-f",
+            "lavfi",
+            "-i",
+            size,
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=1:sample_rate=48000",
+        ]
+    };
+    let v = |size: &'static str, more: &[&'static str]| -> Vec<&'static str> {
+        let mut a = src(size);
+        a.extend_from_slice(more);
+        a.push("-shortest");
+        a
+    };
+    vec![
+        fixture(
+            "ct-hevc-ac3.mkv",
+            &v(
+                "testsrc2=s=640x360:r=30:d=1",
+                &[
+                    "-c:v",
+                    "libx265",
+                    "-preset",
+                    "ultrafast",
+                    "-x265-params",
+                    "log-level=error",
+                    "-c:a",
+                    "ac3",
+                    "-ac",
+                    "6",
+                ],
+            ),
+        ),
+        fixture(
+            "ct-mpeg2-mp3.mkv",
+            &v(
+                "testsrc2=s=720x576:r=25:d=1",
+                &["-c:v", "mpeg2video", "-c:a", "libmp3lame"],
+            ),
+        ),
+        fixture(
+            "ct-prores-flac.mkv",
+            &v(
+                "testsrc2=s=1920x1080:r=25:d=1",
+                &["-c:v", "prores_ks", "-profile:v", "0", "-c:a", "flac"],
+            ),
+        ),
+        fixture(
+            "ct-av1-vorbis.webm",
+            &v(
+                "testsrc2=s=320x240:r=24:d=1",
+                &["-c:v", "libsvtav1", "-preset", "12", "-c:a", "libvorbis"],
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn matroska_with_more_codecs_reads_as_ffprobe_reads_it() {
+    for f in more_codecs() {
+        agrees_with_ffprobe(&f);
+    }
+}
+
 #[test]
 fn matroska_webm_and_flv_read_as_ffprobe_reads_them() {
     let m = agrees_with_ffprobe(&mkv_h264_aac());
