@@ -30,6 +30,10 @@ pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
     let mut r = R::video("container", rule);
     let names: Vec<String> = rule.value.iter().map(|c| container_name(c)).collect();
     r.expected = names.join(" / ");
+    if p.video.container_others.is_some() {
+        // The notice's list ends in 「等」.
+        r.expected.push_str(" 等");
+    }
     match m {
         None => r.unknown("容器格式", "container"),
         Some(m) => {
@@ -44,11 +48,13 @@ pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
                 r.source = others.quote.clone();
                 r.zh = format!(
                     "格式为 {}，不在通知列出的 {} 中；通知的列表以「等」结尾，其他常见格式也可能被接受。",
-                    r.measured, r.expected
+                    r.measured,
+                    names.join(" / ")
                 );
                 r.en = format!(
                     "The format is {}, not one of the {} the notice lists; the list ends in 'etc.' (等), so other common formats may be accepted.",
-                    r.measured, r.expected
+                    r.measured,
+                    names.join(" / ")
                 );
                 if original(p) {
                     r.fix_zh = "请向主办方确认是否接受此格式；通知要求提交原片，请提交剪辑软件直接导出的文件，不要转码或改格式。".into();
