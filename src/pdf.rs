@@ -292,69 +292,67 @@ fn matrix(o: u8, x: f64, y: f64, w: f64, h: f64) -> [f64; 6] {
 
 /// Lay out one PDF of `images`, one A4 page each, in this order.
 pub fn build(images: &[Image]) -> Result<Pdf, Error> {
-    if images.is_empty() || images.len() > MAX_PAGES {
-        return Err(Error::page_count(images.len(), MAX_PAGES));
+    use std::fmt::Write;
+    let n = images.len();
+    if n == 0 || n > MAX_PAGES {
+        return Err(Error::page_count(n, MAX_PAGES));
     }
     let mut parts = Vec::new();
-    let mut cur: Vec<u8> = b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    // The comment's characters are above 127, as a binary file's must be.
+    let mut cur = String::from("%PDF-1.5\n%âãÏÓ\n");
     let mut done = 0u64;
     let mut offsets = Vec::new();
-    let pos = |cur: &Vec<u8>, done: u64| done + cur.len() as u64;
-    let n = images.len();
-    let kids: Vec<String> = (0..n).map(|k| format!("{} 0 R", 3 + 3 * k)).collect();
-    offsets.push(pos(&cur, done));
-    cur.extend(b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
-    offsets.push(pos(&cur, done));
-    cur.extend(
-        format!(
-            "2 0 obj\n<</Type/Pages/Kids[{}]/Count {n}>>\nendobj\n",
-            kids.join(" ")
-        )
-        .as_bytes(),
-    );
+    // Where the next object starts: a new entry of the xref.
+    let mut obj = |cur: &mut String, done: u64| {
+        offsets.push(done + cur.len() as u64);
+        let _ = write!(cur, "{} 0 obj\n", offsets.len());
+    };
+    obj(&mut cur, done);
+    cur += "<</Type/Catalog/Pages 2 0 R>>\nendobj\n";
+    obj(&mut cur, done);
+    cur += "<</Type/Pages/Kids[";
+    for k in 0..n {
+        let _ = write!(cur, "{} 0 R ", 3 + 3 * k);
+    }
+    let _ = write!(cur, "]/Count {n}>>\nendobj\n");
     for (k, im) in images.iter().enumerate() {
         let (sw, sh) = im.shown();
         let (pw, ph) = if sw > sh { (A4.1, A4.0) } else { A4 };
         let s = (pw / f64::from(sw)).min(ph / f64::from(sh));
         let (bw, bh) = (f64::from(sw) * s, f64::from(sh) * s);
         let m = matrix(im.orientation, (pw - bw) / 2., (ph - bh) / 2., bw, bh);
-        let m: Vec<String> = m.iter().map(|v| format!("{v:.3}")).collect();
-        let content = format!("q {} cm /I Do Q\n", m.join(" "));
-        let obj = 3 + 3 * k;
-        offsets.push(pos(&cur, done));
-        cur.extend(
-            format!(
-                "{obj} 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 {pw} {ph}]/Resources<</XObject<</I {} 0 R>>>>/Contents {} 0 R>>\nendobj\n",
-                obj + 2,
-                obj + 1
-            )
-            .as_bytes(),
+        let mut content = String::from("q");
+        for v in m {
+            let _ = write!(content, " {v:.3}");
+        }
+        content += " cm /I Do Q\n";
+        let page = 3 + 3 * k;
+        obj(&mut cur, done);
+        let _ = write!(
+            cur,
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 {pw} {ph}]/Resources<</XObject<</I {} 0 R>>>>/Contents {} 0 R>>\nendobj\n",
+            page + 2,
+            page + 1
         );
-        offsets.push(pos(&cur, done));
-        cur.extend(
-            format!(
-                "{} 0 obj\n<</Length {}>>\nstream\n{content}endstream\nendobj\n",
-                obj + 1,
-                content.len()
-            )
-            .as_bytes(),
+        obj(&mut cur, done);
+        let _ = write!(
+            cur,
+            "<</Length {}>>\nstream\n{content}endstream\nendobj\n",
+            content.len()
         );
         let len = im
             .ranges
             .iter()
             .try_fold(0u64, |a, r| a.checked_add(r.1))
             .ok_or_else(Error::pdf_too_large)?;
-        offsets.push(pos(&cur, done));
-        cur.extend(
-            format!(
-                "{} 0 obj\n<</Type/XObject/Subtype/Image{}/Length {len}>>\nstream\n",
-                obj + 2,
-                im.dict
-            )
-            .as_bytes(),
+        obj(&mut cur, done);
+        let _ = write!(
+            cur,
+            "<</Type/XObject/Subtype/Image{}/Length {len}>>\nstream\n",
+            im.dict
         );
         done += cur.len() as u64;
-        parts.push(Part::Bytes(std::mem::take(&mut cur)));
+        parts.push(Part::Bytes(std::mem::take(&mut cur).into_bytes()));
         for &(start, len) in &im.ranges {
             parts.push(Part::Slice {
                 image: k,
@@ -363,25 +361,23 @@ pub fn build(images: &[Image]) -> Result<Pdf, Error> {
             });
         }
         done = done.checked_add(len).ok_or_else(Error::pdf_too_large)?;
-        cur.extend(b"\nendstream\nendobj\n");
+        cur += "\nendstream\nendobj\n";
     }
-    let xref = pos(&cur, done);
+    let xref = done + cur.len() as u64;
     // An xref offset has ten digits.
     if xref > 9_999_999_999 {
         return Err(Error::pdf_too_large());
     }
-    cur.extend(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
+    let size = offsets.len() + 1;
+    let _ = write!(cur, "xref\n0 {size}\n0000000000 65535 f \n");
     for o in &offsets {
-        cur.extend(format!("{o:010} 00000 n \n").as_bytes());
+        let _ = write!(cur, "{o:010} 00000 n \n");
     }
-    cur.extend(
-        format!(
-            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
-            offsets.len() + 1
-        )
-        .as_bytes(),
+    let _ = write!(
+        cur,
+        "trailer\n<</Size {size}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n"
     );
-    let len = pos(&cur, done);
-    parts.push(Part::Bytes(cur));
+    let len = done + cur.len() as u64;
+    parts.push(Part::Bytes(cur.into_bytes()));
     Ok(Pdf { parts, len })
 }
