@@ -504,6 +504,49 @@ fn exif_orientation_is_applied_by_the_page_matrix() {
     assert_no_failures(&failures);
 }
 
+/// A CMYK JPEG as Photoshop writes it (Adobe APP14, stored inverted), made
+/// by Pillow: the left half cyan, the right half black.
+fn cmyk() -> PathBuf {
+    common::fixture_with("pdf-cmyk.jpg", |out| {
+        let script = r#"
+import sys
+from PIL import Image
+im = Image.new("CMYK", (200, 100), (255, 0, 0, 0))
+im.paste((0, 0, 0, 255), (100, 0, 200, 100))
+im.save(sys.argv[1], "JPEG", quality=95)
+"#;
+        text(python(), &["-c", script, s(out)]);
+    })
+}
+
+#[test]
+fn an_adobe_cmyk_jpeg_keeps_its_colours() {
+    let dir = TestDir::new("pdf-cmyk");
+    let jpeg = cmyk();
+    let data = fs::read(&jpeg).unwrap();
+    assert!(
+        data.windows(9)
+            .any(|w| w[..2] == [0xFF, 0xEE] && &w[4..] == b"Adobe"),
+        "an APP14 Adobe segment"
+    );
+    let out = combine(&dir, &[&jpeg]);
+    let list = pdfimages_list(&out);
+    assert_eq!((list[0].3.as_str(), list[0].4.as_str()), ("cmyk", "jpeg"));
+    let (w, h, rgb) = render(&out, 1, 24);
+    let (bw, bh) = (w, w / 2);
+    let (x0, y0) = (0, (h - bh) / 2);
+    let px = |fx: f64| {
+        let (x, y) = (x0 + (bw as f64 * fx) as usize, y0 + bh / 2);
+        rgb[(y * w + x) * 3..][..3].to_vec()
+    };
+    let (left, right) = (px(0.25), px(0.75));
+    assert!(
+        left[0] < 60 && left[1] > 120 && left[2] > 180,
+        "cyan drawn as {left:?}"
+    );
+    assert!(right.iter().all(|c| *c < 80), "black drawn as {right:?}");
+}
+
 /// A JPEG made of its first segments only (SOI, APPs, SOF) is enough to
 /// read; everything the reader looks at is bounded by the bytes present.
 #[test]

@@ -3,7 +3,8 @@
 // that takes PDFs, put in another order with 上移, combined, and attached as
 // one PDF that the slot lists with its page count. The PDF is downloaded from
 // the page and read by poppler: three A4 pages in the order shown, each the
-// photo's bytes unchanged.
+// photo's bytes unchanged. A HEIC among the photos is refused with the HEIC
+// advice.
 //
 // Imported and run by tests/e2e/run.mjs.
 
@@ -114,6 +115,16 @@ describe('photographed pages into one PDF', { timeout: 300_000 }, () => {
     const { stdout } = await run('pdfimages', ['-list', out]);
     const rows = stdout.trim().split('\n').slice(2).map((l) => l.trim().split(/\s+/));
     assert.deepEqual(rows.map((r) => [r[3], r[4], r[8]]), [['640', '480', 'jpeg'], ['640', '480', 'jpeg'], ['480', '640', 'jpeg']]);
+
+    // A HEIC among the photos: refused with the HEIC advice, nothing attached.
+    const heic = path.join(HERE, 'IMG_0004.heic');
+    fs.writeFileSync(heic, Buffer.concat([Buffer.from('000000186674797068656963', 'hex'), Buffer.alloc(16)]));
+    await page.setInputFiles('#combine-self_form', [p2, heic]);
+    await page.click('#combine-go-self_form');
+    const refused = slot.locator('.field-error[data-error=heic_scan]');
+    await refused.waitFor();
+    assert.match(await refused.textContent(), /IMG_0004\.heic.*HEIC/);
+    assert.equal(await slot.locator('ul.files li.file').count(), 1);
     assert.deepEqual(errors, []);
   });
 });
