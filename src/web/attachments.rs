@@ -156,8 +156,9 @@ fn accept_attr(slot: &AttachmentSlot) -> String {
 pub fn attachments(p: &Props) -> Html {
     let lang = p.lang;
     let zh = lang == Lang::Zh;
-    // Photos chosen to combine into one PDF, per slot id, in page order.
-    let photos = use_state(Vec::<(String, File)>::new);
+    // Photos chosen to combine into one PDF: the slot's id and the photos
+    // in page order (choosing again replaces them).
+    let photos = use_state(|| (String::new(), Vec::<File>::new()));
     let slots: Vec<&AttachmentSlot> = p
         .profile
         .attachments
@@ -190,38 +191,24 @@ pub fn attachments(p: &Props) -> Html {
                         input.set_value("");
                     })
                 };
-                let mine_photos: Vec<(usize, &File)> = photos.iter().enumerate().filter(|(_, (s, _))| s == &slot.id).map(|(i, (_, f))| (i, f)).collect();
-                // Swap two photos, or remove one (`a == b`).
-                let edit = |a: usize, b: usize| {
-                    let photos = photos.clone();
-                    Callback::from(move |_| {
-                        let mut v = (*photos).clone();
-                        if a == b {
-                            v.remove(a);
-                        } else {
-                            v.swap(a, b);
-                        }
-                        photos.set(v);
-                    })
-                };
+                // The order is the order chosen, shown before combining (buttons
+                // to reorder would cost ~1 KB brotli of the payload).
                 let add_photos = {
                     let (photos, id) = (photos.clone(), slot.id.clone());
                     Callback::from(move |e: Event| {
                         let input: HtmlInputElement = e.target_unchecked_into();
-                        let mut v = (*photos).clone();
-                        if let Some(list) = input.files() {
-                            v.extend((0..list.length()).filter_map(|i| list.get(i)).map(|f| (id.clone(), f)));
-                        }
-                        photos.set(v);
+                        let files = input.files().map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default();
+                        photos.set((id.clone(), files));
                         input.set_value("");
                     })
                 };
+                let chosen: &[File] = if photos.0 == slot.id { &photos.1 } else { &[] };
+                let order: Vec<String> = chosen.iter().enumerate().map(|(k, f)| format!("{}. {}", k + 1, f.name())).collect();
                 let go = {
                     let (photos, d, slot) = (photos.clone(), p.dispatch.clone(), (*slot).clone());
                     Callback::from(move |_| {
-                        let (chosen, rest): (Vec<_>, Vec<_>) = photos.iter().cloned().partition(|(s, _)| s == &slot.id);
-                        photos.set(rest);
-                        let files = chosen.into_iter().map(|(_, f)| f).collect();
+                        let files = photos.1.clone();
+                        photos.set(Default::default());
                         yew::platform::spawn_local(combine(slot.clone(), files, d.clone()));
                     })
                 };
@@ -239,22 +226,12 @@ pub fn attachments(p: &Props) -> Html {
                         if slot.accept.contains(&FileKind::Pdf) {
                             <label class="pick small">
                                 <input type="file" id={format!("combine-{}", slot.id)} accept="image/jpeg,image/png,.jpg,.jpeg,.png,image/heic,.heic" multiple=true onchange={add_photos} />
-                                <span>{tr(lang, "合成一个 PDF：选择拍摄的各页照片", "Combine into one PDF: choose the photographed pages")}</span>
+                                <span>{tr(lang, "合成一个 PDF：按页序选择拍摄的各页照片", "Combine into one PDF: choose the photographed pages in order")}</span>
                             </label>
                         }
-                        if !mine_photos.is_empty() {
-                            <ol class="files photos">
-                                { for mine_photos.iter().enumerate().map(|(k, (i, f))| html! {
-                                    <li class="file">
-                                        <span>{f.name()}</span>
-                                        if let Some(prev) = k.checked_sub(1).and_then(|k| mine_photos.get(k)) {
-                                            <button class="link up" onclick={edit(prev.0, *i)}>{tr(lang, "上移", "Up")}</button>
-                                        }
-                                        <button class="link" onclick={edit(*i, *i)}>{tr(lang, "移除", "Remove")}</button>
-                                    </li>
-                                }) }
-                            </ol>
-                            <button id={format!("combine-go-{}", slot.id)} onclick={go}>{format!("{} ({})", tr(lang, "合成一个 PDF", "Combine into one PDF"), mine_photos.len())}</button>
+                        if !chosen.is_empty() {
+                            <p class="hint" id={format!("combine-order-{}", slot.id)}>{order.join("　")}</p>
+                            <button id={format!("combine-go-{}", slot.id)} onclick={go}>{tr(lang, "合成一个 PDF", "Combine into one PDF")}</button>
                         }
                         if let Some(e) = err {
                             <p class="field-error" role="alert" data-error={e.code.clone()}>{e.text(lang).to_string()}</p>

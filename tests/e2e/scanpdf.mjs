@@ -1,7 +1,7 @@
 // Photographed pages into one PDF, in headless Chromium: three JPEGs (one
 // turned by its EXIF orientation, as a phone writes it) are chosen for a slot
-// that takes PDFs, put in another order with 上移, combined, and attached as
-// one PDF that the slot lists with its page count. The PDF is downloaded from
+// that takes PDFs (the order shown; choosing again replaces them), combined,
+// and attached as one PDF that the slot lists with its page count. The PDF is downloaded from
 // the page and read by poppler: three A4 pages in the order shown, each the
 // photo's bytes unchanged. A HEIC among the photos is refused with the HEIC
 // advice.
@@ -64,7 +64,7 @@ describe('photographed pages into one PDF', { timeout: 300_000 }, () => {
     await server?.close();
   });
 
-  it('three JPEGs, reordered, become one PDF the slot accepts', async () => {
+  it('three JPEGs become one PDF, in the order chosen, that the slot accepts', async () => {
     const p1 = await still('640x480', path.join(HERE, 'page1.jpg'));
     const p2 = await still('480x640', path.join(HERE, 'page2.jpg'));
     // Stored landscape, shown portrait (orientation 6: turned 90° clockwise).
@@ -84,12 +84,12 @@ describe('photographed pages into one PDF', { timeout: 300_000 }, () => {
     const slot = page.locator('.slot[data-slot=self_form]');
     await page.waitForSelector('#combine-self_form');
 
-    // The order chosen is shown; 上移 moves page 3 before page 2.
-    await page.setInputFiles('#combine-self_form', [p1, p2, p3]);
-    const listed = () => slot.locator('ol.photos li span').allTextContents();
-    await eventually(async () => assert.deepEqual(await listed(), ['page1.jpg', 'page2.jpg', 'page3.jpg']));
-    await slot.locator('ol.photos li', { hasText: 'page3.jpg' }).locator('button.up').click();
-    await eventually(async () => assert.deepEqual(await listed(), ['page1.jpg', 'page3.jpg', 'page2.jpg']));
+    // The order chosen is shown; choosing again replaces the photos.
+    await page.setInputFiles('#combine-self_form', [p2, p1]);
+    const order = page.locator('#combine-order-self_form');
+    await eventually(async () => assert.equal(await order.textContent(), '1. page2.jpg　2. page1.jpg'));
+    await page.setInputFiles('#combine-self_form', [p1, p3, p2]);
+    await eventually(async () => assert.equal(await order.textContent(), '1. page1.jpg　2. page3.jpg　3. page2.jpg'));
     await page.click('#combine-go-self_form');
 
     // Attached like any PDF: named after the first photo, 3 pages, no error.
@@ -97,7 +97,7 @@ describe('photographed pages into one PDF', { timeout: 300_000 }, () => {
     await row.waitFor();
     await eventually(async () => assert.match(await row.textContent(), /3 页/));
     assert.equal(await slot.locator('.field-error').count(), 0);
-    assert.equal(await slot.locator('ol.photos').count(), 0, 'the chosen photos are cleared');
+    assert.equal(await order.count(), 0, 'the chosen photos are cleared');
 
     const [dl] = await Promise.all([page.waitForEvent('download'), row.locator('a[download]').click()]);
     const out = path.join(HERE, 'combined.pdf');
