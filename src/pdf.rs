@@ -76,10 +76,13 @@ pub fn read_image(name: &str, data: &[u8]) -> Result<Image, Error> {
     }
 }
 
+/// The JPEG's first image, up to its EOI: what a phone appends after it (a
+/// motion photo's video, an HDR gain map) stays out of the PDF.
 fn jpeg(name: &str, d: &[u8]) -> Result<Image, Error> {
     let bad = |what: &str| Error::image_corrupt(name, what);
     let mut orientation = 1;
     let mut adobe = false;
+    let mut found: Option<Image> = None;
     let mut i = 2;
     loop {
         if d.get(i) != Some(&0xFF) {
@@ -88,15 +91,17 @@ fn jpeg(name: &str, d: &[u8]) -> Result<Image, Error> {
         while d.get(i) == Some(&0xFF) {
             i += 1;
         }
-        let m = *d.get(i).ok_or_else(|| bad("JPEG header"))?;
+        let m = *d.get(i).ok_or_else(|| bad("JPEG EOI"))?;
         i += 1;
+        if m == 0xD9 {
+            let mut im = found.ok_or_else(|| bad("JPEG SOF"))?;
+            im.ranges = vec![(0, i as u64)];
+            return Ok(im);
+        }
         if matches!(m, 0x01 | 0xD0..=0xD8) {
             continue;
         }
-        if matches!(m, 0xD9 | 0xDA) {
-            return Err(bad("JPEG SOF"));
-        }
-        let len = be16(d, i).ok_or_else(|| bad("JPEG header"))? as usize;
+        let len = be16(d, i).ok_or_else(|| bad("JPEG EOI"))? as usize;
         let seg = len
             .checked_sub(2)
             .and_then(|n| d.get(i + 2..i + 2 + n))
@@ -107,7 +112,7 @@ fn jpeg(name: &str, d: &[u8]) -> Result<Image, Error> {
                 orientation = exif_orientation(&seg[6..]).unwrap_or(1);
             }
             0xEE if seg.starts_with(b"Adobe") => adobe = true,
-            0xC0..=0xC2 => {
+            0xC0..=0xC2 if found.is_none() => {
                 let (p, h, w) = (seg.first(), be16(seg, 1), be16(seg, 3));
                 let n = seg.get(5).copied().unwrap_or(0);
                 let (Some(8), Some(h @ 1..), Some(w @ 1..)) = (p, h, w) else {
@@ -129,23 +134,38 @@ fn jpeg(name: &str, d: &[u8]) -> Result<Image, Error> {
                 } else {
                     ""
                 };
-                return Ok(Image {
+                found = Some(Image {
                     width: w,
                     height: h,
                     orientation,
                     dict: format!(
                         "/Width {w}/Height {h}/ColorSpace{cs}/BitsPerComponent 8/Filter/DCTDecode{decode}"
                     ),
-                    ranges: vec![(0, d.len() as u64)],
+                    ranges: Vec::new(),
                 });
             }
-            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
                 return Err(Error::photo_unsupported(
                     name,
-                    "无损、分层或算术编码的 JPEG",
-                    "a lossless, hierarchical or arithmetic-coded JPEG",
+                    "无损、分层、算术编码或含多帧的 JPEG",
+                    "a lossless, hierarchical, arithmetic-coded or multi-frame JPEG",
                 ));
             }
+            // A scan's entropy-coded data: up to the next marker that is not
+            // a stuffed 0xFF00 or a restart.
+            0xDA if found.is_some() => loop {
+                let p = d
+                    .get(i..)
+                    .and_then(|r| r.iter().position(|b| *b == 0xFF))
+                    .ok_or_else(|| bad("JPEG EOI"))?;
+                i += p;
+                match d.get(i + 1) {
+                    Some(0 | 0xD0..=0xD7) => i += 2,
+                    Some(_) => break,
+                    None => return Err(bad("JPEG EOI")),
+                }
+            },
+            0xDA => return Err(bad("JPEG SOF")),
             _ => {}
         }
     }

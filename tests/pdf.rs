@@ -547,6 +547,34 @@ fn an_adobe_cmyk_jpeg_keeps_its_colours() {
     assert!(right.iter().all(|c| *c < 80), "black drawn as {right:?}");
 }
 
+#[test]
+fn what_a_phone_appends_after_the_jpeg_stays_out_and_a_cut_jpeg_is_refused() {
+    let dir = TestDir::new("pdf-trailer");
+    let base = fs::read(quadrants()).unwrap();
+    // A second JPEG (as an HDR gain map is stored) and a video (as a motion
+    // photo's) after the first image's EOI.
+    let mut motion = base.clone();
+    motion.extend(&base);
+    motion.extend(b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom");
+    motion.extend(vec![0x5A; 100_000]);
+    let p = dir.join("MVIMG_0001.jpg");
+    fs::write(&p, &motion).unwrap();
+    let out = combine(&dir, &[&p]);
+    assert!(fs::metadata(&out).unwrap().len() < base.len() as u64 + 2000);
+    text("pdfimages", &["-j", s(&out), s(&dir.join("x"))]);
+    assert!(
+        fs::read(dir.join("x-000.jpg")).unwrap() == base,
+        "the first image, unchanged"
+    );
+    assert_eq!(pdfinfo(&out).0, 1);
+    // Cut inside the entropy-coded data: incomplete, refused.
+    for cut in [base.len() - 2, base.len() / 2] {
+        let e = pdf::read_image("cut.jpg", &base[..cut]).unwrap_err();
+        assert_eq!(e.code, "image_corrupt", "{e}");
+        assert!(e.message_en.contains("incomplete"), "{e}");
+    }
+}
+
 /// A JPEG made of its first segments only (SOI, APPs, SOF) is enough to
 /// read; everything the reader looks at is bounded by the bytes present.
 #[test]
