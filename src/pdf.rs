@@ -325,7 +325,7 @@ pub fn build(images: &[Image]) -> Result<Pdf, Error> {
     // Where the next object starts: a new entry of the xref.
     let mut obj = |cur: &mut String, done: u64| {
         offsets.push(done + cur.len() as u64);
-        let _ = write!(cur, "{} 0 obj\n", offsets.len());
+        let _ = writeln!(cur, "{} 0 obj", offsets.len());
     };
     obj(&mut cur, done);
     cur += "<</Type/Catalog/Pages 2 0 R>>\nendobj\n";
@@ -391,7 +391,7 @@ pub fn build(images: &[Image]) -> Result<Pdf, Error> {
     let size = offsets.len() + 1;
     let _ = write!(cur, "xref\n0 {size}\n0000000000 65535 f \n");
     for o in &offsets {
-        let _ = write!(cur, "{o:010} 00000 n \n");
+        let _ = writeln!(cur, "{o:010} 00000 n ");
     }
     let _ = write!(
         cur,
