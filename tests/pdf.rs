@@ -756,6 +756,10 @@ fn the_cli_never_writes_over_an_input_or_an_existing_file() {
         "-o an input, --overwrite",
     );
     assert!(fs::read(&a).unwrap() == before);
+    // A folder where the output goes.
+    fs::create_dir(dir.join("out.pdf")).unwrap();
+    let r = preflight(&dir.0, &["scans-to-pdf", "a.jpg", "-o", "out.pdf"]);
+    assert_error(&r, "output_exists", "is a folder", "-o a folder");
     // An existing output: kept unless --overwrite.
     fs::write(dir.join("old.pdf"), b"keep").unwrap();
     let r = preflight(&dir.0, &["scans-to-pdf", "a.jpg", "-o", "old.pdf"]);

@@ -138,17 +138,20 @@ pub(super) fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
         let (a, b) = (show(out), show(input));
         return Err(Error::new(
             "output_is_input",
-            format!("输出文件「{a}」就是输入文件「{b}」，打包会毁掉它。请用 -o 指定另一个文件名。"),
+            format!("输出文件「{a}」就是输入文件「{b}」，写入会毁掉它。请用 -o 指定另一个文件名。"),
             format!(
-                "The output \"{a}\" is the input \"{b}\": bundling would destroy it. Give -o another file name."
+                "The output \"{a}\" is the input \"{b}\": writing it would destroy it. Give -o another file name."
             ),
         ));
     }
     match std::fs::symlink_metadata(out) {
         Ok(m) if m.is_dir() => Err(Error::new(
             "output_exists",
-            format!("「{}」是一个文件夹。请用 -o 指定 zip 文件名。", show(out)),
-            format!("\"{}\" is a folder. Give -o a zip file name.", show(out)),
+            format!("「{}」是一个文件夹。请用 -o 指定输出文件名。", show(out)),
+            format!(
+                "\"{}\" is a folder. Give -o a file name for the output.",
+                show(out)
+            ),
         )),
         Ok(_) if !o.overwrite => Err(output_exists(out)),
         _ => Ok(()),
