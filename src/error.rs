@@ -91,6 +91,64 @@ impl Error {
     }
 }
 
+/// Photos combined into one PDF (see `crate::pdf`).
+impl Error {
+    /// Not a JPEG or PNG (judged by content).
+    pub fn not_photo(name: &str) -> Self {
+        Error::new(
+            "not_photo",
+            format!(
+                "「{name}」不是 JPEG 或 PNG 照片（按文件内容判断）。请选择手机拍的 JPEG/PNG 照片；已经是 PDF 的文件请直接添加。"
+            ),
+            format!(
+                "\"{name}\" is not a JPEG or PNG photo (judged by its content). Choose the phone's JPEG/PNG photos; a file that is already a PDF can be attached as it is."
+            ),
+        )
+    }
+
+    /// A photo whose header is damaged or cut short.
+    pub fn image_corrupt(name: &str, what: &str) -> Self {
+        Error::new(
+            "image_corrupt",
+            format!("「{name}」已损坏或不完整（{what}）。请重新拍照，或在相册中重新导出为 JPEG。"),
+            format!(
+                "\"{name}\" is damaged or incomplete ({what}). Take the photo again, or export it again as JPEG from the photo app."
+            ),
+        )
+    }
+
+    /// A form of JPEG or PNG that cannot go into a PDF unchanged.
+    pub fn photo_unsupported(name: &str, what_zh: &str, what_en: &str) -> Self {
+        Error::new(
+            "photo_unsupported",
+            format!(
+                "「{name}」是{what_zh}，无法原样放进 PDF。请在相册或画图软件中另存为普通 JPEG 后再选。"
+            ),
+            format!(
+                "\"{name}\" is {what_en}, which cannot go into the PDF unchanged. Save it as an ordinary JPEG in a photo or paint app and choose that."
+            ),
+        )
+    }
+
+    /// No photos, or more than a PDF takes.
+    pub fn page_count(n: usize, max: usize) -> Self {
+        Error::new(
+            "page_count",
+            format!("选了 {n} 张照片；一个 PDF 需要 1 到 {max} 张。请重新选择。"),
+            format!("{n} photos chosen; one PDF takes 1 to {max}. Choose again."),
+        )
+    }
+
+    /// The PDF would be larger than it can be written.
+    pub fn pdf_too_large() -> Self {
+        Error::new(
+            "pdf_too_large",
+            "照片合计太大，无法合成一个 PDF。请分成几个 PDF，或降低照片分辨率。",
+            "The photos together are too large for one PDF. Make several PDFs, or lower the photos' resolution.",
+        )
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

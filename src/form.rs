@@ -499,6 +499,19 @@ pub struct Attached {
     pub heic: bool,
 }
 
+/// A HEIC photo: the platform cannot open it; what to do on the iPhone.
+pub fn heic_scan(name: &str) -> crate::Error {
+    crate::Error::new(
+        "heic_scan",
+        format!(
+            "「{name}」是 HEIC 格式（苹果手机默认照片格式），平台无法打开。请在 iPhone「设置 → 相机 → 格式」选「兼容性最佳」后重拍，或在相册中分享为 JPEG / 用「文件」存储为 PDF 后再上传。"
+        ),
+        format!(
+            "\"{name}\" is HEIC (the iPhone's default photo format), which the platform cannot open. On the iPhone choose Settings → Camera → Formats → Most Compatible and shoot again, or share/export it as JPEG or PDF, then attach that."
+        ),
+    )
+}
+
 /// Refuse a file for a slot, or accept it: the message says what to do.
 pub fn check_attachment(
     slot: &AttachmentSlot,
@@ -509,15 +522,7 @@ pub fn check_attachment(
     let accept: Vec<&str> = slot.accept.iter().map(|k| k.name()).collect();
     let accept = accept.join("/");
     if detected == Detected::Heic {
-        return Err(crate::Error::new(
-            "heic_scan",
-            format!(
-                "「{name}」是 HEIC 格式（苹果手机默认照片格式），平台无法打开。请在 iPhone「设置 → 相机 → 格式」选「兼容性最佳」后重拍，或在相册中分享为 JPEG / 用「文件」存储为 PDF 后再上传。"
-            ),
-            format!(
-                "\"{name}\" is HEIC (the iPhone's default photo format), which the platform cannot open. On the iPhone choose Settings → Camera → Formats → Most Compatible and shoot again, or share/export it as JPEG or PDF, then attach that."
-            ),
-        ));
+        return Err(heic_scan(name));
     }
     let Some(kind) = detected.kind().filter(|k| slot.accept.contains(k)) else {
         return Err(crate::Error::new(

@@ -11,6 +11,7 @@ pub mod describe;
 pub mod error;
 pub mod form;
 pub mod num;
+pub mod pdf;
 pub mod probe;
 pub mod profile;
 pub mod render;

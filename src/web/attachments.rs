@@ -1,5 +1,6 @@
 //! Slots for the signed scans: type by magic bytes (HEIC refused with what to
-//! do), size and count limits, a thumbnail for images, pages for PDFs.
+//! do), size and count limits, a thumbnail for images, pages for PDFs; and
+//! photographed pages combined into one PDF for a slot that takes PDFs.
 
 use std::rc::Rc;
 
@@ -12,6 +13,7 @@ use super::state::{Action, Att, State};
 use super::{UiError, tr};
 use crate::Lang;
 use crate::form;
+use crate::pdf::{self, Part};
 use crate::profile::{AttachmentSlot, FileKind, Profile};
 
 #[derive(Properties, PartialEq)]
@@ -30,6 +32,58 @@ async fn bytes(blob: &Blob) -> Option<Vec<u8>> {
     Some(Uint8Array::new(&ab).to_vec())
 }
 
+fn unreadable(name: &str) -> UiError {
+    UiError {
+        code: "scan_unreadable".into(),
+        message_zh: format!("无法读取「{name}」（文件过大或已被移动）。请重新选择。"),
+        message_en: format!("Could not read \"{name}\" (too large, or moved). Choose it again."),
+    }
+}
+
+/// Photos into one PDF (see [`crate::pdf`]): each read once for its header;
+/// the PDF is a `File` of the new bytes and slices of the photos (nothing
+/// copied), taken by the slot like any PDF, named after the first photo.
+async fn combine(slot: AttachmentSlot, photos: Vec<File>, d: UseReducerDispatcher<State>) {
+    let fail = |e: UiError| d.dispatch(Action::AttachError(slot.id.clone(), e));
+    let mut images = Vec::new();
+    for f in &photos {
+        let all = if f.size() as u64 <= form::MAX_SCAN_READ {
+            bytes(f).await
+        } else {
+            None
+        };
+        match all.map(|b| pdf::read_image(&f.name(), &b)) {
+            Some(Ok(im)) => images.push(im),
+            Some(Err(e)) => return fail(e.into()),
+            None => return fail(unreadable(&f.name())),
+        }
+    }
+    let doc = match pdf::build(&images) {
+        Ok(doc) => doc,
+        Err(e) => return fail(e.into()),
+    };
+    let parts = js_sys::Array::new();
+    for p in &doc.parts {
+        let part: Option<wasm_bindgen::JsValue> = match p {
+            Part::Bytes(b) => Some(Uint8Array::from(&b[..]).into()),
+            Part::Slice { image, start, len } => photos
+                .get(*image)
+                .and_then(|f| {
+                    f.slice_with_f64_and_f64(*start as f64, (start + len) as f64)
+                        .ok()
+                })
+                .map(Into::into),
+        };
+        parts.push(&part.unwrap_or_default());
+    }
+    let first = photos.first().map(|f| f.name()).unwrap_or_default();
+    let stem = first.rsplit_once('.').map_or(first.as_str(), |s| s.0);
+    match File::new_with_blob_sequence(&parts, &format!("{stem}.pdf")) {
+        Ok(file) => take(slot.clone(), file, d.clone()).await,
+        Err(_) => fail(unreadable(&first)),
+    }
+}
+
 async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) {
     let head = match file.slice_with_f64_and_f64(0.0, 64.0) {
         Ok(b) => bytes(&b).await.unwrap_or_default(),
@@ -42,7 +96,6 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
     match form::check_scan_before_reading(&slot, &file.name(), size, &head) {
         Err(e) => d.dispatch(Action::AttachError(slot.id.clone(), e.into())),
         Ok(_) => {
-            let mut thumb = None;
             // Scans are small (the slot's limit, at most 64 MB): read once for
             // the page count, the CRC-32 and the SHA-256 the bundle needs.
             let all = if size <= form::MAX_SCAN_READ {
@@ -53,17 +106,7 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
             let Some(all) = all else {
                 d.dispatch(Action::AttachError(
                     slot.id.clone(),
-                    UiError {
-                        code: "scan_unreadable".into(),
-                        message_zh: format!(
-                            "无法读取「{}」（文件过大或已被移动）。请重新选择。",
-                            file.name()
-                        ),
-                        message_en: format!(
-                            "Could not read \"{}\" (too large, or moved). Choose it again.",
-                            file.name()
-                        ),
-                    },
+                    unreadable(&file.name()),
                 ));
                 return;
             };
@@ -78,9 +121,8 @@ async fn take(slot: AttachmentSlot, file: File, d: UseReducerDispatcher<State>) 
             let pages = (scan.kind == FileKind::Pdf)
                 .then(|| form::pdf_pages(&all))
                 .filter(|n| *n > 0);
-            if matches!(scan.kind, FileKind::Jpeg | FileKind::Png) {
-                thumb = web_sys::Url::create_object_url_with_blob(&file).ok();
-            }
+            // A thumbnail for an image; for a PDF, a link to look at it.
+            let thumb = web_sys::Url::create_object_url_with_blob(&file).ok();
             d.dispatch(Action::Attach(Att {
                 slot: slot.id.clone(),
                 name: file.name(),
@@ -114,6 +156,9 @@ fn accept_attr(slot: &AttachmentSlot) -> String {
 pub fn attachments(p: &Props) -> Html {
     let lang = p.lang;
     let zh = lang == Lang::Zh;
+    // Photos chosen to combine into one PDF: the slot's id and the photos
+    // in page order (choosing again replaces them).
+    let photos = use_state(|| (String::new(), Vec::<File>::new()));
     let slots: Vec<&AttachmentSlot> = p
         .profile
         .attachments
@@ -146,6 +191,27 @@ pub fn attachments(p: &Props) -> Html {
                         input.set_value("");
                     })
                 };
+                // The order is the order chosen, shown before combining (buttons
+                // to reorder would cost ~1 KB brotli of the payload).
+                let add_photos = {
+                    let (photos, id) = (photos.clone(), slot.id.clone());
+                    Callback::from(move |e: Event| {
+                        let input: HtmlInputElement = e.target_unchecked_into();
+                        let files = input.files().map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default();
+                        photos.set((id.clone(), files));
+                        input.set_value("");
+                    })
+                };
+                let chosen: &[File] = if photos.0 == slot.id { &photos.1 } else { &[] };
+                let order: Vec<String> = chosen.iter().enumerate().map(|(k, f)| format!("{}. {}", k + 1, f.name())).collect();
+                let go = {
+                    let (photos, d, slot) = (photos.clone(), p.dispatch.clone(), (*slot).clone());
+                    Callback::from(move |_| {
+                        let files = photos.1.clone();
+                        photos.set(Default::default());
+                        yew::platform::spawn_local(combine(slot.clone(), files, d.clone()));
+                    })
+                };
                 html! {
                     <div class="slot" data-slot={slot.id.clone()}>
                         <h3>{ if zh { slot.label.clone() } else { slot.label_en.clone() } }
@@ -157,6 +223,16 @@ pub fn attachments(p: &Props) -> Html {
                             <input type="file" id={format!("att-{}", slot.id)} accept={accept_attr(slot)} multiple={slot.max_count > 1} onchange={onchange} />
                             <span>{tr(lang, "选择扫描件（PDF / JPG / PNG）", "Choose scans (PDF / JPG / PNG)")}</span>
                         </label>
+                        if slot.accept.contains(&FileKind::Pdf) {
+                            <label class="pick small">
+                                <input type="file" id={format!("combine-{}", slot.id)} accept="image/jpeg,image/png,.jpg,.jpeg,.png,image/heic,.heic" multiple=true onchange={add_photos} />
+                                <span>{tr(lang, "合成一个 PDF：按页序选择拍摄的各页照片", "Combine into one PDF: choose the photographed pages in order")}</span>
+                            </label>
+                        }
+                        if !chosen.is_empty() {
+                            <p class="hint" id={format!("combine-order-{}", slot.id)}>{order.join("　")}</p>
+                            <button id={format!("combine-go-{}", slot.id)} onclick={go}>{tr(lang, "合成一个 PDF", "Combine into one PDF")}</button>
+                        }
                         if let Some(e) = err {
                             <p class="field-error" role="alert" data-error={e.code.clone()}>{e.text(lang).to_string()}</p>
                         }
@@ -166,7 +242,13 @@ pub fn attachments(p: &Props) -> Html {
                                 let i = *i;
                                 html! {
                                     <li class="file">
-                                        if let Some(u) = &a.thumb { <img src={u.clone()} alt="" class="thumb" /> }
+                                        if let Some(u) = &a.thumb {
+                                            if a.kind == FileKind::Pdf {
+                                                <a class="link" href={u.clone()} download={a.name.clone()}>{tr(lang, "下载", "Download")}</a>
+                                            } else {
+                                                <img src={u.clone()} alt="" class="thumb" />
+                                            }
+                                        }
                                         <span>{a.name.clone()}</span>
                                         <span class="hint">{format!(" {:.1} MB", a.size as f64 / 1e6)}</span>
                                         if let Some(n) = a.pages { <span class="hint">{format!(" · {n} {}", tr(lang, "页", "pages"))}</span> }

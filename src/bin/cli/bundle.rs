@@ -20,7 +20,7 @@ const CHUNK: usize = 4 * 1024 * 1024;
 const MAX_FORM_JSON: u64 = 1024 * 1024;
 const MAX_SCAN: u64 = preflight::form::MAX_SCAN_READ;
 
-fn io_err(path: &Path, e: std::io::Error) -> Error {
+pub(super) fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::io(&format!("{}: {e}", show(path)))
 }
 
@@ -123,30 +123,35 @@ fn output_exists(out: &Path) -> Error {
     )
 }
 
-/// Refuse an output that is one of the inputs (the video, the form, a scan),
-/// also through a link, and an existing output unless `--overwrite`.
-fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
+/// Refuse an output that is one of the inputs (the video, the form, a scan,
+/// the files named), also through a link, and an existing output unless
+/// `--overwrite`.
+pub(super) fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
     let mut inputs: Vec<&Path> = Vec::new();
     inputs.extend(o.video.as_deref());
     inputs.extend(o.form.as_deref());
     inputs.extend(o.attach.iter().map(|a| a.1.as_path()));
+    inputs.extend(o.files.iter().map(Path::new));
     if let Some(id) = identity(out)
         && let Some(input) = inputs.iter().find(|i| identity(i).as_ref() == Some(&id))
     {
         let (a, b) = (show(out), show(input));
         return Err(Error::new(
             "output_is_input",
-            format!("输出文件「{a}」就是输入文件「{b}」，打包会毁掉它。请用 -o 指定另一个文件名。"),
+            format!("输出文件「{a}」就是输入文件「{b}」，写入会毁掉它。请用 -o 指定另一个文件名。"),
             format!(
-                "The output \"{a}\" is the input \"{b}\": bundling would destroy it. Give -o another file name."
+                "The output \"{a}\" is the input \"{b}\": writing it would destroy it. Give -o another file name."
             ),
         ));
     }
     match std::fs::symlink_metadata(out) {
         Ok(m) if m.is_dir() => Err(Error::new(
             "output_exists",
-            format!("「{}」是一个文件夹。请用 -o 指定 zip 文件名。", show(out)),
-            format!("\"{}\" is a folder. Give -o a zip file name.", show(out)),
+            format!("「{}」是一个文件夹。请用 -o 指定输出文件名。", show(out)),
+            format!(
+                "\"{}\" is a folder. Give -o a file name for the output.",
+                show(out)
+            ),
         )),
         Ok(_) if !o.overwrite => Err(output_exists(out)),
         _ => Ok(()),
@@ -156,7 +161,7 @@ fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
 /// A new file next to `out` to write the bundle into, created exclusively
 /// (never an existing file, never through a link): `OUT.partial`, or
 /// `OUT.N.partial` when that name is taken.
-fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
+pub(super) fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
     let mut last = None;
     for n in 0..1000u32 {
         let mut name: OsString = out.as_os_str().to_owned();
@@ -186,7 +191,7 @@ fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
 /// Put the finished `partial` at `out`: replacing what is there only with
 /// `--overwrite`; otherwise through a hard link, which fails rather than
 /// replace a file that appeared in the meantime.
-fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
+pub(super) fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
     if overwrite {
         return std::fs::rename(partial, out).map_err(|e| io_err(out, e));
     }

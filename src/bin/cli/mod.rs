@@ -2,6 +2,7 @@
 //! allowed), 1 a rule fails, 2 unreadable input or bad usage.
 
 mod bundle;
+mod scans;
 pub mod text;
 
 use std::ffi::{OsStr, OsString};
@@ -188,6 +189,7 @@ const HELP: &str = "preflight — 视频投稿预检 / contest video preflight
   preflight bundle --profile ID [--category C] [--channel C] --form form.json --video FILE
                    [--attach SLOT=FILE]... -o OUT.zip [--force] [--overwrite]
   preflight verify BUNDLE.zip [--json] [--lang en]
+  preflight scans-to-pdf PHOTO... -o OUT.pdf [--overwrite]
 
 Exit codes: 0 pass (warnings allowed), 1 a rule fails, 2 unreadable input or bad usage.
 bundle: --force bundles despite failing rules (the manifest records them);
@@ -244,6 +246,7 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         "profile" => opts(cmd_s).and_then(|o| cmd_profile(&o, out)),
         "bundle" => opts(cmd_s).and_then(|o| bundle::cmd_bundle(&o, out)),
         "verify" => opts(cmd_s).and_then(|o| bundle::cmd_verify(&o, out)),
+        "scans-to-pdf" => scans::cmd(rest, out),
         "help" | "--help" | "-h" => {
             let _ = write!(out, "{HELP}");
             Ok(0)
