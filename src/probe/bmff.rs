@@ -1,9 +1,9 @@
-//! The top-level walker over ISO-BMFF boxes, and the small parsers no crate
-//! offers (top-level order, GPS in `udta`/`meta`). Every size is checked.
+//! The top-level walker over ISO-BMFF boxes: which box to skip, which to
+//! read whole, and the top-level order. Every size is checked.
 
 use std::collections::BTreeMap;
 
-use super::boxes::{be32, be64};
+use super::boxes::{be32, be64, fourcc};
 use super::iso::{self, MoovFacts};
 use super::{MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV, MediaInfo};
 use crate::error::Error;
@@ -39,29 +39,6 @@ pub fn read_header(buf: &[u8], pos: u64, file_size: u64) -> HeaderRead {
         return HeaderRead::Bad("box size smaller than its header");
     }
     HeaderRead::Header(Header { kind, size })
-}
-
-/// Iterate the child boxes of a box body: (type, body, whole box).
-/// Stops quietly at the first malformed header.
-pub fn children(buf: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8], &[u8])> {
-    let mut pos = 0usize;
-    std::iter::from_fn(move || {
-        let rest = buf.get(pos..)?;
-        let size32 = be32(rest, 0)?;
-        let kind = rest.get(4..8)?;
-        let kind = [kind[0], kind[1], kind[2], kind[3]];
-        let (size, hl) = match size32 {
-            0 => (rest.len() as u64, 8usize),
-            1 => (be64(rest, 8)?, 16usize),
-            s => (u64::from(s), 8usize),
-        };
-        let size = usize::try_from(size).ok()?;
-        if size < hl || size > rest.len() {
-            return None;
-        }
-        pos = pos.checked_add(size)?;
-        Some((kind, &rest[hl..size], &rest[..size]))
-    })
 }
 
 // One per box header, moved once: boxing the finished facts would only add
@@ -276,13 +253,14 @@ impl Walker {
             b"moof" => {
                 self.last_moof = Some(data.len() as u64);
                 if let Some(m) = &self.moov {
-                    for (track, ticks, bytes, n) in iso::moof_durations(data, m) {
+                    for traf in iso::moof_durations(data, m) {
+                        let track = traf.track_id;
                         let t = self.frag_ticks.entry(track).or_insert(0);
-                        *t = t.saturating_add(ticks);
+                        *t = t.saturating_add(traf.sums.ticks);
                         let b = self.frag_bytes_per_track.entry(track).or_insert(0);
-                        *b = b.saturating_add(bytes);
+                        *b = b.saturating_add(traf.sums.bytes);
                         let c = self.frag_samples.entry(track).or_insert(0);
-                        *c = c.saturating_add(n);
+                        *c = c.saturating_add(traf.sums.samples);
                     }
                 }
             }
@@ -349,153 +327,4 @@ impl Walker {
         info.notes.append(&mut self.notes);
         Ok(info)
     }
-}
-
-pub fn fourcc(b: &[u8]) -> String {
-    b.iter()
-        .map(|&c| {
-            if (0x20..0x7f).contains(&c) {
-                c as char
-            } else if c == 0xA9 {
-                '©'
-            } else {
-                '?'
-            }
-        })
-        .collect()
-}
-
-/// GPS from a `udta` body: `©xyz` (ISO 6709 text) or 3GPP `loci`.
-pub fn udta_location(udta: &[u8]) -> Option<super::Location> {
-    for (kind, body, _) in children(udta) {
-        if kind == [0xA9, b'x', b'y', b'z'] {
-            // u16 length, u16 language, text
-            let len = usize::from(u16::from_be_bytes([*body.first()?, *body.get(1)?]));
-            let text = body.get(4..4usize.checked_add(len)?.min(body.len()))?;
-            if let Some(l) = parse_iso6709(&String::from_utf8_lossy(text), "udta/©xyz") {
-                return Some(l);
-            }
-        }
-        if &kind == b"loci"
-            && let Some(l) = parse_loci(body)
-        {
-            return Some(l);
-        }
-        if &kind == b"meta"
-            && let Some(l) = meta_location(body)
-        {
-            return Some(l);
-        }
-    }
-    None
-}
-
-fn parse_loci(body: &[u8]) -> Option<super::Location> {
-    // version/flags (4), pad+language (2), name (NUL-terminated), role (1),
-    // longitude, latitude, altitude as signed 16.16.
-    let rest = body.get(6..)?;
-    let name_end = if rest.starts_with(&[0xFE, 0xFF]) || rest.starts_with(&[0xFF, 0xFE]) {
-        let mut i = 2;
-        loop {
-            let pair = rest.get(i..i + 2)?;
-            if pair == [0, 0] {
-                break i + 2;
-            }
-            i += 2;
-        }
-    } else {
-        rest.iter().position(|&c| c == 0)? + 1
-    };
-    let p = name_end.checked_add(1)?; // role
-    let fixed = |i: usize| -> Option<f64> {
-        let v = be32(rest, i)? as i32;
-        Some(f64::from(v) / 65536.0)
-    };
-    let longitude = fixed(p)?;
-    let latitude = fixed(p + 4)?;
-    let altitude = fixed(p + 8);
-    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
-        return None;
-    }
-    Some(super::Location {
-        latitude,
-        longitude,
-        altitude,
-        source: "udta/loci".into(),
-    })
-}
-
-/// Apple's `meta` with `keys` + `ilst`: com.apple.quicktime.location.ISO6709.
-pub fn meta_location(meta: &[u8]) -> Option<super::Location> {
-    // QuickTime `meta` is a plain box; ISO `meta` is a full box (4 more bytes).
-    let body = if meta.get(4..8) == Some(b"hdlr") {
-        meta
-    } else {
-        meta.get(4..)?
-    };
-    let mut key_index = None;
-    let mut ilst = None;
-    for (kind, b, _) in children(body) {
-        if &kind == b"keys" {
-            let count = be32(b, 4)?;
-            let mut pos = 8usize;
-            for i in 1..=count.min(4096) {
-                let size = usize::try_from(be32(b, pos)?).ok()?;
-                if size < 8 {
-                    break;
-                }
-                let name = b.get(pos + 8..pos.checked_add(size)?)?;
-                if name == b"com.apple.quicktime.location.ISO6709" {
-                    key_index = Some(i);
-                }
-                pos = pos.checked_add(size)?;
-            }
-        }
-        if &kind == b"ilst" {
-            ilst = Some(b);
-        }
-    }
-    let (idx, ilst) = (key_index?, ilst?);
-    for (kind, item, _) in children(ilst) {
-        if u32::from_be_bytes(kind) == idx {
-            for (k, data, _) in children(item) {
-                if &k == b"data" {
-                    let text = String::from_utf8_lossy(data.get(8..)?);
-                    return parse_iso6709(&text, "meta/keys");
-                }
-            }
-        }
-    }
-    None
-}
-
-/// "+37.3318-122.0312+020.000/" → latitude, longitude, altitude.
-pub fn parse_iso6709(s: &str, source: &str) -> Option<super::Location> {
-    let s = s.trim().trim_end_matches('/');
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
-        if (c == '+' || c == '-') && !cur.is_empty() {
-            parts.push(std::mem::take(&mut cur));
-        }
-        if !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-') {
-            break;
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        parts.push(cur);
-    }
-    let latitude = crate::num::decimal(parts.first()?)?;
-    let longitude = crate::num::decimal(parts.get(1)?)?;
-    let altitude = parts.get(2).and_then(|a| crate::num::decimal(a));
-    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
-        return None;
-    }
-    Some(super::Location {
-        latitude,
-        longitude,
-        altitude,
-        source: source.into(),
-    })
 }

@@ -37,13 +37,81 @@ pub fn body(whole: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// A full box: (version, flags, body after them).
-fn full(whole: &[u8]) -> Option<(u8, u32, &[u8])> {
+/// One box among the children of a box body.
+#[derive(Debug, Clone, Copy)]
+pub struct Child<'a> {
+    pub kind: [u8; 4],
+    /// After the 8- or 16-byte header.
+    pub body: &'a [u8],
+    /// Header included.
+    pub whole: &'a [u8],
+}
+
+/// Iterate the child boxes of a box body. Stops quietly at the first
+/// malformed header.
+pub fn children(buf: &[u8]) -> impl Iterator<Item = Child<'_>> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let rest = buf.get(pos..)?;
+        let size32 = be32(rest, 0)?;
+        let kind = rest.get(4..8)?;
+        let kind = [kind[0], kind[1], kind[2], kind[3]];
+        let (size, hl) = match size32 {
+            0 => (rest.len() as u64, 8usize),
+            1 => (be64(rest, 8)?, 16usize),
+            s => (u64::from(s), 8usize),
+        };
+        let size = usize::try_from(size).ok()?;
+        if size < hl || size > rest.len() {
+            return None;
+        }
+        pos = pos.checked_add(size)?;
+        Some(Child {
+            kind,
+            body: &rest[hl..size],
+            whole: &rest[..size],
+        })
+    })
+}
+
+/// The first child box of type `kind` in a box body.
+pub fn child<'a>(buf: &'a [u8], kind: &[u8; 4]) -> Option<Child<'a>> {
+    children(buf).find(|c| &c.kind == kind)
+}
+
+/// A box type as text (`©` for 0xA9, `?` for any other byte that is not
+/// printable ASCII).
+pub fn fourcc(b: &[u8]) -> String {
+    b.iter()
+        .map(|&c| {
+            if (0x20..0x7f).contains(&c) {
+                c as char
+            } else if c == 0xA9 {
+                '©'
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// A full box: its version, its flags, and its body after them.
+struct FullBox<'a> {
+    version: u8,
+    flags: u32,
+    body: &'a [u8],
+}
+
+fn full(whole: &[u8]) -> Option<FullBox<'_>> {
     let b = body(whole)?;
-    let v = *b.first()?;
+    let version = *b.first()?;
     let flags =
         (u32::from(*b.get(1)?) << 16) | (u32::from(*b.get(2)?) << 8) | u32::from(*b.get(3)?);
-    Some((v, flags, b.get(4..)?))
+    Some(FullBox {
+        version,
+        flags,
+        body: b.get(4..)?,
+    })
 }
 
 /// v0 reads 32-bit fields, v1 64-bit: (value, width).
@@ -63,7 +131,11 @@ pub struct Mvhd {
 }
 
 pub fn mvhd(whole: &[u8]) -> Option<Mvhd> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     let v1 = v == 1;
     let (creation, w) = field(b, 0, v1)?;
     let p = 2 * w; // creation + modification
@@ -80,12 +152,25 @@ pub fn mvhd(whole: &[u8]) -> Option<Mvhd> {
 pub struct Tkhd {
     pub track_id: u32,
     pub enabled: bool,
-    /// a, b, c, d of the transformation matrix (16.16).
-    pub matrix: (i32, i32, i32, i32),
+    pub matrix: Matrix,
+}
+
+/// The rotating part of a `tkhd` transformation matrix: its a, b, c, d
+/// (16.16 fixed point).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Matrix {
+    pub a: i32,
+    pub b: i32,
+    pub c: i32,
+    pub d: i32,
 }
 
 pub fn tkhd(whole: &[u8]) -> Option<Tkhd> {
-    let (v, flags, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        flags,
+        body: b,
+    } = full(whole)?;
     let w = if v == 1 { 8 } else { 4 };
     let track_id = be32(b, 2 * w)?;
     // creation, modification, track_ID, reserved(4), duration, reserved(8),
@@ -95,7 +180,12 @@ pub fn tkhd(whole: &[u8]) -> Option<Tkhd> {
     Some(Tkhd {
         track_id,
         enabled: flags & 1 != 0,
-        matrix: (i(0)?, i(1)?, i(3)?, i(4)?),
+        matrix: Matrix {
+            a: i(0)?,
+            b: i(1)?,
+            c: i(3)?,
+            d: i(4)?,
+        },
     })
 }
 
@@ -106,7 +196,11 @@ pub struct Mdhd {
 }
 
 pub fn mdhd(whole: &[u8]) -> Option<Mdhd> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     let v1 = v == 1;
     let w = if v1 { 8 } else { 4 };
     let timescale = be32(b, 2 * w)?;
@@ -119,7 +213,7 @@ pub fn mdhd(whole: &[u8]) -> Option<Mdhd> {
 
 /// The handler type: `vide`, `soun`, …
 pub fn hdlr(whole: &[u8]) -> Option<[u8; 4]> {
-    let (_, _, b) = full(whole)?;
+    let b = full(whole)?.body;
     let h = b.get(4..8)?;
     Some([h[0], h[1], h[2], h[3]])
 }
@@ -132,7 +226,11 @@ fn bounded(b: &[u8], declared: u32, at: usize, entry_size: usize) -> usize {
 
 /// Sum of the durations of the non-empty edits (movie timescale).
 pub fn elst(whole: &[u8]) -> Option<u64> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     let v1 = v == 1;
     let size = if v1 { 20 } else { 12 };
     let n = bounded(b, be32(b, 0)?, 4, size);
@@ -152,9 +250,17 @@ pub fn elst(whole: &[u8]) -> Option<u64> {
     Some(sum)
 }
 
-/// (samples, total of their durations) from `stts`.
-pub fn stts(whole: &[u8]) -> Option<(u64, u64)> {
-    let (_, _, b) = full(whole)?;
+/// What `stts` says of a track's samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleTimes {
+    pub samples: u64,
+    /// The total of their durations, in the track's timescale.
+    pub ticks: u64,
+}
+
+/// The samples and the total of their durations from `stts`.
+pub fn stts(whole: &[u8]) -> Option<SampleTimes> {
+    let b = full(whole)?.body;
     let n = bounded(b, be32(b, 0)?, 4, 8);
     let (mut count, mut total) = (0u64, 0u64);
     for i in 0..n {
@@ -163,13 +269,16 @@ pub fn stts(whole: &[u8]) -> Option<(u64, u64)> {
         count = count.saturating_add(c);
         total = total.saturating_add(c.saturating_mul(d));
     }
-    Some((count, total))
+    Some(SampleTimes {
+        samples: count,
+        ticks: total,
+    })
 }
 
 /// Total bytes of the samples from `stsz` or `stz2`.
 pub fn stsz(whole: &[u8]) -> Option<u64> {
     let kind = whole.get(4..8)?;
-    let (_, _, b) = full(whole)?;
+    let b = full(whole)?.body;
     if kind == b"stz2" {
         let field_size = usize::from(*b.get(3)?);
         let declared = be32(b, 4)?;
@@ -207,19 +316,42 @@ pub fn stsz(whole: &[u8]) -> Option<u64> {
 
 /// `mehd`: the fragmented movie's duration (movie timescale).
 pub fn mehd(whole: &[u8]) -> Option<u64> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     field(b, 0, v == 1).map(|(d, _)| d)
 }
 
-/// `trex`: (track id, default sample duration, default sample size).
-pub fn trex(whole: &[u8]) -> Option<(u32, u32, u32)> {
-    let (_, _, b) = full(whole)?;
-    Some((be32(b, 0)?, be32(b, 8)?, be32(b, 12)?))
+/// `trex`: a track's defaults for the samples of its fragments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trex {
+    pub track_id: u32,
+    pub default_duration: u32,
+    pub default_size: u32,
 }
 
-/// `tfhd`: (track id, default sample duration, default sample size).
-pub fn tfhd(whole: &[u8]) -> Option<(u32, Option<u32>, Option<u32>)> {
-    let (_, flags, b) = full(whole)?;
+pub fn trex(whole: &[u8]) -> Option<Trex> {
+    let b = full(whole)?.body;
+    Some(Trex {
+        track_id: be32(b, 0)?,
+        default_duration: be32(b, 8)?,
+        default_size: be32(b, 12)?,
+    })
+}
+
+/// `tfhd`: the track a fragment's `traf` is for, and the defaults it sets
+/// (over the `trex`'s) for its samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tfhd {
+    pub track_id: u32,
+    pub default_duration: Option<u32>,
+    pub default_size: Option<u32>,
+}
+
+pub fn tfhd(whole: &[u8]) -> Option<Tfhd> {
+    let FullBox { flags, body: b, .. } = full(whole)?;
     let id = be32(b, 0)?;
     let mut p = 4usize;
     if flags & 0x01 != 0 {
@@ -240,14 +372,27 @@ pub fn tfhd(whole: &[u8]) -> Option<(u32, Option<u32>, Option<u32>)> {
     } else {
         None
     };
-    Some((id, dur, size))
+    Some(Tfhd {
+        track_id: id,
+        default_duration: dur,
+        default_size: size,
+    })
 }
 
-/// `trun`: (samples, total duration, total bytes), with the traf's defaults
-/// for fields the run leaves out. A run without per-sample fields multiplies
-/// rather than counting 2^32 samples one by one.
-pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<(u64, u64, u64)> {
-    let (_, flags, b) = full(whole)?;
+/// What a `trun` (or a whole fragment) adds to a track.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunSums {
+    pub samples: u64,
+    /// The total of the samples' durations, in the track's timescale.
+    pub ticks: u64,
+    pub bytes: u64,
+}
+
+/// `trun`: its samples, their total duration and bytes, with the traf's
+/// defaults for fields the run leaves out. A run without per-sample fields
+/// multiplies rather than counting 2^32 samples one by one.
+pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<RunSums> {
+    let FullBox { flags, body: b, .. } = full(whole)?;
     let declared = be32(b, 0)?;
     let mut p = 4usize;
     if flags & 0x01 != 0 {
@@ -264,11 +409,11 @@ pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<(u64, u
         .count();
     if per == 0 {
         let c = u64::from(declared);
-        return Some((
-            c,
-            c.saturating_mul(u64::from(default_dur)),
-            c.saturating_mul(u64::from(default_size)),
-        ));
+        return Some(RunSums {
+            samples: c,
+            ticks: c.saturating_mul(u64::from(default_dur)),
+            bytes: c.saturating_mul(u64::from(default_size)),
+        });
     }
     let n = bounded(b, declared, p, per);
     let (mut ticks, mut bytes) = (0u64, 0u64);
@@ -283,7 +428,11 @@ pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<(u64, u
         ticks = ticks.saturating_add(u64::from(dur));
         bytes = bytes.saturating_add(u64::from(size));
     }
-    Some((n as u64, ticks, bytes))
+    Some(RunSums {
+        samples: n as u64,
+        ticks,
+        bytes,
+    })
 }
 
 /// The SPS NAL units of an `avcC` body.
@@ -302,8 +451,16 @@ pub fn avcc_sps(avcc: &[u8]) -> Vec<&[u8]> {
     out
 }
 
+/// What an MPEG-4 AudioSpecificConfig says of the sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AudioConfig {
+    /// 0 where the config leaves the layout to a program config element.
+    pub channels: u32,
+    pub sample_rate: u32,
+}
+
 /// Channels and sample rate from an MPEG-4 AudioSpecificConfig.
-pub fn audio_specific_config(asc: &[u8]) -> Option<(u32, u32)> {
+pub fn audio_specific_config(asc: &[u8]) -> Option<AudioConfig> {
     const RATES: [u32; 13] = [
         96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
     ];
@@ -334,7 +491,10 @@ pub fn audio_specific_config(asc: &[u8]) -> Option<(u32, u32)> {
         7 => 8,
         _ => 0,
     };
-    Some((channels, rate))
+    Some(AudioConfig {
+        channels,
+        sample_rate: rate,
+    })
 }
 
 /// Big-endian bit reader over a box body, for the bit-packed Dolby configs.
@@ -532,20 +692,39 @@ mod tests {
         b.extend_from_slice(&u32::MAX.to_be_bytes());
         b.extend_from_slice(&10u32.to_be_bytes());
         b.extend_from_slice(&512u32.to_be_bytes());
-        assert_eq!(stts(&boxed(b"stts", &b)), Some((10, 5120)));
+        assert_eq!(
+            stts(&boxed(b"stts", &b)),
+            Some(SampleTimes {
+                samples: 10,
+                ticks: 5120
+            })
+        );
         // A trun with per-sample durations claiming more samples than fit.
         let mut t = vec![0, 0, 0x01, 0x00];
         t.extend_from_slice(&1_000_000u32.to_be_bytes());
         t.extend_from_slice(&3000u32.to_be_bytes());
-        assert_eq!(trun(&boxed(b"trun", &t), 0, 7), Some((1, 3000, 7)));
+        assert_eq!(
+            trun(&boxed(b"trun", &t), 0, 7),
+            Some(RunSums {
+                samples: 1,
+                ticks: 3000,
+                bytes: 7
+            })
+        );
     }
 
     #[test]
     fn aac_config() {
         // AAC LC, 48 kHz, stereo: 0x11 0x90.
-        assert_eq!(audio_specific_config(&[0x11, 0x90]), Some((2, 48000)));
+        let asc = |channels, sample_rate| {
+            Some(AudioConfig {
+                channels,
+                sample_rate,
+            })
+        };
+        assert_eq!(audio_specific_config(&[0x11, 0x90]), asc(2, 48000));
         // 44.1 kHz mono: 0x12 0x08.
-        assert_eq!(audio_specific_config(&[0x12, 0x08]), Some((1, 44100)));
+        assert_eq!(audio_specific_config(&[0x12, 0x08]), asc(1, 44100));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 mod asf;
 mod bmff;
 mod boxes;
+mod gps;
 mod h264;
 mod iso;
 mod riff;
@@ -373,6 +374,41 @@ impl Probe {
         }
     }
 
+    /// Once nothing further can change the facts but whether the file is
+    /// whole: the header of the box at `pos` (an mdat after moov, or none at
+    /// all, settles `faststart`; a box the file ends inside of says it is
+    /// cut short), reading only a box header for each beyond the bytes
+    /// already read, at most [`MAX_TRAILING`] of them. Returns where the next
+    /// box starts, or `None` when the probe has finished or asked for a read.
+    fn trailing_header(&mut self, pos: u64) -> Option<u64> {
+        let next = self
+            .window_at(pos)
+            .map(|b| bmff::read_header(b, pos, self.size));
+        match next {
+            Some(bmff::HeaderRead::Header(h)) => {
+                let _ = self.iso.on_header(&h, pos, self.size);
+                if let Some(p) = pos.checked_add(h.size) {
+                    return Some(p);
+                }
+            }
+            Some(bmff::HeaderRead::NeedMore) if self.window_off == pos => {
+                let r = self.iso.truncated_tail(pos, self.size);
+                self.finish(r);
+                return None;
+            }
+            None | Some(bmff::HeaderRead::NeedMore) if self.trailing_reads < MAX_TRAILING => {
+                self.trailing_reads += 1;
+                self.stage = Stage::Walk { pos };
+                self.request(pos, 16);
+                return None;
+            }
+            _ => {}
+        }
+        let r = self.iso.finish(self.size);
+        self.finish(r);
+        None
+    }
+
     /// Walk top-level boxes from `pos` using the window, asking for more when needed.
     fn walk(&mut self, mut pos: u64) {
         loop {
@@ -383,41 +419,13 @@ impl Probe {
                 return;
             }
             if self.iso.done() {
-                // Nothing further can change the facts but whether the file
-                // is whole: walk the headers of the boxes that follow (an
-                // mdat after moov, or none at all, settles `faststart`; a box
-                // the file ends inside of says it is cut short), reading only
-                // a box header for each beyond the bytes already read, at most
-                // [`MAX_TRAILING`] of them.
-                let next = self
-                    .window_at(pos)
-                    .map(|b| bmff::read_header(b, pos, self.size));
-                match next {
-                    Some(bmff::HeaderRead::Header(h)) => {
-                        let _ = self.iso.on_header(&h, pos, self.size);
-                        if let Some(p) = pos.checked_add(h.size) {
-                            pos = p;
-                            continue;
-                        }
+                match self.trailing_header(pos) {
+                    Some(next) => {
+                        pos = next;
+                        continue;
                     }
-                    Some(bmff::HeaderRead::NeedMore) if self.window_off == pos => {
-                        let r = self.iso.truncated_tail(pos, self.size);
-                        self.finish(r);
-                        return;
-                    }
-                    None | Some(bmff::HeaderRead::NeedMore)
-                        if self.trailing_reads < MAX_TRAILING =>
-                    {
-                        self.trailing_reads += 1;
-                        self.stage = Stage::Walk { pos };
-                        self.request(pos, 16);
-                        return;
-                    }
-                    _ => {}
+                    None => return,
                 }
-                let r = self.iso.finish(self.size);
-                self.finish(r);
-                return;
             }
             let Some(buf) = self.window_at(pos) else {
                 self.stage = Stage::Walk { pos };
