@@ -386,6 +386,27 @@ pub struct RunSums {
     /// The total of the samples' durations, in the track's timescale.
     pub ticks: u64,
     pub bytes: u64,
+    /// The sample duration most samples have, and how many have it.
+    pub common: SampleDuration,
+}
+
+/// A sample duration and how many samples have it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SampleDuration {
+    pub ticks: u32,
+    pub samples: u64,
+}
+
+impl RunSums {
+    /// These sums and `other`'s together.
+    pub fn add(&mut self, other: &RunSums) {
+        self.samples = self.samples.saturating_add(other.samples);
+        self.ticks = self.ticks.saturating_add(other.ticks);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        if other.common.samples > self.common.samples {
+            self.common = other.common;
+        }
+    }
 }
 
 /// `trun`: its samples, their total duration and bytes, with the traf's
@@ -413,10 +434,16 @@ pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<RunSums
             samples: c,
             ticks: c.saturating_mul(u64::from(default_dur)),
             bytes: c.saturating_mul(u64::from(default_size)),
+            common: SampleDuration {
+                ticks: default_dur,
+                samples: c,
+            },
         });
     }
     let n = bounded(b, declared, p, per);
     let (mut ticks, mut bytes) = (0u64, 0u64);
+    // The first 8 distinct durations, counted (a fixed table: no allocation).
+    let mut seen = [SampleDuration::default(); 8];
     for i in 0..n {
         let at = p + i * per;
         let dur = if has_dur { be32(b, at)? } else { default_dur };
@@ -427,11 +454,115 @@ pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<RunSums
         };
         ticks = ticks.saturating_add(u64::from(dur));
         bytes = bytes.saturating_add(u64::from(size));
+        if let Some(d) = seen.iter_mut().find(|d| d.samples == 0 || d.ticks == dur) {
+            d.ticks = dur;
+            d.samples += 1;
+        }
     }
+    let common = seen
+        .iter()
+        .copied()
+        .max_by_key(|d| d.samples)
+        .unwrap_or_default();
     Some(RunSums {
         samples: n as u64,
         ticks,
         bytes,
+        common,
+    })
+}
+
+/// `tfdt`: the decode time of a fragment's first sample (track timescale).
+pub fn tfdt(whole: &[u8]) -> Option<u64> {
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
+    field(b, 0, v == 1).map(|(t, _)| t)
+}
+
+/// What a `tfra` says of the last fragment it indexes: the one whose `moof`
+/// starts furthest into the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TfraLast {
+    pub track_id: u32,
+    /// Presentation time of the sync sample the entry points at.
+    pub time: u64,
+    /// File offset of that fragment's `moof`.
+    pub moof_offset: u64,
+}
+
+/// `tfra`: its entry with the largest `moof` offset. Entries are bounded by
+/// the bytes present, never by the count the box declares.
+pub fn tfra(whole: &[u8]) -> Option<TfraLast> {
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
+    let track_id = be32(b, 0)?;
+    let lens = be32(b, 4)?;
+    let numbers = (((lens >> 4) & 3) + ((lens >> 2) & 3) + (lens & 3) + 3) as usize;
+    let wide = if v == 1 { 8 } else { 4 };
+    let entry = 2 * wide + numbers;
+    let n = bounded(b, be32(b, 8)?, 12, entry);
+    let mut last: Option<TfraLast> = None;
+    for i in 0..n {
+        let at = 12 + i * entry;
+        let (time, _) = field(b, at, v == 1)?;
+        let (moof_offset, _) = field(b, at + wide, v == 1)?;
+        if last.is_none_or(|l| moof_offset >= l.moof_offset) {
+            last = Some(TfraLast {
+                track_id,
+                time,
+                moof_offset,
+            });
+        }
+    }
+    last
+}
+
+/// What a `sidx` says of the fragments it indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sidx {
+    /// Bytes from the end of the `sidx` to its first fragment.
+    pub first_offset: u64,
+    /// Bytes of every referenced fragment together.
+    pub total_size: u64,
+    /// Bytes of the last referenced fragment.
+    pub last_size: u64,
+    pub references: u32,
+    /// A reference to another `sidx` (a hierarchy the probe does not follow).
+    pub nested: bool,
+}
+
+/// `sidx`: the byte layout of the fragments it references.
+pub fn sidx(whole: &[u8]) -> Option<Sidx> {
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
+    // reference_ID(4) timescale(4) earliest_presentation_time first_offset
+    let (_, w) = field(b, 8, v == 1)?;
+    let (first_offset, _) = field(b, 8 + w, v == 1)?;
+    let at = 8 + 2 * w + 2; // reserved(2)
+    let declared = u32::from(be16(b, at)?);
+    let n = bounded(b, declared, at + 2, 12);
+    let (mut total_size, mut last_size, mut nested) = (0u64, 0u64, false);
+    for i in 0..n {
+        let r = be32(b, at + 2 + i * 12)?;
+        nested |= r & 0x8000_0000 != 0;
+        last_size = u64::from(r & 0x7FFF_FFFF);
+        total_size = total_size.saturating_add(last_size);
+    }
+    Some(Sidx {
+        first_offset,
+        total_size,
+        last_size,
+        references: n as u32,
+        nested,
     })
 }
 
@@ -708,7 +839,11 @@ mod tests {
             Some(RunSums {
                 samples: 1,
                 ticks: 3000,
-                bytes: 7
+                bytes: 7,
+                common: SampleDuration {
+                    ticks: 3000,
+                    samples: 1
+                }
             })
         );
     }

@@ -688,6 +688,8 @@ pub fn rotation(m: boxes::Matrix) -> u32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrafSums {
     pub track_id: u32,
+    /// The `tfdt`: when the fragment's first sample is decoded.
+    pub base_time: Option<u64>,
     pub sums: RunSums,
 }
 
@@ -711,12 +713,15 @@ pub fn moof_durations(data: &[u8], m: &MoovFacts) -> Vec<TrafSums> {
         let mut sums = RunSums::default();
         for run in children(traf.body).filter(|c| &c.kind == b"trun") {
             if let Some(r) = boxes::trun(run.whole, default_dur, default_size) {
-                sums.samples = sums.samples.saturating_add(r.samples);
-                sums.ticks = sums.ticks.saturating_add(r.ticks);
-                sums.bytes = sums.bytes.saturating_add(r.bytes);
+                sums.add(&r);
             }
         }
-        out.push(TrafSums { track_id: id, sums });
+        let base_time = child(traf.body, b"tfdt").and_then(|c| boxes::tfdt(c.whole));
+        out.push(TrafSums {
+            track_id: id,
+            base_time,
+            sums,
+        });
     }
     out
 }

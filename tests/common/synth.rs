@@ -233,9 +233,9 @@ pub fn tiny_mp4() -> Vec<u8> {
     cat(&[ftyp(), moov, bx(b"mdat", &[0x55; 300])])
 }
 
-/// A fragmented file: moov with mvex, one moof with an inherited-default
-/// trun of `count` samples, then mdat.
-pub fn fragmented_mp4(count: u32) -> Vec<u8> {
+/// The `moov` of a fragmented file: one empty H.264 track (id 1, 30000 Hz)
+/// whose `trex` gives each sample 1001 ticks and 100 bytes.
+pub fn fragmented_moov() -> Vec<u8> {
     let mut trex = be32(1).to_vec();
     trex.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0x03, 0xe9, 0, 0, 0, 100, 0, 0, 0, 0]);
     let trak = bx(
@@ -264,10 +264,16 @@ pub fn fragmented_mp4(count: u32) -> Vec<u8> {
             ),
         ]),
     );
-    let moov = bx(
+    bx(
         b"moov",
         &cat(&[mvhd(1000, 0), trak, bx(b"mvex", &full(b"trex", 0, &trex))]),
-    );
+    )
+}
+
+/// A fragmented file: moov with mvex, one moof with an inherited-default
+/// trun of `count` samples, then mdat.
+pub fn fragmented_mp4(count: u32) -> Vec<u8> {
+    let moov = fragmented_moov();
     let tfhd = {
         let mut b = be32(1).to_vec(); // track id; flags 0x020000 default-base-is-moof
         b.splice(0..0, [0u8, 2, 0, 0]);
@@ -284,4 +290,81 @@ pub fn fragmented_mp4(count: u32) -> Vec<u8> {
         &cat(&[full(b"mfhd", 0, &be32(1)), bx(b"traf", &cat(&[tfhd, trun]))]),
     );
     cat(&[ftyp(), moov, moof, bx(b"mdat", &[0u8; 64])])
+}
+
+/// Which index [`indexed_fragments`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FragIndex {
+    None,
+    /// `mfra` (one `tfra`, version 1, an entry per fragment) and `mfro` at the end.
+    Mfra,
+    /// A `sidx` (version 0) after the `moov`, a reference per fragment.
+    Sidx,
+}
+
+/// One fragment: `moof` (tfhd, tfdt at `start`, a trun of `samples`
+/// inherited samples) and its `mdat` of 100 bytes a sample.
+pub fn fragment(seq: u32, start: u64, samples: u32) -> Vec<u8> {
+    let tfhd = {
+        let mut b = vec![0u8, 2, 0, 0];
+        b.extend_from_slice(&be32(1));
+        bx(b"tfhd", &b)
+    };
+    let tfdt = full(b"tfdt", 1, &start.to_be_bytes());
+    let trun = {
+        let mut b = vec![0u8, 0, 0, 0];
+        b.extend_from_slice(&be32(samples));
+        bx(b"trun", &b)
+    };
+    let moof = bx(
+        b"moof",
+        &cat(&[
+            full(b"mfhd", 0, &be32(seq)),
+            bx(b"traf", &cat(&[tfhd, tfdt, trun])),
+        ]),
+    );
+    cat(&[moof, bx(b"mdat", &vec![0u8; samples as usize * 100])])
+}
+
+/// A fragmented file of `count` fragments of `samples` samples each (1001
+/// ticks at 30000 Hz, 100 bytes), with `index`. Its duration is
+/// `count * samples * 1001 / 30000` s.
+pub fn indexed_fragments(count: u32, samples: u32, index: FragIndex) -> Vec<u8> {
+    let head = cat(&[ftyp(), fragmented_moov()]);
+    let frags: Vec<Vec<u8>> = (0..count)
+        .map(|k| fragment(k + 1, u64::from(k * samples) * 1001, samples))
+        .collect();
+    match index {
+        FragIndex::None => cat(&[head, frags.concat()]),
+        FragIndex::Sidx => {
+            let mut b = be32(1).to_vec(); // reference_ID
+            b.extend_from_slice(&be32(30000));
+            b.extend_from_slice(&be32(0)); // earliest_presentation_time
+            b.extend_from_slice(&be32(0)); // first_offset
+            b.extend_from_slice(&[0, 0]);
+            b.extend_from_slice(&(count as u16).to_be_bytes());
+            for f in &frags {
+                b.extend_from_slice(&be32(f.len() as u32));
+                b.extend_from_slice(&be32(samples * 1001));
+                b.extend_from_slice(&be32(0x9000_0000));
+            }
+            cat(&[head, full(b"sidx", 0, &b), frags.concat()])
+        }
+        FragIndex::Mfra => {
+            let mut b = be32(1).to_vec();
+            b.extend_from_slice(&be32(0)); // 1-byte traf/trun/sample numbers
+            b.extend_from_slice(&be32(count));
+            let mut at = head.len() as u64;
+            for (k, f) in frags.iter().enumerate() {
+                b.extend_from_slice(&(k as u64 * u64::from(samples) * 1001).to_be_bytes());
+                b.extend_from_slice(&at.to_be_bytes());
+                b.extend_from_slice(&[1, 1, 1]);
+                at += f.len() as u64;
+            }
+            let tfra = full(b"tfra", 1, &b);
+            let mfra_len = (8 + tfra.len() + 16) as u32;
+            let mfro = full(b"mfro", 0, &be32(mfra_len));
+            cat(&[head, frags.concat(), bx(b"mfra", &cat(&[tfra, mfro]))])
+        }
+    }
 }
