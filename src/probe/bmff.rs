@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::boxes::{self, RunSums, TfraLast, children};
-use super::boxes::{be32, be64, fourcc};
+use super::boxes::{self, RunSums, TfraLast, be32, be64, children, fourcc};
 use super::iso::{self, MoovFacts, TrafSums};
 use super::{MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV, MediaInfo};
 use crate::error::Error;

@@ -1,10 +1,14 @@
-//! Bounded decoders for the dozen ISO-BMFF leaf boxes the probe needs:
-//! `mvhd`, `tkhd`, `mdhd`, `hdlr`, `elst`, `stts`, `stsz`/`stz2`, `mehd`,
-//! `trex`, `tfhd`, `trun`, a sample entry's `avcC`, and the audio configs
-//! that carry the channel count (`dac3`, `dec3`, `dOps`). Each takes a whole box
-//! (header included) and returns `None` on anything short or malformed. Every
-//! count read from the file is bounded by the bytes actually present before
-//! it is used, so no table can make us loop or allocate past the box.
+//! The ISO-BMFF box layer: a box body's children ([`children`], [`child`]),
+//! a box type as text ([`fourcc`]), and bounded decoders for the leaf boxes
+//! the probe needs: `mvhd`, `tkhd`, `mdhd`, `hdlr`, `elst`, `stts`,
+//! `stsz`/`stz2`, `mehd`, `trex`, `tfhd`, `tfdt`, `trun`, the fragment
+//! indexes `tfra` and `sidx`, a sample entry's `avcC`, and the audio configs
+//! that carry the channel count (`dac3`, `dec3`, `dOps`). Each takes a whole
+//! box (header included) and returns `None` on anything short or malformed,
+//! and returns a named record, not a tuple. Every count read from the file is
+//! bounded by the bytes actually present before it is used, so no table can
+//! make us loop or allocate past the box. This module imports no other part
+//! of the probe.
 //!
 //! These replace the `mp4-atom` crate, which the probe first used: it decoded
 //! every box type and carried encoders too, and cost about 90 KB of the

@@ -10,7 +10,7 @@
 
 mod asf;
 mod bmff;
-mod boxes;
+pub(crate) mod boxes;
 mod gps;
 mod h264;
 mod iso;
