@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::Value;
 
+use super::boxes::patch_rotation;
+
 /// `target/fixtures/` (next to `target/tmp`, which Cargo gives integration tests).
 pub fn fixtures_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
@@ -107,4 +109,43 @@ pub fn ffprobe(path: &Path) -> Value {
         }
     }
     v
+}
+
+/// 320x180 test pattern at 30 fps with a 440 Hz tone.
+pub const AV: &str =
+    "-f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000";
+pub const X264: &str = "-c:v libx264 -preset ultrafast -pix_fmt yuv420p";
+pub const AAC: &str = "-c:a aac";
+
+/// Make `name` with ffmpeg from a whitespace-separated argument line.
+pub fn make(name: &str, line: &str) -> PathBuf {
+    let args: Vec<&str> = line.split_whitespace().collect();
+    fixture_with(name, |out| ffmpeg(name, &args, out))
+}
+
+/// A 320x180 H.264 + AAC MP4 of `secs` seconds, with extra output options.
+pub fn h264_aac(name: &str, secs: &str, extra: &str) -> PathBuf {
+    make(name, &format!("{AV} -t {secs} {X264} {AAC} {extra}"))
+}
+
+/// A test pattern of `size` at `rate` fps, H.264, with the tone.
+pub fn sized(name: &str, size: &str, rate: u32, secs: &str) -> PathBuf {
+    make(
+        name,
+        &format!(
+            "-f lavfi -i testsrc2=size={size}:rate={rate} -f lavfi -i sine=frequency=440:sample_rate=48000 \
+             -t {secs} {X264} {AAC}"
+        ),
+    )
+}
+
+/// The 2 s H.264 + AAC fixture with its `tkhd` matrix patched to turn it
+/// `clockwise`.
+pub fn rotated(name: &str, clockwise: u32) -> PathBuf {
+    let args = format!("{AV} -t 2 {X264} {AAC}");
+    let args: Vec<&str> = args.split_whitespace().collect();
+    fixture_with(name, |out| {
+        ffmpeg(name, &args, out);
+        patch_rotation(out, clockwise);
+    })
 }

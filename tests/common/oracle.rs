@@ -441,3 +441,8 @@ fn check_layout(path: &Path, info: &MediaInfo, fails: &mut Fails<'_>) -> Option<
     }
     moov_size
 }
+
+/// `a` is within `tol` of `b`.
+pub fn close(a: Option<f64>, b: f64, tol: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() <= tol)
+}
