@@ -100,6 +100,10 @@ fn bundle_refuses_failing_rules_unless_forced() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table of cases (arguments, code, words) and the one loop that runs them"
+)]
 fn bundle_refuses_bad_usage_in_chinese_and_english() {
     let dir = TestDir::new("usage");
     let form = hlj_form(&dir);

@@ -88,6 +88,10 @@ fn xorshift_bytes(n: usize, mut x: u64) -> Vec<u8> {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a list of hostile bundles, each built beside the comment that says what it breaks, and the one loop that runs them"
+)]
 fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
     let dir = TestDir::new("verify-hostile");
     let b = bundle_a(&dir, &video());

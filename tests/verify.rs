@@ -427,6 +427,10 @@ fn verify_refuses_every_local_header_field_that_differs() {
 /// The real bundle's entries written again with something out of line
 /// with the stream: data before, between or inside entries, a name twice,
 /// Zip64 sizes that differ, a Unicode Path, a data descriptor.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a list of layouts, each built beside the comment that says what it breaks"
+)]
 fn layout_cases(entries: &[E]) -> Vec<Case> {
     let entries = entries.to_vec();
     let mz = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff This program cannot be run in DOS mode.".to_vec();

@@ -224,6 +224,61 @@ fn check_extent(b: &[u8], size: u64, e: &Extent) -> Result<(), Error> {
     Ok(())
 }
 
+/// The File Properties Object: the duration (less the preroll) and the
+/// creation time into `info`; what the file's extent should be, returned.
+fn file_props(body: &[u8], info: &mut MediaInfo) -> Extent {
+    // file id(16) size(8) created(8) packets(8) play(8) send(8) preroll(8)
+    let created = le(body, 24, 8).unwrap_or(0);
+    let play = le(body, 40, 8).unwrap_or(0);
+    let preroll_ms = le(body, 56, 8).unwrap_or(0);
+    // flags(4) min packet(4) max packet(4) after the preroll.
+    let (min, max) = (le(body, 68, 4).unwrap_or(0), le(body, 72, 4).unwrap_or(0));
+    let extent = Extent {
+        file_size: le(body, 16, 8).unwrap_or(0),
+        data_packets: le(body, 32, 8).unwrap_or(0),
+        broadcast: le(body, 64, 4).unwrap_or(0) & 1 != 0,
+        packet_size: if min == max { max } else { 0 },
+    };
+    let d = play as f64 / 1e7 - preroll_ms as f64 / 1000.0;
+    info.duration_s = (d > 0.0).then_some(d);
+    // 100-ns units since 1601-01-01.
+    if created > 0 {
+        let unix = (created / 10_000_000) as i64 - 11_644_473_600;
+        if (631_152_000..=4_102_444_800).contains(&unix) {
+            info.creation_time = Some(super::time::iso_from_unix(unix));
+        }
+    }
+    extent
+}
+
+/// A video stream's type-specific data: its size and codec.
+fn video_type_specific(ts: &[u8]) -> VideoInfo {
+    let w = le(ts, 0, 4).unwrap_or(0) as u32;
+    let h = le(ts, 4, 4).unwrap_or(0) as u32;
+    // flags(1) format size(2) then BITMAPINFOHEADER: compression at 16.
+    let comp = ts.get(11 + 16..11 + 20).unwrap_or(&[]);
+    let codec = match comp {
+        b"WMV1" => "wmv1",
+        b"WMV2" => "wmv2",
+        b"WMV3" => "wmv3",
+        b"WVC1" | b"WMVA" => "vc1",
+        b"MP4S" | b"M4S2" => "mpeg4",
+        b"MP43" => "msmpeg4v3",
+        b"H264" => "h264",
+        _ => "unknown",
+    };
+    VideoInfo {
+        codec: codec.into(),
+        width: w,
+        height: h,
+        display_width: w,
+        display_height: h,
+        rotation: 0,
+        pixel_aspect: "1:1".into(),
+        ..Default::default()
+    }
+}
+
 pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let declared = header_len(b);
     if declared > size || declared > b.len() as u64 {
@@ -261,27 +316,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             aspect.extend(ext_aspect(body));
         } else if id == FILE_PROPS {
             seen_props = true;
-            // file id(16) size(8) created(8) packets(8) play(8) send(8) preroll(8)
-            let created = le(body, 24, 8).unwrap_or(0);
-            let play = le(body, 40, 8).unwrap_or(0);
-            let preroll_ms = le(body, 56, 8).unwrap_or(0);
-            // flags(4) min packet(4) max packet(4) after the preroll.
-            let (min, max) = (le(body, 68, 4).unwrap_or(0), le(body, 72, 4).unwrap_or(0));
-            extent = Extent {
-                file_size: le(body, 16, 8).unwrap_or(0),
-                data_packets: le(body, 32, 8).unwrap_or(0),
-                broadcast: le(body, 64, 4).unwrap_or(0) & 1 != 0,
-                packet_size: if min == max { max } else { 0 },
-            };
-            let d = play as f64 / 1e7 - preroll_ms as f64 / 1000.0;
-            info.duration_s = (d > 0.0).then_some(d);
-            // 100-ns units since 1601-01-01.
-            if created > 0 {
-                let unix = (created / 10_000_000) as i64 - 11_644_473_600;
-                if (631_152_000..=4_102_444_800).contains(&unix) {
-                    info.creation_time = Some(super::time::iso_from_unix(unix));
-                }
-            }
+            extent = file_props(body, &mut info);
         } else if id == STREAM_PROPS {
             let kind = body.get(0..16).unwrap_or(&[]);
             let ts_len = le(body, 40, 4)
@@ -290,30 +325,7 @@ pub fn parse_asf(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
             let ts = body.get(54..54usize.saturating_add(ts_len)).unwrap_or(&[]);
             if kind == VIDEO_MEDIA && info.video.is_none() {
                 video_stream = le(body, 48, 2).map(|f| f & 0x7F);
-                let w = le(ts, 0, 4).unwrap_or(0) as u32;
-                let h = le(ts, 4, 4).unwrap_or(0) as u32;
-                // flags(1) format size(2) then BITMAPINFOHEADER: compression at 16.
-                let comp = ts.get(11 + 16..11 + 20).unwrap_or(&[]);
-                let codec = match comp {
-                    b"WMV1" => "wmv1",
-                    b"WMV2" => "wmv2",
-                    b"WMV3" => "wmv3",
-                    b"WVC1" | b"WMVA" => "vc1",
-                    b"MP4S" | b"M4S2" => "mpeg4",
-                    b"MP43" => "msmpeg4v3",
-                    b"H264" => "h264",
-                    _ => "unknown",
-                };
-                info.video = Some(VideoInfo {
-                    codec: codec.into(),
-                    width: w,
-                    height: h,
-                    display_width: w,
-                    display_height: h,
-                    rotation: 0,
-                    pixel_aspect: "1:1".into(),
-                    ..Default::default()
-                });
+                info.video = Some(video_type_specific(ts));
             } else if kind == AUDIO_MEDIA && info.audio.is_none() {
                 let tag = wave_format_tag(ts);
                 let avg = le(ts, 8, 4).unwrap_or(0);

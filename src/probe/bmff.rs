@@ -1,10 +1,11 @@
-//! The top-level walker over ISO-BMFF boxes, and the small parsers no crate
-//! offers (top-level order, GPS in `udta`/`meta`). Every size is checked.
+//! The top-level walker over ISO-BMFF boxes: which box to skip, which to
+//! read whole, the top-level order, and a fragmented file's index (`sidx`,
+//! `mfra`/`mfro`) followed to its last fragment. Every size is checked.
 
 use std::collections::BTreeMap;
 
-use super::boxes::{be32, be64};
-use super::iso::{self, MoovFacts};
+use super::boxes::{self, RunSums, TfraLast, be32, be64, children, fourcc};
+use super::iso::{self, MoovFacts, TrafSums};
 use super::{MAX_FRAGMENT_BYTES, MAX_MOOF, MAX_MOOV, MediaInfo};
 use crate::error::Error;
 
@@ -41,35 +42,16 @@ pub fn read_header(buf: &[u8], pos: u64, file_size: u64) -> HeaderRead {
     HeaderRead::Header(Header { kind, size })
 }
 
-/// Iterate the child boxes of a box body: (type, body, whole box).
-/// Stops quietly at the first malformed header.
-pub fn children(buf: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8], &[u8])> {
-    let mut pos = 0usize;
-    std::iter::from_fn(move || {
-        let rest = buf.get(pos..)?;
-        let size32 = be32(rest, 0)?;
-        let kind = rest.get(4..8)?;
-        let kind = [kind[0], kind[1], kind[2], kind[3]];
-        let (size, hl) = match size32 {
-            0 => (rest.len() as u64, 8usize),
-            1 => (be64(rest, 8)?, 16usize),
-            s => (u64::from(s), 8usize),
-        };
-        let size = usize::try_from(size).ok()?;
-        if size < hl || size > rest.len() {
-            return None;
-        }
-        pos = pos.checked_add(size)?;
-        Some((kind, &rest[hl..size], &rest[..size]))
-    })
-}
-
 // One per box header, moved once: boxing the finished facts would only add
 // an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum Action {
     Skip,
-    Read { cap: u64 },
+    /// Walk on from this offset instead (the fragment index disagreed).
+    Goto(u64),
+    Read {
+        cap: u64,
+    },
     Stop(Result<MediaInfo, Error>),
 }
 
@@ -100,15 +82,86 @@ pub struct Walker {
     /// Size of the last `moof` read: the next header look-up reads about that
     /// much, not a whole [`super::LOOKAHEAD`], so small fragments cost little.
     last_moof: Option<u64>,
+    /// The first fragment: where its `moof` starts, its size, and what each
+    /// of its `traf`s says.
+    first_moof: Option<(u64, u64, Vec<TrafSums>)>,
+    /// A `sidx` seen before the first fragment: (where its fragments start,
+    /// their bytes, the last one's bytes).
+    sidx: Option<(u64, u64, u64)>,
+    index: Index,
 }
+
+/// The fragment index (`mfra` found through `mfro`, or `sidx`) and the jump
+/// to the last fragment it names. See [`Walker::jump`].
+#[derive(Debug, Default)]
+enum Index {
+    /// Not looked for yet.
+    #[default]
+    Unknown,
+    /// The file's last 16 KiB (or its `mfra`) were asked for.
+    TailAsked { retried: bool },
+    /// The index names the last fragment's `moof` at `last`; the fragments
+    /// end at `end`; the `mfra` (if the index is one) starts at `mfra`.
+    Known {
+        last: u64,
+        end: u64,
+        mfra: Option<u64>,
+        tfra: Vec<TfraLast>,
+    },
+    /// Walking the last fragment; the walk resumes at `from` if it disagrees.
+    Jumped {
+        from: u64,
+        last: u64,
+        end: u64,
+        mfra: Option<u64>,
+        tfra: Vec<TfraLast>,
+        /// `top`'s length, `top_count` and the notes' count at the jump, to
+        /// undo it.
+        undo: (usize, usize, usize),
+        taken: Option<(u64, Vec<TrafSums>)>,
+    },
+    /// The index agreed: the fragments' sums are estimated from it.
+    Settled,
+    /// No index, or one that disagreed: every `moof` is read.
+    Off,
+}
+
+/// What [`Walker::jump`] wants of the probe.
+pub enum Jump {
+    None,
+    /// Read these bytes (the end of the file) and hand them to
+    /// [`Walker::take_tail`].
+    ReadTail {
+        offset: u64,
+        len: u64,
+    },
+    /// Walk on from this offset.
+    To(u64),
+}
+
+/// How much of the end of the file is read for the `mfro` and `mfra`.
+pub const INDEX_TAIL: u64 = 16 * 1024;
+/// The largest `mfra` read: an entry of 19 bytes for each second of 7 hours
+/// of two tracks, a second apart.
+pub const MAX_MFRA: u64 = 1024 * 1024;
 
 impl Walker {
     /// True when nothing further in the file can change the answer.
     pub fn done(&self) -> bool {
         match &self.moov {
-            Some(m) => !m.has_mvex || self.gave_up,
+            Some(m) => !m.has_mvex || self.gave_up || matches!(self.index, Index::Settled),
             None => false,
         }
+    }
+
+    /// The end of the file held a fragment index the walk will follow.
+    pub fn index_found(&self) -> bool {
+        matches!(self.index, Index::Known { .. })
+    }
+
+    /// The walk is on the last fragment the index named.
+    pub fn jumped(&self) -> bool {
+        matches!(self.index, Index::Jumped { .. })
     }
 
     /// The walk reached the end of the file.
@@ -126,6 +179,10 @@ impl Walker {
         if self.moov.is_none() && rest <= TAIL {
             return rest;
         }
+        if self.jumped() {
+            // The last fragment's moof and its mdat header, in one read.
+            return super::LOOKAHEAD;
+        }
         match self.last_moof {
             Some(n) => n.saturating_add(64).clamp(64, super::LOOKAHEAD),
             None => super::LOOKAHEAD,
@@ -141,11 +198,31 @@ impl Walker {
     }
 
     pub fn on_header(&mut self, h: &Header, pos: u64, file_size: u64) -> Action {
+        let fits = pos.checked_add(h.size).is_some_and(|end| end <= file_size);
+        if let Index::Jumped { last, end, .. } = self.index {
+            // The index names a moof here, then its mdat up to `end`.
+            let inside = pos.checked_add(h.size).is_some_and(|e| e <= end);
+            let wanted = if pos == last {
+                &h.kind == b"moof"
+            } else {
+                &h.kind == b"mdat"
+            };
+            if !(wanted && inside) {
+                return Action::Goto(self.index_disagrees());
+            }
+        }
+        if &h.kind == b"sidx"
+            && self.first_moof.is_none()
+            && self.sidx.is_none()
+            && fits
+            && h.size <= MAX_MOOF
+        {
+            return Action::Read { cap: MAX_MOOF };
+        }
         self.top_count += 1;
         if self.top.len() < 64 {
             self.top.push(fourcc(&h.kind));
         }
-        let fits = pos.checked_add(h.size).is_some_and(|end| end <= file_size);
         match &h.kind {
             b"ftyp" => {
                 if fits {
@@ -179,43 +256,7 @@ impl Walker {
                 }
                 Action::Skip
             }
-            b"moof" => {
-                self.fragmented = true;
-                let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex);
-                if !wanted || self.gave_up {
-                    if !fits && self.moov.is_some() {
-                        self.cut_short(h);
-                    }
-                    return Action::Skip;
-                }
-                if !fits {
-                    // A fragment cut off by the end of the file. With no sample
-                    // anywhere before it there is nothing to play.
-                    let in_moov = self.moov.as_ref().map_or(0, |m| {
-                        m.tracks
-                            .iter()
-                            .fold(0u64, |a, t| a.saturating_add(t.sample_count))
-                    });
-                    let in_frags = self
-                        .frag_samples
-                        .values()
-                        .fold(0u64, |a, &n| a.saturating_add(n));
-                    if in_moov == 0 && in_frags == 0 {
-                        return Action::Stop(Err(Error::truncated("moof box cut short")));
-                    }
-                    self.notes.push(
-                        "the last fragment runs past the end of the file: the file is cut short"
-                            .into(),
-                    );
-                    return Action::Skip;
-                }
-                if self.frag_bytes.saturating_add(h.size) > MAX_FRAGMENT_BYTES {
-                    self.give_up_fragments();
-                    return Action::Skip;
-                }
-                self.frag_bytes = self.frag_bytes.saturating_add(h.size);
-                Action::Read { cap: MAX_MOOF }
-            }
+            b"moof" => self.on_moof(h, fits),
             _ => {
                 // Any other box (mfra, free, udta, …) that the file ends
                 // inside of is as much a cut as an mdat.
@@ -240,6 +281,339 @@ impl Walker {
         }
     }
 
+    /// Where the walk should go next, by the fragment index, called before
+    /// each top-level header at `pos`. Once the first fragment is read, an
+    /// index (a `sidx` before it, else the `mfra` that the `mfro` in the last
+    /// 16 bytes points at) names the last fragment: the walk jumps there,
+    /// reads that `moof` and its `mdat` header, and the fragments in between
+    /// are estimated, not read (see [`Walker::settle`]). The index disagrees,
+    /// and every `moof` is read after all, when the `mfro`/`mfra` are
+    /// malformed or point outside the file, when the box at the named offset
+    /// is not a `moof` followed by one `mdat` ending exactly where the index
+    /// says the fragments end, when a track lacks a `tfdt` or the last
+    /// fragment starts before the first ends, or when the `tfra` time lies
+    /// outside the last fragment.
+    pub fn jump(&mut self, pos: u64, file_size: u64) -> Jump {
+        let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex) && !self.gave_up;
+        let Some((first_at, first_size, _)) = self.first_moof else {
+            return Jump::None;
+        };
+        // After the first fragment's moof and the header of its mdat.
+        if !wanted || pos <= first_at.saturating_add(first_size) {
+            return Jump::None;
+        }
+        if let Index::Jumped {
+            last,
+            end,
+            mfra,
+            taken,
+            ..
+        } = &self.index
+        {
+            let (last, end, mfra, taken) = (*last, *end, *mfra, taken.is_some());
+            return self.in_last_fragment(pos, file_size, (last, end, mfra), taken);
+        }
+        match std::mem::take(&mut self.index) {
+            Index::Unknown => {
+                if let Some((start, total, last_size)) = self.sidx {
+                    match (
+                        start.checked_add(total),
+                        start.checked_add(total.saturating_sub(last_size)),
+                    ) {
+                        (Some(end), Some(last)) if end <= file_size => {
+                            self.index = Index::Known {
+                                last,
+                                end,
+                                mfra: None,
+                                tfra: Vec::new(),
+                            };
+                            return self.jump(pos, file_size);
+                        }
+                        _ => {}
+                    }
+                }
+                // Only where enough of the file is left to save reads.
+                if file_size.saturating_sub(pos) <= 4 * super::LOOKAHEAD {
+                    self.index = Index::Off;
+                    return Jump::None;
+                }
+                let len = INDEX_TAIL.min(file_size);
+                self.index = Index::TailAsked { retried: false };
+                Jump::ReadTail {
+                    offset: file_size - len,
+                    len,
+                }
+            }
+            Index::Known {
+                last,
+                end,
+                mfra,
+                tfra,
+            } => {
+                if last <= first_at || last < pos || last >= end {
+                    self.index = Index::Off;
+                    return Jump::None;
+                }
+                self.index = Index::Jumped {
+                    from: pos,
+                    last,
+                    end,
+                    mfra,
+                    tfra,
+                    undo: (self.top.len(), self.top_count, self.notes.len()),
+                    taken: None,
+                };
+                Jump::To(last)
+            }
+            other => {
+                self.index = other;
+                Jump::None
+            }
+        }
+    }
+
+    /// After the jump: only the named moof and its mdat, up to `end`; there,
+    /// settle the fragments by the index, and step over the `mfra` whose
+    /// bytes the tail read brought.
+    fn in_last_fragment(
+        &mut self,
+        pos: u64,
+        file_size: u64,
+        (last, end, mfra): (u64, u64, Option<u64>),
+        taken: bool,
+    ) -> Jump {
+        if !(pos == end && taken) {
+            if pos > last && pos >= end {
+                return Jump::To(self.index_disagrees());
+            }
+            return Jump::None;
+        }
+        if !self.settle() {
+            return Jump::To(self.index_disagrees());
+        }
+        match mfra {
+            Some(m) if m == end => {
+                self.top_count += 1;
+                if self.top.len() < 64 {
+                    self.top.push("mfra".into());
+                }
+                Jump::To(file_size)
+            }
+            _ => Jump::None,
+        }
+    }
+
+    /// The end of the file, read for the `mfro` (its last 16 bytes) and the
+    /// `mfra` it sizes. Returns a further read when the `mfra` is longer than
+    /// what was read.
+    pub fn take_tail(&mut self, offset: u64, data: &[u8], file_size: u64) -> Option<(u64, u64)> {
+        let retried = matches!(self.index, Index::TailAsked { retried: true });
+        self.index = Index::Off;
+        let end = offset.checked_add(data.len() as u64)?;
+        if end != file_size || data.len() < 16 {
+            return None;
+        }
+        let mfro = &data[data.len() - 16..];
+        if mfro.get(0..8) != Some(&[0, 0, 0, 16, b'm', b'f', b'r', b'o']) {
+            return None;
+        }
+        let mfra_size = u64::from(boxes::be32(mfro, 12)?);
+        let mfra_at = file_size.checked_sub(mfra_size)?;
+        if !(24..=MAX_MFRA).contains(&mfra_size) {
+            return None;
+        }
+        let Some(at) = mfra_at.checked_sub(offset) else {
+            if retried {
+                return None;
+            }
+            self.index = Index::TailAsked { retried: true };
+            return Some((mfra_at, mfra_size));
+        };
+        let mfra = data.get(usize::try_from(at).ok()?..)?;
+        if boxes::be32(mfra, 0).map(u64::from) != Some(mfra_size) || mfra.get(4..8) != Some(b"mfra")
+        {
+            return None;
+        }
+        let tfra: Vec<TfraLast> = children(boxes::body(mfra)?)
+            .filter(|c| &c.kind == b"tfra")
+            .filter_map(|c| boxes::tfra(c.whole))
+            .take(64)
+            .collect();
+        let last = tfra.iter().map(|t| t.moof_offset).max()?;
+        self.index = Index::Known {
+            last,
+            end: mfra_at,
+            mfra: Some(mfra_at),
+            tfra,
+        };
+        None
+    }
+
+    /// The index disagreed: forget what the jump added and walk every
+    /// fragment from where the jump left. Returns that offset.
+    pub fn index_disagrees(&mut self) -> u64 {
+        let (from, undo) = match &self.index {
+            Index::Jumped { from, undo, .. } => (*from, *undo),
+            _ => (0, (self.top.len(), self.top_count, self.notes.len())),
+        };
+        self.index = Index::Off;
+        self.top.truncate(undo.0);
+        self.top_count = undo.1;
+        self.notes.truncate(undo.2);
+        from
+    }
+
+    /// The first and the last fragment read, the fragments between them
+    /// estimated: each track lasts from the first fragment's `tfdt` to the
+    /// end of the last's; its frame count is the rate of the two fragments
+    /// over that time; the bytes of every track but the largest are their
+    /// rate over that time, and the largest has the rest of the bytes from
+    /// the first `moof` to the end of the fragments, less the share the two
+    /// fragments' `moof`s and `mdat` headers took of theirs. False where the
+    /// two fragments disagree with the index or with each other.
+    fn settle(&mut self) -> bool {
+        let (
+            Some((first_at, first_size, first)),
+            Index::Jumped {
+                end,
+                tfra,
+                taken,
+                last,
+                ..
+            },
+        ) = (&self.first_moof, &self.index)
+        else {
+            return false;
+        };
+        let Some((last_size, last_trafs)) = taken else {
+            return false;
+        };
+        let merge = |trafs: &[TrafSums]| {
+            let mut m: BTreeMap<u32, (Option<u64>, RunSums)> = BTreeMap::new();
+            for t in trafs {
+                let e = m
+                    .entry(t.track_id)
+                    .or_insert((t.base_time, RunSums::default()));
+                e.1.add(&t.sums);
+            }
+            m
+        };
+        let (f, l) = (merge(first), merge(last_trafs));
+        if f.is_empty() || f.keys().ne(l.keys()) {
+            return false;
+        }
+        // Per track: (total ticks, frames, bytes of the two fragments, their ticks).
+        let mut est: BTreeMap<u32, (u64, u64, u64, u64)> = BTreeMap::new();
+        for (id, (fb, fs)) in &f {
+            let (lb, ls) = l[id];
+            let (Some(fb), Some(lb)) = (*fb, lb) else {
+                return false;
+            };
+            let Some(end_ticks) = lb.checked_add(ls.ticks) else {
+                return false;
+            };
+            let Some(total) = end_ticks.checked_sub(fb) else {
+                return false;
+            };
+            if lb < fb.saturating_add(fs.ticks) {
+                return false;
+            }
+            // The tfra time of the last fragment's sync sample lies in it.
+            let outside = tfra.iter().any(|t| {
+                t.track_id == *id
+                    && t.moof_offset == *last
+                    && (t.time < lb || t.time > end_ticks.saturating_add(ls.ticks))
+            });
+            let ticks = fs.ticks.saturating_add(ls.ticks);
+            if outside || ticks == 0 {
+                return false;
+            }
+            // The frames: as many of the two fragments' most common sample
+            // duration as fit in the track's time (a last sample a little
+            // longer, as ffmpeg writes it, adds none).
+            let mut common = *fs;
+            common.add(&ls);
+            let step = u64::from(common.common.ticks);
+            // Too few samples share a duration (a fragment per frame): the
+            // two fragments cannot tell the frame rate.
+            if step == 0
+                || common.common.samples < 4
+                || common.common.samples.saturating_mul(2) < common.samples
+            {
+                return false;
+            }
+            let frames = total / step;
+            est.insert(
+                *id,
+                (total, frames, fs.bytes.saturating_add(ls.bytes), ticks),
+            );
+        }
+        let framing = first_size.saturating_add(*last_size).saturating_add(16);
+        let sampled: u64 = est.values().map(|e| e.2).sum();
+        let region = end.saturating_sub(*first_at) as f64;
+        let media = region - region * framing as f64 / (framing.saturating_add(sampled)) as f64;
+        let largest = est.iter().max_by_key(|(_, e)| e.2).map(|(id, _)| *id);
+        let mut others = 0f64;
+        let mut bytes = BTreeMap::new();
+        for (id, (total, _, b, ticks)) in &est {
+            if Some(*id) != largest {
+                let v = *b as f64 * *total as f64 / *ticks as f64;
+                others += v;
+                bytes.insert(*id, v.round() as u64);
+            }
+        }
+        if let Some(id) = largest {
+            bytes.insert(id, (media - others).max(0.0).round() as u64);
+        }
+        for (id, (total, frames, _, _)) in est {
+            self.frag_ticks.insert(id, total);
+            self.frag_samples.insert(id, frames);
+            self.frag_bytes_per_track
+                .insert(id, bytes.get(&id).copied().unwrap_or(0));
+        }
+        self.index = Index::Settled;
+        true
+    }
+
+    /// A `moof` header: read it whole, unless the file ends inside it or
+    /// the fragments are not summed.
+    fn on_moof(&mut self, h: &Header, fits: bool) -> Action {
+        self.fragmented = true;
+        let wanted = self.moov.as_ref().is_some_and(|m| m.has_mvex);
+        if !wanted || self.gave_up {
+            if !fits && self.moov.is_some() {
+                self.cut_short(h);
+            }
+            return Action::Skip;
+        }
+        if !fits {
+            // A fragment cut off by the end of the file. With no sample
+            // anywhere before it there is nothing to play.
+            let in_moov = self.moov.as_ref().map_or(0, |m| {
+                m.tracks
+                    .iter()
+                    .fold(0u64, |a, t| a.saturating_add(t.sample_count))
+            });
+            let in_frags = self
+                .frag_samples
+                .values()
+                .fold(0u64, |a, &n| a.saturating_add(n));
+            if in_moov == 0 && in_frags == 0 {
+                return Action::Stop(Err(Error::truncated("moof box cut short")));
+            }
+            self.notes.push(
+                "the last fragment runs past the end of the file: the file is cut short".into(),
+            );
+            return Action::Skip;
+        }
+        if self.frag_bytes.saturating_add(h.size) > MAX_FRAGMENT_BYTES {
+            self.give_up_fragments();
+            return Action::Skip;
+        }
+        self.frag_bytes = self.frag_bytes.saturating_add(h.size);
+        Action::Read { cap: MAX_MOOF }
+    }
+
     /// Note a box the file ends inside of.
     fn cut_short(&mut self, h: &Header) {
         self.notes.push(format!(
@@ -249,8 +623,29 @@ impl Walker {
     }
 
     /// A whole box the walker asked for.
-    pub fn take_box(&mut self, kind: [u8; 4], _pos: u64, data: &[u8]) -> Result<(), Error> {
+    pub fn take_box(&mut self, kind: [u8; 4], pos: u64, data: &[u8]) -> Result<(), Error> {
         match &kind {
+            b"sidx" => {
+                self.top_count += 1;
+                if self.top.len() < 64 {
+                    self.top.push("sidx".into());
+                }
+                let anchor = pos.saturating_add(data.len() as u64);
+                self.sidx = boxes::sidx(data)
+                    .filter(|x| !x.nested && x.references > 0)
+                    .and_then(|x| {
+                        let start = anchor.checked_add(x.first_offset)?;
+                        Some((start, x.total_size, x.last_size))
+                    });
+            }
+            b"moof" if matches!(self.index, Index::Jumped { .. }) => {
+                self.last_moof = Some(data.len() as u64);
+                if let (Some(m), Index::Jumped { last, taken, .. }) = (&self.moov, &mut self.index)
+                    && pos == *last
+                {
+                    *taken = Some((data.len() as u64, iso::moof_durations(data, m)));
+                }
+            }
             b"ftyp" => {
                 if self.major.is_some() {
                     // A second ftyp (concatenated files) changes nothing.
@@ -275,14 +670,20 @@ impl Walker {
             }
             b"moof" => {
                 self.last_moof = Some(data.len() as u64);
+                if self.first_moof.is_none()
+                    && let Some(m) = &self.moov
+                {
+                    self.first_moof = Some((pos, data.len() as u64, iso::moof_durations(data, m)));
+                }
                 if let Some(m) = &self.moov {
-                    for (track, ticks, bytes, n) in iso::moof_durations(data, m) {
+                    for traf in iso::moof_durations(data, m) {
+                        let track = traf.track_id;
                         let t = self.frag_ticks.entry(track).or_insert(0);
-                        *t = t.saturating_add(ticks);
+                        *t = t.saturating_add(traf.sums.ticks);
                         let b = self.frag_bytes_per_track.entry(track).or_insert(0);
-                        *b = b.saturating_add(bytes);
+                        *b = b.saturating_add(traf.sums.bytes);
                         let c = self.frag_samples.entry(track).or_insert(0);
-                        *c = c.saturating_add(n);
+                        *c = c.saturating_add(traf.sums.samples);
                     }
                 }
             }
@@ -349,153 +750,4 @@ impl Walker {
         info.notes.append(&mut self.notes);
         Ok(info)
     }
-}
-
-pub fn fourcc(b: &[u8]) -> String {
-    b.iter()
-        .map(|&c| {
-            if (0x20..0x7f).contains(&c) {
-                c as char
-            } else if c == 0xA9 {
-                '©'
-            } else {
-                '?'
-            }
-        })
-        .collect()
-}
-
-/// GPS from a `udta` body: `©xyz` (ISO 6709 text) or 3GPP `loci`.
-pub fn udta_location(udta: &[u8]) -> Option<super::Location> {
-    for (kind, body, _) in children(udta) {
-        if kind == [0xA9, b'x', b'y', b'z'] {
-            // u16 length, u16 language, text
-            let len = usize::from(u16::from_be_bytes([*body.first()?, *body.get(1)?]));
-            let text = body.get(4..4usize.checked_add(len)?.min(body.len()))?;
-            if let Some(l) = parse_iso6709(&String::from_utf8_lossy(text), "udta/©xyz") {
-                return Some(l);
-            }
-        }
-        if &kind == b"loci"
-            && let Some(l) = parse_loci(body)
-        {
-            return Some(l);
-        }
-        if &kind == b"meta"
-            && let Some(l) = meta_location(body)
-        {
-            return Some(l);
-        }
-    }
-    None
-}
-
-fn parse_loci(body: &[u8]) -> Option<super::Location> {
-    // version/flags (4), pad+language (2), name (NUL-terminated), role (1),
-    // longitude, latitude, altitude as signed 16.16.
-    let rest = body.get(6..)?;
-    let name_end = if rest.starts_with(&[0xFE, 0xFF]) || rest.starts_with(&[0xFF, 0xFE]) {
-        let mut i = 2;
-        loop {
-            let pair = rest.get(i..i + 2)?;
-            if pair == [0, 0] {
-                break i + 2;
-            }
-            i += 2;
-        }
-    } else {
-        rest.iter().position(|&c| c == 0)? + 1
-    };
-    let p = name_end.checked_add(1)?; // role
-    let fixed = |i: usize| -> Option<f64> {
-        let v = be32(rest, i)? as i32;
-        Some(f64::from(v) / 65536.0)
-    };
-    let longitude = fixed(p)?;
-    let latitude = fixed(p + 4)?;
-    let altitude = fixed(p + 8);
-    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
-        return None;
-    }
-    Some(super::Location {
-        latitude,
-        longitude,
-        altitude,
-        source: "udta/loci".into(),
-    })
-}
-
-/// Apple's `meta` with `keys` + `ilst`: com.apple.quicktime.location.ISO6709.
-pub fn meta_location(meta: &[u8]) -> Option<super::Location> {
-    // QuickTime `meta` is a plain box; ISO `meta` is a full box (4 more bytes).
-    let body = if meta.get(4..8) == Some(b"hdlr") {
-        meta
-    } else {
-        meta.get(4..)?
-    };
-    let mut key_index = None;
-    let mut ilst = None;
-    for (kind, b, _) in children(body) {
-        if &kind == b"keys" {
-            let count = be32(b, 4)?;
-            let mut pos = 8usize;
-            for i in 1..=count.min(4096) {
-                let size = usize::try_from(be32(b, pos)?).ok()?;
-                if size < 8 {
-                    break;
-                }
-                let name = b.get(pos + 8..pos.checked_add(size)?)?;
-                if name == b"com.apple.quicktime.location.ISO6709" {
-                    key_index = Some(i);
-                }
-                pos = pos.checked_add(size)?;
-            }
-        }
-        if &kind == b"ilst" {
-            ilst = Some(b);
-        }
-    }
-    let (idx, ilst) = (key_index?, ilst?);
-    for (kind, item, _) in children(ilst) {
-        if u32::from_be_bytes(kind) == idx {
-            for (k, data, _) in children(item) {
-                if &k == b"data" {
-                    let text = String::from_utf8_lossy(data.get(8..)?);
-                    return parse_iso6709(&text, "meta/keys");
-                }
-            }
-        }
-    }
-    None
-}
-
-/// "+37.3318-122.0312+020.000/" → latitude, longitude, altitude.
-pub fn parse_iso6709(s: &str, source: &str) -> Option<super::Location> {
-    let s = s.trim().trim_end_matches('/');
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
-        if (c == '+' || c == '-') && !cur.is_empty() {
-            parts.push(std::mem::take(&mut cur));
-        }
-        if !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-') {
-            break;
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        parts.push(cur);
-    }
-    let latitude = crate::num::decimal(parts.first()?)?;
-    let longitude = crate::num::decimal(parts.get(1)?)?;
-    let altitude = parts.get(2).and_then(|a| crate::num::decimal(a));
-    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
-        return None;
-    }
-    Some(super::Location {
-        latitude,
-        longitude,
-        altitude,
-        source: source.into(),
-    })
 }

@@ -1,10 +1,14 @@
-//! Bounded decoders for the dozen ISO-BMFF leaf boxes the probe needs:
-//! `mvhd`, `tkhd`, `mdhd`, `hdlr`, `elst`, `stts`, `stsz`/`stz2`, `mehd`,
-//! `trex`, `tfhd`, `trun`, a sample entry's `avcC`, and the audio configs
-//! that carry the channel count (`dac3`, `dec3`, `dOps`). Each takes a whole box
-//! (header included) and returns `None` on anything short or malformed. Every
-//! count read from the file is bounded by the bytes actually present before
-//! it is used, so no table can make us loop or allocate past the box.
+//! The ISO-BMFF box layer: a box body's children ([`children`], [`child`]),
+//! a box type as text ([`fourcc`]), and bounded decoders for the leaf boxes
+//! the probe needs: `mvhd`, `tkhd`, `mdhd`, `hdlr`, `elst`, `stts`,
+//! `stsz`/`stz2`, `mehd`, `trex`, `tfhd`, `tfdt`, `trun`, the fragment
+//! indexes `tfra` and `sidx`, a sample entry's `avcC`, and the audio configs
+//! that carry the channel count (`dac3`, `dec3`, `dOps`). Each takes a whole
+//! box (header included) and returns `None` on anything short or malformed,
+//! and returns a named record, not a tuple. Every count read from the file is
+//! bounded by the bytes actually present before it is used, so no table can
+//! make us loop or allocate past the box. This module imports no other part
+//! of the probe.
 //!
 //! These replace the `mp4-atom` crate, which the probe first used: it decoded
 //! every box type and carried encoders too, and cost about 90 KB of the
@@ -37,13 +41,81 @@ pub fn body(whole: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// A full box: (version, flags, body after them).
-fn full(whole: &[u8]) -> Option<(u8, u32, &[u8])> {
+/// One box among the children of a box body.
+#[derive(Debug, Clone, Copy)]
+pub struct Child<'a> {
+    pub kind: [u8; 4],
+    /// After the 8- or 16-byte header.
+    pub body: &'a [u8],
+    /// Header included.
+    pub whole: &'a [u8],
+}
+
+/// Iterate the child boxes of a box body. Stops quietly at the first
+/// malformed header.
+pub fn children(buf: &[u8]) -> impl Iterator<Item = Child<'_>> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let rest = buf.get(pos..)?;
+        let size32 = be32(rest, 0)?;
+        let kind = rest.get(4..8)?;
+        let kind = [kind[0], kind[1], kind[2], kind[3]];
+        let (size, hl) = match size32 {
+            0 => (rest.len() as u64, 8usize),
+            1 => (be64(rest, 8)?, 16usize),
+            s => (u64::from(s), 8usize),
+        };
+        let size = usize::try_from(size).ok()?;
+        if size < hl || size > rest.len() {
+            return None;
+        }
+        pos = pos.checked_add(size)?;
+        Some(Child {
+            kind,
+            body: &rest[hl..size],
+            whole: &rest[..size],
+        })
+    })
+}
+
+/// The first child box of type `kind` in a box body.
+pub fn child<'a>(buf: &'a [u8], kind: &[u8; 4]) -> Option<Child<'a>> {
+    children(buf).find(|c| &c.kind == kind)
+}
+
+/// A box type as text (`©` for 0xA9, `?` for any other byte that is not
+/// printable ASCII).
+pub fn fourcc(b: &[u8]) -> String {
+    b.iter()
+        .map(|&c| {
+            if (0x20..0x7f).contains(&c) {
+                c as char
+            } else if c == 0xA9 {
+                '©'
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// A full box: its version, its flags, and its body after them.
+struct FullBox<'a> {
+    version: u8,
+    flags: u32,
+    body: &'a [u8],
+}
+
+fn full(whole: &[u8]) -> Option<FullBox<'_>> {
     let b = body(whole)?;
-    let v = *b.first()?;
+    let version = *b.first()?;
     let flags =
         (u32::from(*b.get(1)?) << 16) | (u32::from(*b.get(2)?) << 8) | u32::from(*b.get(3)?);
-    Some((v, flags, b.get(4..)?))
+    Some(FullBox {
+        version,
+        flags,
+        body: b.get(4..)?,
+    })
 }
 
 /// v0 reads 32-bit fields, v1 64-bit: (value, width).
@@ -63,7 +135,11 @@ pub struct Mvhd {
 }
 
 pub fn mvhd(whole: &[u8]) -> Option<Mvhd> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     let v1 = v == 1;
     let (creation, w) = field(b, 0, v1)?;
     let p = 2 * w; // creation + modification
@@ -80,12 +156,25 @@ pub fn mvhd(whole: &[u8]) -> Option<Mvhd> {
 pub struct Tkhd {
     pub track_id: u32,
     pub enabled: bool,
-    /// a, b, c, d of the transformation matrix (16.16).
-    pub matrix: (i32, i32, i32, i32),
+    pub matrix: Matrix,
+}
+
+/// The rotating part of a `tkhd` transformation matrix: its a, b, c, d
+/// (16.16 fixed point).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Matrix {
+    pub a: i32,
+    pub b: i32,
+    pub c: i32,
+    pub d: i32,
 }
 
 pub fn tkhd(whole: &[u8]) -> Option<Tkhd> {
-    let (v, flags, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        flags,
+        body: b,
+    } = full(whole)?;
     let w = if v == 1 { 8 } else { 4 };
     let track_id = be32(b, 2 * w)?;
     // creation, modification, track_ID, reserved(4), duration, reserved(8),
@@ -95,7 +184,12 @@ pub fn tkhd(whole: &[u8]) -> Option<Tkhd> {
     Some(Tkhd {
         track_id,
         enabled: flags & 1 != 0,
-        matrix: (i(0)?, i(1)?, i(3)?, i(4)?),
+        matrix: Matrix {
+            a: i(0)?,
+            b: i(1)?,
+            c: i(3)?,
+            d: i(4)?,
+        },
     })
 }
 
@@ -106,7 +200,11 @@ pub struct Mdhd {
 }
 
 pub fn mdhd(whole: &[u8]) -> Option<Mdhd> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     let v1 = v == 1;
     let w = if v1 { 8 } else { 4 };
     let timescale = be32(b, 2 * w)?;
@@ -119,7 +217,7 @@ pub fn mdhd(whole: &[u8]) -> Option<Mdhd> {
 
 /// The handler type: `vide`, `soun`, …
 pub fn hdlr(whole: &[u8]) -> Option<[u8; 4]> {
-    let (_, _, b) = full(whole)?;
+    let b = full(whole)?.body;
     let h = b.get(4..8)?;
     Some([h[0], h[1], h[2], h[3]])
 }
@@ -132,7 +230,11 @@ fn bounded(b: &[u8], declared: u32, at: usize, entry_size: usize) -> usize {
 
 /// Sum of the durations of the non-empty edits (movie timescale).
 pub fn elst(whole: &[u8]) -> Option<u64> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     let v1 = v == 1;
     let size = if v1 { 20 } else { 12 };
     let n = bounded(b, be32(b, 0)?, 4, size);
@@ -152,9 +254,17 @@ pub fn elst(whole: &[u8]) -> Option<u64> {
     Some(sum)
 }
 
-/// (samples, total of their durations) from `stts`.
-pub fn stts(whole: &[u8]) -> Option<(u64, u64)> {
-    let (_, _, b) = full(whole)?;
+/// What `stts` says of a track's samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleTimes {
+    pub samples: u64,
+    /// The total of their durations, in the track's timescale.
+    pub ticks: u64,
+}
+
+/// The samples and the total of their durations from `stts`.
+pub fn stts(whole: &[u8]) -> Option<SampleTimes> {
+    let b = full(whole)?.body;
     let n = bounded(b, be32(b, 0)?, 4, 8);
     let (mut count, mut total) = (0u64, 0u64);
     for i in 0..n {
@@ -163,13 +273,16 @@ pub fn stts(whole: &[u8]) -> Option<(u64, u64)> {
         count = count.saturating_add(c);
         total = total.saturating_add(c.saturating_mul(d));
     }
-    Some((count, total))
+    Some(SampleTimes {
+        samples: count,
+        ticks: total,
+    })
 }
 
 /// Total bytes of the samples from `stsz` or `stz2`.
 pub fn stsz(whole: &[u8]) -> Option<u64> {
     let kind = whole.get(4..8)?;
-    let (_, _, b) = full(whole)?;
+    let b = full(whole)?.body;
     if kind == b"stz2" {
         let field_size = usize::from(*b.get(3)?);
         let declared = be32(b, 4)?;
@@ -207,19 +320,42 @@ pub fn stsz(whole: &[u8]) -> Option<u64> {
 
 /// `mehd`: the fragmented movie's duration (movie timescale).
 pub fn mehd(whole: &[u8]) -> Option<u64> {
-    let (v, _, b) = full(whole)?;
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
     field(b, 0, v == 1).map(|(d, _)| d)
 }
 
-/// `trex`: (track id, default sample duration, default sample size).
-pub fn trex(whole: &[u8]) -> Option<(u32, u32, u32)> {
-    let (_, _, b) = full(whole)?;
-    Some((be32(b, 0)?, be32(b, 8)?, be32(b, 12)?))
+/// `trex`: a track's defaults for the samples of its fragments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trex {
+    pub track_id: u32,
+    pub default_duration: u32,
+    pub default_size: u32,
 }
 
-/// `tfhd`: (track id, default sample duration, default sample size).
-pub fn tfhd(whole: &[u8]) -> Option<(u32, Option<u32>, Option<u32>)> {
-    let (_, flags, b) = full(whole)?;
+pub fn trex(whole: &[u8]) -> Option<Trex> {
+    let b = full(whole)?.body;
+    Some(Trex {
+        track_id: be32(b, 0)?,
+        default_duration: be32(b, 8)?,
+        default_size: be32(b, 12)?,
+    })
+}
+
+/// `tfhd`: the track a fragment's `traf` is for, and the defaults it sets
+/// (over the `trex`'s) for its samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tfhd {
+    pub track_id: u32,
+    pub default_duration: Option<u32>,
+    pub default_size: Option<u32>,
+}
+
+pub fn tfhd(whole: &[u8]) -> Option<Tfhd> {
+    let FullBox { flags, body: b, .. } = full(whole)?;
     let id = be32(b, 0)?;
     let mut p = 4usize;
     if flags & 0x01 != 0 {
@@ -240,14 +376,48 @@ pub fn tfhd(whole: &[u8]) -> Option<(u32, Option<u32>, Option<u32>)> {
     } else {
         None
     };
-    Some((id, dur, size))
+    Some(Tfhd {
+        track_id: id,
+        default_duration: dur,
+        default_size: size,
+    })
 }
 
-/// `trun`: (samples, total duration, total bytes), with the traf's defaults
-/// for fields the run leaves out. A run without per-sample fields multiplies
-/// rather than counting 2^32 samples one by one.
-pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<(u64, u64, u64)> {
-    let (_, flags, b) = full(whole)?;
+/// What a `trun` (or a whole fragment) adds to a track.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunSums {
+    pub samples: u64,
+    /// The total of the samples' durations, in the track's timescale.
+    pub ticks: u64,
+    pub bytes: u64,
+    /// The sample duration most samples have, and how many have it.
+    pub common: SampleDuration,
+}
+
+/// A sample duration and how many samples have it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SampleDuration {
+    pub ticks: u32,
+    pub samples: u64,
+}
+
+impl RunSums {
+    /// These sums and `other`'s together.
+    pub fn add(&mut self, other: &RunSums) {
+        self.samples = self.samples.saturating_add(other.samples);
+        self.ticks = self.ticks.saturating_add(other.ticks);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        if other.common.samples > self.common.samples {
+            self.common = other.common;
+        }
+    }
+}
+
+/// `trun`: its samples, their total duration and bytes, with the traf's
+/// defaults for fields the run leaves out. A run without per-sample fields
+/// multiplies rather than counting 2^32 samples one by one.
+pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<RunSums> {
+    let FullBox { flags, body: b, .. } = full(whole)?;
     let declared = be32(b, 0)?;
     let mut p = 4usize;
     if flags & 0x01 != 0 {
@@ -264,14 +434,20 @@ pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<(u64, u
         .count();
     if per == 0 {
         let c = u64::from(declared);
-        return Some((
-            c,
-            c.saturating_mul(u64::from(default_dur)),
-            c.saturating_mul(u64::from(default_size)),
-        ));
+        return Some(RunSums {
+            samples: c,
+            ticks: c.saturating_mul(u64::from(default_dur)),
+            bytes: c.saturating_mul(u64::from(default_size)),
+            common: SampleDuration {
+                ticks: default_dur,
+                samples: c,
+            },
+        });
     }
     let n = bounded(b, declared, p, per);
     let (mut ticks, mut bytes) = (0u64, 0u64);
+    // The first 8 distinct durations, counted (a fixed table: no allocation).
+    let mut seen = [SampleDuration::default(); 8];
     for i in 0..n {
         let at = p + i * per;
         let dur = if has_dur { be32(b, at)? } else { default_dur };
@@ -282,8 +458,116 @@ pub fn trun(whole: &[u8], default_dur: u32, default_size: u32) -> Option<(u64, u
         };
         ticks = ticks.saturating_add(u64::from(dur));
         bytes = bytes.saturating_add(u64::from(size));
+        if let Some(d) = seen.iter_mut().find(|d| d.samples == 0 || d.ticks == dur) {
+            d.ticks = dur;
+            d.samples += 1;
+        }
     }
-    Some((n as u64, ticks, bytes))
+    let common = seen
+        .iter()
+        .copied()
+        .max_by_key(|d| d.samples)
+        .unwrap_or_default();
+    Some(RunSums {
+        samples: n as u64,
+        ticks,
+        bytes,
+        common,
+    })
+}
+
+/// `tfdt`: the decode time of a fragment's first sample (track timescale).
+pub fn tfdt(whole: &[u8]) -> Option<u64> {
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
+    field(b, 0, v == 1).map(|(t, _)| t)
+}
+
+/// What a `tfra` says of the last fragment it indexes: the one whose `moof`
+/// starts furthest into the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TfraLast {
+    pub track_id: u32,
+    /// Presentation time of the sync sample the entry points at.
+    pub time: u64,
+    /// File offset of that fragment's `moof`.
+    pub moof_offset: u64,
+}
+
+/// `tfra`: its entry with the largest `moof` offset. Entries are bounded by
+/// the bytes present, never by the count the box declares.
+pub fn tfra(whole: &[u8]) -> Option<TfraLast> {
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
+    let track_id = be32(b, 0)?;
+    let lens = be32(b, 4)?;
+    let numbers = (((lens >> 4) & 3) + ((lens >> 2) & 3) + (lens & 3) + 3) as usize;
+    let wide = if v == 1 { 8 } else { 4 };
+    let entry = 2 * wide + numbers;
+    let n = bounded(b, be32(b, 8)?, 12, entry);
+    let mut last: Option<TfraLast> = None;
+    for i in 0..n {
+        let at = 12 + i * entry;
+        let (time, _) = field(b, at, v == 1)?;
+        let (moof_offset, _) = field(b, at + wide, v == 1)?;
+        if last.is_none_or(|l| moof_offset >= l.moof_offset) {
+            last = Some(TfraLast {
+                track_id,
+                time,
+                moof_offset,
+            });
+        }
+    }
+    last
+}
+
+/// What a `sidx` says of the fragments it indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sidx {
+    /// Bytes from the end of the `sidx` to its first fragment.
+    pub first_offset: u64,
+    /// Bytes of every referenced fragment together.
+    pub total_size: u64,
+    /// Bytes of the last referenced fragment.
+    pub last_size: u64,
+    pub references: u32,
+    /// A reference to another `sidx` (a hierarchy the probe does not follow).
+    pub nested: bool,
+}
+
+/// `sidx`: the byte layout of the fragments it references.
+pub fn sidx(whole: &[u8]) -> Option<Sidx> {
+    let FullBox {
+        version: v,
+        body: b,
+        ..
+    } = full(whole)?;
+    // reference_ID(4) timescale(4) earliest_presentation_time first_offset
+    let (_, w) = field(b, 8, v == 1)?;
+    let (first_offset, _) = field(b, 8 + w, v == 1)?;
+    let at = 8 + 2 * w + 2; // reserved(2)
+    let declared = u32::from(be16(b, at)?);
+    let n = bounded(b, declared, at + 2, 12);
+    let (mut total_size, mut last_size, mut nested) = (0u64, 0u64, false);
+    for i in 0..n {
+        let r = be32(b, at + 2 + i * 12)?;
+        nested |= r & 0x8000_0000 != 0;
+        last_size = u64::from(r & 0x7FFF_FFFF);
+        total_size = total_size.saturating_add(last_size);
+    }
+    Some(Sidx {
+        first_offset,
+        total_size,
+        last_size,
+        references: n as u32,
+        nested,
+    })
 }
 
 /// The SPS NAL units of an `avcC` body.
@@ -302,8 +586,16 @@ pub fn avcc_sps(avcc: &[u8]) -> Vec<&[u8]> {
     out
 }
 
+/// What an MPEG-4 AudioSpecificConfig says of the sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AudioConfig {
+    /// 0 where the config leaves the layout to a program config element.
+    pub channels: u32,
+    pub sample_rate: u32,
+}
+
 /// Channels and sample rate from an MPEG-4 AudioSpecificConfig.
-pub fn audio_specific_config(asc: &[u8]) -> Option<(u32, u32)> {
+pub fn audio_specific_config(asc: &[u8]) -> Option<AudioConfig> {
     const RATES: [u32; 13] = [
         96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
     ];
@@ -334,7 +626,10 @@ pub fn audio_specific_config(asc: &[u8]) -> Option<(u32, u32)> {
         7 => 8,
         _ => 0,
     };
-    Some((channels, rate))
+    Some(AudioConfig {
+        channels,
+        sample_rate: rate,
+    })
 }
 
 /// Big-endian bit reader over a box body, for the bit-packed Dolby configs.
@@ -532,20 +827,43 @@ mod tests {
         b.extend_from_slice(&u32::MAX.to_be_bytes());
         b.extend_from_slice(&10u32.to_be_bytes());
         b.extend_from_slice(&512u32.to_be_bytes());
-        assert_eq!(stts(&boxed(b"stts", &b)), Some((10, 5120)));
+        assert_eq!(
+            stts(&boxed(b"stts", &b)),
+            Some(SampleTimes {
+                samples: 10,
+                ticks: 5120
+            })
+        );
         // A trun with per-sample durations claiming more samples than fit.
         let mut t = vec![0, 0, 0x01, 0x00];
         t.extend_from_slice(&1_000_000u32.to_be_bytes());
         t.extend_from_slice(&3000u32.to_be_bytes());
-        assert_eq!(trun(&boxed(b"trun", &t), 0, 7), Some((1, 3000, 7)));
+        assert_eq!(
+            trun(&boxed(b"trun", &t), 0, 7),
+            Some(RunSums {
+                samples: 1,
+                ticks: 3000,
+                bytes: 7,
+                common: SampleDuration {
+                    ticks: 3000,
+                    samples: 1
+                }
+            })
+        );
     }
 
     #[test]
     fn aac_config() {
         // AAC LC, 48 kHz, stereo: 0x11 0x90.
-        assert_eq!(audio_specific_config(&[0x11, 0x90]), Some((2, 48000)));
+        let asc = |channels, sample_rate| {
+            Some(AudioConfig {
+                channels,
+                sample_rate,
+            })
+        };
+        assert_eq!(audio_specific_config(&[0x11, 0x90]), asc(2, 48000));
         // 44.1 kHz mono: 0x12 0x08.
-        assert_eq!(audio_specific_config(&[0x12, 0x08]), Some((1, 44100)));
+        assert_eq!(audio_specific_config(&[0x12, 0x08]), asc(1, 44100));
     }
 
     #[test]

@@ -71,9 +71,9 @@ pub struct Sps {
     pub sar: Option<(u32, u32)>,
 }
 
-/// Parse an SPS NAL unit (its one-byte header included).
-pub fn parse(nal: &[u8]) -> Option<Sps> {
-    // Remove emulation-prevention bytes (00 00 03 → 00 00), capped.
+/// The first 512 bytes of a NAL unit's payload without its header byte and
+/// its emulation-prevention bytes (00 00 03 → 00 00).
+fn rbsp(nal: &[u8]) -> Vec<u8> {
     let mut rbsp = Vec::with_capacity(nal.len().min(512));
     let mut zeros = 0;
     for &c in nal.iter().skip(1).take(512) {
@@ -84,6 +84,33 @@ pub fn parse(nal: &[u8]) -> Option<Sps> {
         zeros = if c == 0 { zeros + 1 } else { 0 };
         rbsp.push(c);
     }
+    rbsp
+}
+
+/// Read past the SPS's scaling matrices (`seq_scaling_list_present_flag`s
+/// and the lists they announce).
+fn skip_scaling_lists(r: &mut BitReader<'_>, chroma: u32) -> Option<()> {
+    let lists = if chroma == 3 { 12 } else { 8 };
+    for i in 0..lists {
+        if r.bits(1)? == 1 {
+            let size = if i < 6 { 16 } else { 64 };
+            let (mut last, mut next) = (8i64, 8i64);
+            for _ in 0..size {
+                if next != 0 {
+                    next = (last + r.se()? + 256).rem_euclid(256);
+                }
+                if next != 0 {
+                    last = next;
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+/// Parse an SPS NAL unit (its one-byte header included).
+pub fn parse(nal: &[u8]) -> Option<Sps> {
+    let rbsp = rbsp(nal);
     let mut r = BitReader::new(&rbsp);
     let profile = r.bits(8)?;
     r.bits(16)?; // constraint flags + level
@@ -102,21 +129,7 @@ pub fn parse(nal: &[u8]) -> Option<Sps> {
         r.ue()?; // bit depth chroma
         r.bits(1)?; // qpprime bypass
         if r.bits(1)? == 1 {
-            let lists = if chroma == 3 { 12 } else { 8 };
-            for i in 0..lists {
-                if r.bits(1)? == 1 {
-                    let size = if i < 6 { 16 } else { 64 };
-                    let (mut last, mut next) = (8i64, 8i64);
-                    for _ in 0..size {
-                        if next != 0 {
-                            next = (last + r.se()? + 256).rem_euclid(256);
-                        }
-                        if next != 0 {
-                            last = next;
-                        }
-                    }
-                }
-            }
+            skip_scaling_lists(&mut r, chroma)?;
         }
     }
     r.ue()?; // log2_max_frame_num

@@ -5,10 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::boxes::{self, be32};
+use super::boxes::{self, Child, RunSums, be32, child, children, fourcc};
+use super::gps::{meta_location, udta_location};
 use super::h264::BitReader;
-
-use super::bmff::{children, fourcc, meta_location, udta_location};
 use super::{AudioInfo, Location, MediaInfo, VideoInfo};
 use crate::error::Error;
 
@@ -44,7 +43,7 @@ pub struct TrackFacts {
     pub width: u32,
     pub height: u32,
     pub par: (u32, u32),
-    pub matrix: (i32, i32, i32, i32),
+    pub matrix: boxes::Matrix,
     pub channels: Option<u32>,
     pub sample_rate: Option<u32>,
     /// The largest chunk offset in `stco`/`co64` (where the last sample data starts).
@@ -72,7 +71,12 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
     let mut m = MoovFacts::default();
     let mut have_mvhd = false;
     let mut walked = 0usize;
-    for (kind, b, whole) in children(body) {
+    for Child {
+        kind,
+        body: b,
+        whole,
+    } in children(body)
+    {
         walked = walked.saturating_add(whole.len());
         match &kind {
             b"mvhd" => match boxes::mvhd(whole) {
@@ -96,16 +100,21 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
             b"mvex" => {
                 // Leaf by leaf, never recursing into whatever a hostile file nests.
                 m.has_mvex = true;
-                for (k, _, leaf) in children(b) {
+                for Child {
+                    kind: k,
+                    whole: leaf,
+                    ..
+                } in children(b)
+                {
                     match &k {
                         b"mehd" => match boxes::mehd(leaf) {
                             Some(d) => m.mehd = Some(d).filter(|&d| d > 0),
                             None => m.notes.push("mehd unreadable".into()),
                         },
                         b"trex" => match boxes::trex(leaf) {
-                            Some((id, dur, size)) => {
-                                m.trex.insert(id, dur);
-                                m.trex_size.insert(id, size);
+                            Some(t) => {
+                                m.trex.insert(t.track_id, t.default_duration);
+                                m.trex_size.insert(t.track_id, t.default_size);
                             }
                             None => m.notes.push("trex unreadable".into()),
                         },
@@ -146,11 +155,11 @@ pub fn parse_moov(data: &[u8]) -> Result<MoovFacts, Error> {
 /// returning the whole box (header included).
 fn find<'a>(body: &'a [u8], path: &[&[u8; 4]]) -> Option<&'a [u8]> {
     let (first, rest) = path.split_first()?;
-    let (_, b, whole) = children(body).find(|(k, _, _)| &k == first)?;
+    let c = child(body, first)?;
     if rest.is_empty() {
-        Some(whole)
+        Some(c.whole)
     } else {
-        find(b, rest)
+        find(c.body, rest)
     }
 }
 
@@ -183,9 +192,9 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
     }
     let leaf = |k: &[u8; 4]| find(body, &[b"mdia", b"minf", b"stbl", k]);
     match leaf(b"stts").map(boxes::stts) {
-        Some(Some((count, total))) => {
-            t.sample_count = count;
-            t.total_delta = total;
+        Some(Some(times)) => {
+            t.sample_count = times.samples;
+            t.total_delta = times.ticks;
         }
         Some(None) => t.notes.push("stts unreadable".into()),
         None => {}
@@ -211,13 +220,13 @@ fn parse_trak(body: &[u8]) -> Result<TrackFacts, String> {
         b"soun" => 28,
         _ => 0,
     };
-    if let Some((kind, body, _)) = first.filter(|(_, body, _)| body.len() < fixed) {
+    if let Some(Child { kind, body, .. }) = first.filter(|c| c.body.len() < fixed) {
         t.notes.push(format!(
             "the sample entry {} of {} bytes is too short to describe the track",
             fourcc(&kind),
             body.len().saturating_add(8)
         ));
-    } else if let Some((kind, body, _)) = first {
+    } else if let Some(Child { kind, body, .. }) = first {
         // An encrypted entry (`encv`/`enca`) keeps the real format in
         // `sinf/frma`: read it as that format, noting the scheme.
         let kind = unprotected_kind(&kind, body, &mut t).unwrap_or(kind);
@@ -237,8 +246,8 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
         .unwrap_or(&[]);
     match kind {
         b"avc1" | b"avc3" => {
-            if let Some((_, avcc, _)) = children(kids).find(|(k, _, _)| k == b"avcC") {
-                let sps = boxes::avcc_sps(avcc);
+            if let Some(avcc) = child(kids, b"avcC") {
+                let sps = boxes::avcc_sps(avcc.body);
                 sps_override(&sps, t);
                 if let Some(p) = sps
                     .first()
@@ -251,27 +260,18 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
         }
         b"mp4a" => {
             // The esds sits in the entry, or in QuickTime's `wave` inside it.
-            let esds = children(kids)
-                .find(|(k, _, _)| k == b"esds")
-                .map(|(_, b, _)| b)
-                .or_else(|| {
-                    children(kids)
-                        .find(|(k, _, _)| k == b"wave")
-                        .and_then(|(_, w, _)| {
-                            children(w)
-                                .find(|(k, _, _)| k == b"esds")
-                                .map(|(_, b, _)| b)
-                        })
-                });
-            if let Some((oti, dsi)) = esds.and_then(esds_config) {
-                t.codec = mp4a_codec_name(oti).into();
-                if matches!(oti, 0x40 | 0x66 | 0x67 | 0x68)
-                    && let Some((ch, rate)) = boxes::audio_specific_config(dsi)
+            let esds = child(kids, b"esds")
+                .or_else(|| child(child(kids, b"wave")?.body, b"esds"))
+                .map(|c| c.body);
+            if let Some(es) = esds.and_then(esds_config) {
+                t.codec = mp4a_codec_name(es.object_type).into();
+                if matches!(es.object_type, 0x40 | 0x66 | 0x67 | 0x68)
+                    && let Some(asc) = boxes::audio_specific_config(es.specific)
                 {
-                    if ch > 0 {
-                        t.channels = Some(ch);
+                    if asc.channels > 0 {
+                        t.channels = Some(asc.channels);
                     }
-                    t.sample_rate = Some(rate);
+                    t.sample_rate = Some(asc.sample_rate);
                 }
             }
         }
@@ -289,9 +289,7 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
             t.channels = dec3.map(|d| d.first.channels());
         }
         b"Opus" => {
-            let dops = children(kids)
-                .find(|(k, _, _)| k == b"dOps")
-                .and_then(|(_, _, whole)| boxes::dops(whole));
+            let dops = child(kids, b"dOps").and_then(|c| boxes::dops(c.whole));
             t.channels = dops.map(|d| u32::from(d.output_channel_count));
             t.sample_rate = Some(48_000);
         }
@@ -314,13 +312,9 @@ fn describe_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
 /// The whole `kind` box among a sample entry's children, or inside its
 /// QuickTime `wave` child.
 fn entry_or_wave_child<'a>(kids: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
-    children(kids)
-        .find(|(k, _, _)| k == kind)
-        .or_else(|| {
-            let (_, wave, _) = children(kids).find(|(k, _, _)| k == b"wave")?;
-            children(wave).find(|(k, _, _)| k == kind)
-        })
-        .map(|(_, _, whole)| whole)
+    child(kids, kind)
+        .or_else(|| child(child(kids, b"wave")?.body, kind))
+        .map(|c| c.whole)
 }
 
 /// `stsc` against `stco`/`co64` (whole boxes): the last run `stsc` starts must
@@ -391,8 +385,11 @@ fn unprotected_kind(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) -> Option<[
     let mut original = None;
     let mut scheme = String::from("unknown scheme");
     let kids = body.get(entry_children_at(&handler, body)..).unwrap_or(&[]);
-    if let Some((_, sinf, _)) = children(kids).find(|(k, _, _)| k == b"sinf") {
-        for (k, b, _) in children(sinf) {
+    if let Some(sinf) = child(kids, b"sinf") {
+        for Child {
+            kind: k, body: b, ..
+        } in children(sinf.body)
+        {
             match &k {
                 b"frma" => original = b.get(0..4).map(|f| [f[0], f[1], f[2], f[3]]),
                 b"schm" => {
@@ -416,18 +413,16 @@ fn raw_codec_details(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
     let kids = body
         .get(entry_children_at(&t.handler, body)..)
         .unwrap_or(&[]);
-    let config = children(kids)
-        .find(|(k, _, _)| k == b"esds")
-        .and_then(|(_, b, _)| esds_config(b));
+    let config = child(kids, b"esds").and_then(|c| esds_config(c.body));
     match kind {
         b"mp4a" => {
-            if let Some((oti, _)) = config {
-                t.codec = mp4a_codec_name(oti).into();
+            if let Some(es) = config {
+                t.codec = mp4a_codec_name(es.object_type).into();
             }
         }
         b"mp4v" => {
             // `pasp` (applied by the caller) overrides the VOL, as in ffmpeg.
-            if let Some(p) = config.and_then(|(_, dsi)| vol_par(dsi)) {
+            if let Some(p) = config.and_then(|es| vol_par(es.specific)) {
                 t.par = reduce(p);
             }
         }
@@ -459,8 +454,15 @@ fn mp4a_codec_name(oti: u8) -> &'static str {
     }
 }
 
-/// One MPEG-4 descriptor at the start of `b`: (tag, body, rest).
-fn descriptor(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+/// One MPEG-4 descriptor, and the bytes after it.
+struct Descriptor<'a> {
+    tag: u8,
+    body: &'a [u8],
+    rest: &'a [u8],
+}
+
+/// The MPEG-4 descriptor at the start of `b`.
+fn descriptor(b: &[u8]) -> Option<Descriptor<'_>> {
     let tag = *b.first()?;
     let mut len = 0usize;
     let mut i = 1;
@@ -473,7 +475,11 @@ fn descriptor(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         }
     }
     let end = i.checked_add(len)?.min(b.len());
-    Some((tag, &b[i..end], &b[end..]))
+    Some(Descriptor {
+        tag,
+        body: &b[i..end],
+        rest: &b[end..],
+    })
 }
 
 /// The fixed fields of an ES_Descriptor body: ES_ID, flags, and what the
@@ -493,26 +499,38 @@ fn es_fixed_len(es: &[u8]) -> Option<usize> {
     Some(p)
 }
 
-/// (objectTypeIndication, DecoderSpecificInfo) from an `esds` body.
-fn esds_config(esds: &[u8]) -> Option<(u8, &[u8])> {
-    let (tag, es, _) = descriptor(esds.get(4..)?)?;
-    if tag != 0x03 {
+/// What an `esds` says of its stream's decoder.
+#[derive(Clone, Copy)]
+struct EsConfig<'a> {
+    /// The objectTypeIndication (0x40 MPEG-4 audio, 0x69 MP3, …).
+    object_type: u8,
+    /// The DecoderSpecificInfo (empty when absent).
+    specific: &'a [u8],
+}
+
+/// The decoder config of an `esds` body.
+fn esds_config(esds: &[u8]) -> Option<EsConfig<'_>> {
+    let es = descriptor(esds.get(4..)?)?;
+    if es.tag != 0x03 {
         return None;
     }
-    let mut rest = es.get(es_fixed_len(es)?..)?;
+    let mut rest = es.body.get(es_fixed_len(es.body)?..)?;
     while !rest.is_empty() {
-        let (tag, body, next) = descriptor(rest)?;
-        if tag == 0x04 {
-            let oti = *body.first()?;
-            let dsi = body
+        let d = descriptor(rest)?;
+        if d.tag == 0x04 {
+            let object_type = *d.body.first()?;
+            let specific = d
+                .body
                 .get(13..)
                 .and_then(descriptor)
-                .filter(|(t, _, _)| *t == 0x05)
-                .map(|(_, d, _)| d)
-                .unwrap_or(&[]);
-            return Some((oti, dsi));
+                .filter(|s| s.tag == 0x05)
+                .map_or(&[][..], |s| s.body);
+            return Some(EsConfig {
+                object_type,
+                specific,
+            });
         }
-        rest = next;
+        rest = d.rest;
     }
     None
 }
@@ -631,7 +649,7 @@ fn raw_sample_entry(kind: &[u8; 4], body: &[u8], t: &mut TrackFacts) {
 
 fn raw_pasp(body: &[u8]) -> Option<(u32, u32)> {
     // Visual sample entry children start at byte 78.
-    for (kind, b, _) in children(body.get(78..)?) {
+    for Child { kind, body: b, .. } in children(body.get(78..)?) {
         if &kind == b"pasp" {
             let h = u32::from_be_bytes(b.get(0..4)?.try_into().ok()?);
             let v = u32::from_be_bytes(b.get(4..8)?.try_into().ok()?);
@@ -660,36 +678,131 @@ fn secs(ticks: u64, scale: u32) -> Option<f64> {
 }
 
 /// Clockwise rotation from a tkhd matrix, snapped to 0/90/180/270.
-pub fn rotation((a, b, _c, _d): (i32, i32, i32, i32)) -> u32 {
-    let deg = f64::from(b).atan2(f64::from(a)).to_degrees();
+pub fn rotation(m: boxes::Matrix) -> u32 {
+    let deg = f64::from(m.b).atan2(f64::from(m.a)).to_degrees();
 
     ((deg / 90.0).round() as i64).rem_euclid(4) as u32 * 90
 }
 
-/// Moof → (track id, ticks, bytes, samples) per traf, leaf by leaf.
-pub fn moof_durations(data: &[u8], m: &MoovFacts) -> Vec<(u32, u64, u64, u64)> {
+/// What one `traf` of a fragment adds to its track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrafSums {
+    pub track_id: u32,
+    /// The `tfdt`: when the fragment's first sample is decoded.
+    pub base_time: Option<u64>,
+    pub sums: RunSums,
+}
+
+/// What a `moof` adds, per `traf`, leaf by leaf.
+pub fn moof_durations(data: &[u8], m: &MoovFacts) -> Vec<TrafSums> {
     let mut out = Vec::new();
     let body = boxes::body(data).unwrap_or(&[]);
-    for (_, traf, _) in children(body).filter(|(k, _, _)| k == b"traf") {
-        let Some((id, dur, size)) = children(traf)
-            .find(|(k, _, _)| k == b"tfhd")
-            .and_then(|(_, _, w)| boxes::tfhd(w))
-        else {
+    for traf in children(body).filter(|c| &c.kind == b"traf") {
+        let Some(tfhd) = child(traf.body, b"tfhd").and_then(|c| boxes::tfhd(c.whole)) else {
             continue;
         };
-        let default_dur = dur.or_else(|| m.trex.get(&id).copied()).unwrap_or(0);
-        let default_size = size.or_else(|| m.trex_size.get(&id).copied()).unwrap_or(0);
-        let (mut ticks, mut bytes, mut n) = (0u64, 0u64, 0u64);
-        for (_, _, run) in children(traf).filter(|(k, _, _)| k == b"trun") {
-            if let Some((c, d, b)) = boxes::trun(run, default_dur, default_size) {
-                n = n.saturating_add(c);
-                ticks = ticks.saturating_add(d);
-                bytes = bytes.saturating_add(b);
+        let id = tfhd.track_id;
+        let default_dur = tfhd
+            .default_duration
+            .or_else(|| m.trex.get(&id).copied())
+            .unwrap_or(0);
+        let default_size = tfhd
+            .default_size
+            .or_else(|| m.trex_size.get(&id).copied())
+            .unwrap_or(0);
+        let mut sums = RunSums::default();
+        for run in children(traf.body).filter(|c| &c.kind == b"trun") {
+            if let Some(r) = boxes::trun(run.whole, default_dur, default_size) {
+                sums.add(&r);
             }
         }
-        out.push((id, ticks, bytes, n));
+        let base_time = child(traf.body, b"tfdt").and_then(|c| boxes::tfdt(c.whole));
+        out.push(TrafSums {
+            track_id: id,
+            base_time,
+            sums,
+        });
     }
     out
+}
+
+/// A track's duration: the moov's and the fragments' samples where it has
+/// fragments, else its edit list, else its media duration.
+fn track_secs(m: &MoovFacts, f: &Fragments<'_>, t: &TrackFacts) -> Option<f64> {
+    let frag = f.ticks.get(&t.id).copied().unwrap_or(0);
+    if frag > 0 {
+        return secs(t.media_duration.saturating_add(frag), t.timescale)
+            .or_else(|| secs(t.total_delta.saturating_add(frag), t.timescale));
+    }
+    if let Some(e) = t.edit_duration
+        && m.timescale > 0
+    {
+        return secs(e, m.timescale);
+    }
+    if t.media_duration > 0 {
+        secs(t.media_duration, t.timescale)
+    } else {
+        secs(t.total_delta, t.timescale)
+    }
+}
+
+/// How long a track's samples last, edits aside.
+fn media_secs(f: &Fragments<'_>, t: &TrackFacts) -> Option<f64> {
+    let frag = f.ticks.get(&t.id).copied().unwrap_or(0);
+    let ticks = if t.total_delta > 0 {
+        t.total_delta
+    } else {
+        t.media_duration
+    };
+    secs(ticks.saturating_add(frag), t.timescale).filter(|s| *s > 0.0)
+}
+
+/// A track's sample bytes over its samples' duration.
+fn bitrate(f: &Fragments<'_>, t: &TrackFacts) -> Option<u64> {
+    let bytes = t
+        .total_bytes
+        .saturating_add(f.bytes.get(&t.id).copied().unwrap_or(0));
+    let s = media_secs(f, t)?;
+    if bytes == 0 {
+        return None;
+    }
+    Some((bytes as f64 * 8.0 / s).round() as u64)
+}
+
+/// The video track's facts: size, display size after the pixel aspect and
+/// the rotation, frame rate, bitrate, duration.
+fn video_info(m: &MoovFacts, f: &Fragments<'_>, t: &TrackFacts) -> VideoInfo {
+    let rot = rotation(t.matrix);
+    let (ph, pv) = t.par;
+    let dw = if pv > 0 {
+        ((u64::from(t.width) * u64::from(ph) + u64::from(pv) / 2) / u64::from(pv)) as u32
+    } else {
+        t.width
+    };
+    let (dw, dh) = if rot == 90 || rot == 270 {
+        (t.height, dw)
+    } else {
+        (dw, t.height)
+    };
+    let frames = t
+        .sample_count
+        .saturating_add(f.samples.get(&t.id).copied().unwrap_or(0));
+    let frame_rate = media_secs(f, t)
+        .filter(|_| frames > 1)
+        .map(|s| frames as f64 / s)
+        .filter(|r| r.is_finite() && *r > 0.0);
+    VideoInfo {
+        codec: t.codec.clone(),
+        width: t.width,
+        height: t.height,
+        display_width: dw,
+        display_height: dh,
+        rotation: rot,
+        pixel_aspect: format!("{ph}:{pv}"),
+        frame_rate: frame_rate.map(|r| (r * 1000.0).round() / 1000.0),
+        bitrate_bps: bitrate(f, t),
+        duration_s: track_secs(m, f, t),
+    }
 }
 
 /// Turn moov facts (plus fragment sums) into the probe's report.
@@ -699,43 +812,6 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
         location: m.location.clone(),
         notes: m.notes.clone(),
         ..Default::default()
-    };
-    // Per-track durations.
-    let track_secs = |t: &TrackFacts| -> Option<f64> {
-        let frag = f.ticks.get(&t.id).copied().unwrap_or(0);
-        if frag > 0 {
-            return secs(t.media_duration.saturating_add(frag), t.timescale)
-                .or_else(|| secs(t.total_delta.saturating_add(frag), t.timescale));
-        }
-        if let Some(e) = t.edit_duration
-            && m.timescale > 0
-        {
-            return secs(e, m.timescale);
-        }
-        if t.media_duration > 0 {
-            secs(t.media_duration, t.timescale)
-        } else {
-            secs(t.total_delta, t.timescale)
-        }
-    };
-    let media_secs = |t: &TrackFacts| -> Option<f64> {
-        let frag = f.ticks.get(&t.id).copied().unwrap_or(0);
-        let ticks = if t.total_delta > 0 {
-            t.total_delta
-        } else {
-            t.media_duration
-        };
-        secs(ticks.saturating_add(frag), t.timescale).filter(|s| *s > 0.0)
-    };
-    let bitrate = |t: &TrackFacts| -> Option<u64> {
-        let bytes = t
-            .total_bytes
-            .saturating_add(f.bytes.get(&t.id).copied().unwrap_or(0));
-        let s = media_secs(t)?;
-        if bytes == 0 {
-            return None;
-        }
-        Some((bytes as f64 * 8.0 / s).round() as u64)
     };
     // Fragments summed in full beat `mehd` (which encoders get wrong: mp4ff's
     // vvc_400kbps_2s.mp4 declares 10.96 s for 2 s of samples, as ffprobe agrees);
@@ -748,7 +824,7 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
     let longest = m
         .tracks
         .iter()
-        .filter_map(track_secs)
+        .filter_map(|t| track_secs(m, f, t))
         .fold(None, |a: Option<f64>, s| Some(a.map_or(s, |a| a.max(s))));
     let any_frag = !f.ticks.is_empty();
     let mehd = m.mehd.and_then(|d| secs(d, m.timescale));
@@ -770,45 +846,15 @@ pub fn media_info(m: &MoovFacts, f: &Fragments<'_>, file_size: u64) -> MediaInfo
             .max_by_key(|t| (t.enabled, std::cmp::Reverse(t.id)))
     };
     if let Some(t) = pick(b"vide") {
-        let rot = rotation(t.matrix);
-        let (ph, pv) = t.par;
-        let dw = if pv > 0 {
-            ((u64::from(t.width) * u64::from(ph) + u64::from(pv) / 2) / u64::from(pv)) as u32
-        } else {
-            t.width
-        };
-        let (dw, dh) = if rot == 90 || rot == 270 {
-            (t.height, dw)
-        } else {
-            (dw, t.height)
-        };
-        let frames = t
-            .sample_count
-            .saturating_add(f.samples.get(&t.id).copied().unwrap_or(0));
-        let frame_rate = media_secs(t)
-            .filter(|_| frames > 1)
-            .map(|s| frames as f64 / s)
-            .filter(|r| r.is_finite() && *r > 0.0);
-        info.video = Some(VideoInfo {
-            codec: t.codec.clone(),
-            width: t.width,
-            height: t.height,
-            display_width: dw,
-            display_height: dh,
-            rotation: rot,
-            pixel_aspect: format!("{ph}:{pv}"),
-            frame_rate: frame_rate.map(|r| (r * 1000.0).round() / 1000.0),
-            bitrate_bps: bitrate(t),
-            duration_s: track_secs(t),
-        });
+        info.video = Some(video_info(m, f, t));
     }
     if let Some(t) = pick(b"soun") {
         info.audio = Some(AudioInfo {
             codec: t.codec.clone(),
             channels: t.channels.filter(|&c| c > 0),
             sample_rate: t.sample_rate.filter(|&r| r > 0),
-            bitrate_bps: bitrate(t),
-            duration_s: track_secs(t),
+            bitrate_bps: bitrate(f, t),
+            duration_s: track_secs(m, f, t),
         });
     }
     for (h, what) in [(b"vide", "video"), (b"soun", "audio")] {

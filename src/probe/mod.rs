@@ -10,8 +10,9 @@
 
 mod asf;
 mod bmff;
-mod boxes;
+pub(crate) mod boxes;
 mod flv;
+mod gps;
 mod h264;
 mod iso;
 mod mkv;
@@ -170,6 +171,14 @@ enum Stage {
         len: u64,
         kind: [u8; 4],
     },
+    /// ISO-BMFF: the end of the file, for the fragment index; the walk
+    /// resumes at `resume`, with the window it had (`kept`, from `kept_at`)
+    /// if the end holds no index.
+    Tail {
+        resume: u64,
+        kept: Vec<u8>,
+        kept_at: u64,
+    },
     /// AVI or ASF: the header list is (or is being read into) the window.
     ReadHeader,
     /// AVI: the header promises an `idx1` index; the window holds what is
@@ -312,6 +321,29 @@ impl Probe {
                 }
                 self.walk(pos.saturating_add(len));
             }
+            Stage::Tail {
+                resume,
+                kept,
+                kept_at,
+            } => {
+                if let Some((offset, len)) =
+                    self.iso.take_tail(self.window_off, &self.window, self.size)
+                {
+                    self.stage = Stage::Tail {
+                        resume,
+                        kept,
+                        kept_at,
+                    };
+                    self.request(offset, len);
+                    return;
+                }
+                if !self.iso.index_found() {
+                    // No index: the walk goes on from the bytes it had.
+                    self.window = kept;
+                    self.window_off = kept_at;
+                }
+                self.walk(resume);
+            }
             Stage::ReadHeader => {
                 let data = std::mem::take(&mut self.window);
                 let r = match sniff::sniff(&data) {
@@ -408,9 +440,93 @@ impl Probe {
         }
     }
 
+    /// Once nothing further can change the facts but whether the file is
+    /// whole: the header of the box at `pos` (an mdat after moov, or none at
+    /// all, settles `faststart`; a box the file ends inside of says it is
+    /// cut short), reading only a box header for each beyond the bytes
+    /// already read, at most [`MAX_TRAILING`] of them. Returns where the next
+    /// box starts, or `None` when the probe has finished or asked for a read.
+    fn trailing_header(&mut self, pos: u64) -> Option<u64> {
+        let next = self
+            .window_at(pos)
+            .map(|b| bmff::read_header(b, pos, self.size));
+        match next {
+            Some(bmff::HeaderRead::Header(h)) => {
+                let _ = self.iso.on_header(&h, pos, self.size);
+                if let Some(p) = pos.checked_add(h.size) {
+                    return Some(p);
+                }
+            }
+            Some(bmff::HeaderRead::NeedMore) if self.window_off == pos => {
+                let r = self.iso.truncated_tail(pos, self.size);
+                self.finish(r);
+                return None;
+            }
+            None | Some(bmff::HeaderRead::NeedMore) if self.trailing_reads < MAX_TRAILING => {
+                self.trailing_reads += 1;
+                self.stage = Stage::Walk { pos };
+                self.request(pos, 16);
+                return None;
+            }
+            _ => {}
+        }
+        let r = self.iso.finish(self.size);
+        self.finish(r);
+        None
+    }
+
+    /// Hand the walker the box at `pos` whole: from the window when it holds
+    /// it, else keep what it holds and ask for the rest. False when the probe
+    /// has finished or asked for a read.
+    fn read_whole(&mut self, pos: u64, header: bmff::Header, cap: u64) -> bool {
+        if header.size > cap {
+            let what = String::from_utf8_lossy(&header.kind).into_owned();
+            self.finish(Err(Error::too_large(&format!("{what} box"), cap)));
+            return false;
+        }
+        let have = self.window_at(pos).map(|b| b.len() as u64).unwrap_or(0);
+        if have >= header.size {
+            let len = header.size as usize;
+            let data = self.window_at(pos).map(|b| b[..len].to_vec());
+            if let Some(data) = data
+                && let Err(e) = self.iso.take_box(header.kind, pos, &data)
+            {
+                self.finish(Err(e));
+                return false;
+            }
+            return true;
+        }
+        // Keep what the window already holds of the box and read only the rest.
+        self.prefix = self.window_at(pos).map(<[u8]>::to_vec).unwrap_or_default();
+        let have = self.prefix.len() as u64;
+        self.stage = Stage::ReadBox {
+            pos,
+            len: header.size,
+            kind: header.kind,
+        };
+        self.request(pos.saturating_add(have), header.size - have);
+        false
+    }
+
     /// Walk top-level boxes from `pos` using the window, asking for more when needed.
     fn walk(&mut self, mut pos: u64) {
         loop {
+            match self.iso.jump(pos, self.size) {
+                bmff::Jump::None => {}
+                bmff::Jump::To(p) => {
+                    pos = p;
+                    continue;
+                }
+                bmff::Jump::ReadTail { offset, len } => {
+                    self.stage = Stage::Tail {
+                        resume: pos,
+                        kept: std::mem::take(&mut self.window),
+                        kept_at: self.window_off,
+                    };
+                    self.request(offset, len);
+                    return;
+                }
+            }
             if pos >= self.size {
                 self.iso.reached_end();
                 let r = self.iso.finish(self.size);
@@ -418,41 +534,13 @@ impl Probe {
                 return;
             }
             if self.iso.done() {
-                // Nothing further can change the facts but whether the file
-                // is whole: walk the headers of the boxes that follow (an
-                // mdat after moov, or none at all, settles `faststart`; a box
-                // the file ends inside of says it is cut short), reading only
-                // a box header for each beyond the bytes already read, at most
-                // [`MAX_TRAILING`] of them.
-                let next = self
-                    .window_at(pos)
-                    .map(|b| bmff::read_header(b, pos, self.size));
-                match next {
-                    Some(bmff::HeaderRead::Header(h)) => {
-                        let _ = self.iso.on_header(&h, pos, self.size);
-                        if let Some(p) = pos.checked_add(h.size) {
-                            pos = p;
-                            continue;
-                        }
+                match self.trailing_header(pos) {
+                    Some(next) => {
+                        pos = next;
+                        continue;
                     }
-                    Some(bmff::HeaderRead::NeedMore) if self.window_off == pos => {
-                        let r = self.iso.truncated_tail(pos, self.size);
-                        self.finish(r);
-                        return;
-                    }
-                    None | Some(bmff::HeaderRead::NeedMore)
-                        if self.trailing_reads < MAX_TRAILING =>
-                    {
-                        self.trailing_reads += 1;
-                        self.stage = Stage::Walk { pos };
-                        self.request(pos, 16);
-                        return;
-                    }
-                    _ => {}
+                    None => return,
                 }
-                let r = self.iso.finish(self.size);
-                self.finish(r);
-                return;
             }
             let Some(buf) = self.window_at(pos) else {
                 self.stage = Stage::Walk { pos };
@@ -462,6 +550,11 @@ impl Probe {
             };
             let header = match bmff::read_header(buf, pos, self.size) {
                 bmff::HeaderRead::Header(h) => h,
+                bmff::HeaderRead::NeedMore | bmff::HeaderRead::Bad(_) if self.iso.jumped() => {
+                    // The fragment index named no box here.
+                    pos = self.iso.index_disagrees();
+                    continue;
+                }
                 bmff::HeaderRead::NeedMore => {
                     if self.window_off == pos {
                         // The window starts here and still lacks a header: the file ends.
@@ -483,37 +576,16 @@ impl Probe {
             let action = self.iso.on_header(&header, pos, self.size);
             match action {
                 bmff::Action::Skip => {}
+                bmff::Action::Goto(p) => {
+                    pos = p;
+                    continue;
+                }
                 bmff::Action::Stop(r) => {
                     self.finish(r);
                     return;
                 }
                 bmff::Action::Read { cap } => {
-                    if header.size > cap {
-                        let what = String::from_utf8_lossy(&header.kind).into_owned();
-                        self.finish(Err(Error::too_large(&format!("{what} box"), cap)));
-                        return;
-                    }
-                    let have = self.window_at(pos).map(|b| b.len() as u64).unwrap_or(0);
-                    if have >= header.size {
-                        let len = header.size as usize;
-                        let data = self.window_at(pos).map(|b| b[..len].to_vec());
-                        if let Some(data) = data
-                            && let Err(e) = self.iso.take_box(header.kind, pos, &data)
-                        {
-                            self.finish(Err(e));
-                            return;
-                        }
-                    } else {
-                        // Keep what the window already holds of the box and
-                        // read only the rest.
-                        self.prefix = self.window_at(pos).map(<[u8]>::to_vec).unwrap_or_default();
-                        let have = self.prefix.len() as u64;
-                        self.stage = Stage::ReadBox {
-                            pos,
-                            len: header.size,
-                            kind: header.kind,
-                        };
-                        self.request(pos.saturating_add(have), header.size - have);
+                    if !self.read_whole(pos, header, cap) {
                         return;
                     }
                 }

@@ -1,6 +1,6 @@
 //! AVI (RIFF) headers: the `hdrl` list is enough for duration, size and codecs.
 
-use super::bmff::fourcc;
+use super::boxes::fourcc;
 use super::{AudioInfo, MediaInfo, VideoInfo};
 use crate::error::Error;
 
@@ -196,6 +196,112 @@ pub fn idx1_at(b: &[u8]) -> Option<u64> {
 pub const NO_IDX1: &str =
     "the index (idx1) the AVI header promises is missing: the file is cut short";
 
+/// One stream of an AVI's `hdrl`: its `strh` and `strf` chunks and what
+/// every stream's header says.
+struct Stream<'a> {
+    kind: [u8; 4],
+    strh: &'a [u8],
+    strf: &'a [u8],
+    /// The stream's `dwLength`, in units of `scale / rate` seconds.
+    length: u32,
+    scale: u32,
+    rate: u32,
+}
+
+impl<'a> Stream<'a> {
+    fn read(strh: &'a [u8], strf: &'a [u8]) -> Self {
+        let kind = strh.get(0..4).unwrap_or(&[0; 4]);
+        Stream {
+            kind: [kind[0], kind[1], kind[2], kind[3]],
+            strh,
+            strf,
+            length: le32(strh, 32).unwrap_or(0),
+            scale: le32(strh, 20).unwrap_or(0),
+            rate: le32(strh, 24).unwrap_or(0),
+        }
+    }
+
+    fn duration(&self) -> Option<f64> {
+        (self.scale > 0 && self.rate > 0)
+            .then(|| f64::from(self.length) * f64::from(self.scale) / f64::from(self.rate))
+    }
+
+    /// A video stream (`avih`'s size and frame count standing in where the
+    /// stream's own are missing), and its chunk count.
+    fn video(
+        &self,
+        vprp: Option<&[u8]>,
+        (w, h): (u32, u32),
+        total_frames: u32,
+    ) -> (VideoInfo, u64) {
+        let (strf, scale, rate) = (self.strf, self.scale, self.rate);
+        let bw = le32(strf, 4).unwrap_or(w);
+        let bh = (le32(strf, 8).unwrap_or(h) as i32).unsigned_abs();
+        let compression = strf.get(16..20).unwrap_or(&[0, 0, 0, 0]);
+        let fr = (scale > 0 && rate > 0).then(|| f64::from(rate) / f64::from(scale));
+        let frames = u64::from(self.length.max(total_frames));
+        let dur = match fr {
+            Some(r) if r > 0.0 => Some(frames as f64 / r),
+            _ => self.duration(),
+        };
+        let (ph, pv) = vprp.and_then(vprp_par).unwrap_or((1, 1));
+        let dw = (u64::from(bw) * u64::from(ph) + u64::from(pv) / 2) / u64::from(pv);
+        let video = VideoInfo {
+            codec: video_codec(compression),
+            width: bw,
+            height: bh,
+            display_width: u32::try_from(dw).unwrap_or(bw),
+            display_height: bh,
+            rotation: 0,
+            pixel_aspect: format!("{ph}:{pv}"),
+            frame_rate: fr.map(|r| (r * 1000.0).round() / 1000.0),
+            bitrate_bps: None,
+            duration_s: dur,
+        };
+        (video, frames)
+    }
+
+    /// An audio stream, its chunk count and its bytes.
+    fn audio(&self) -> (AudioInfo, u64, u64) {
+        let (strh, strf) = (self.strh, self.strf);
+        let dur = self.duration();
+        let tag = wave_format_tag(strf);
+        let avg = u64::from(le32(strf, 8).unwrap_or(0));
+        let suggested = u64::from(le32(strh, 36).unwrap_or(0));
+        let sample_size = u64::from(le32(strh, 44).unwrap_or(0));
+        let length = u64::from(self.length);
+        // Fixed-size samples (PCM): `length` of them. Otherwise one frame
+        // per chunk: the average rate when the header has one, else the
+        // suggested buffer per chunk (exact for constant-rate MP3, whose
+        // `nAvgBytesPerSec` ffmpeg leaves 0).
+        let audio_bytes = if sample_size > 0 {
+            length.saturating_mul(sample_size)
+        } else if avg > 0 {
+            dur.map_or(0, |d| (avg as f64 * d) as u64)
+        } else {
+            length.saturating_mul(suggested)
+        };
+        let audio_chunks = if sample_size == 0 {
+            length
+        } else if suggested > 0 {
+            audio_bytes.div_ceil(suggested)
+        } else {
+            0
+        };
+        let from_bytes = dur
+            .filter(|d| *d > 0.0 && audio_bytes > 0)
+            .map(|d| (audio_bytes as f64 * 8.0 / d).round() as u64);
+        let audio = AudioInfo {
+            codec: audio_codec(tag),
+            channels: le16(strf, 2).map(u32::from).filter(|&c| c > 0),
+            sample_rate: le32(strf, 4).filter(|&r| r > 0),
+            bitrate_bps: if avg > 0 { Some(avg * 8) } else { from_bytes },
+            duration_s: dur,
+        };
+        (audio, audio_chunks, audio_bytes)
+    }
+}
+
 pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
     let riff_body = b.get(12..).ok_or_else(|| Error::truncated("AVI header"))?;
     check_sizes(b, size)?;
@@ -246,71 +352,16 @@ pub fn parse_avi(b: &[u8], size: u64) -> Result<MediaInfo, Error> {
         let (Some(strh), Some(strf)) = (strh, strf) else {
             continue;
         };
-        let kind = strh.get(0..4).unwrap_or(&[]);
-        let scale = le32(strh, 20).unwrap_or(0);
-        let rate = le32(strh, 24).unwrap_or(0);
-        let length = le32(strh, 32).unwrap_or(0);
-        let dur =
-            (scale > 0 && rate > 0).then(|| f64::from(length) * f64::from(scale) / f64::from(rate));
-        if kind == b"vids" && info.video.is_none() {
-            let bw = le32(strf, 4).unwrap_or(w);
-            let bh = (le32(strf, 8).unwrap_or(h) as i32).unsigned_abs();
-            let compression = strf.get(16..20).unwrap_or(&[0, 0, 0, 0]);
-            let fr = (scale > 0 && rate > 0).then(|| f64::from(rate) / f64::from(scale));
-            let frames = u64::from(length.max(total_frames));
-            video_chunks = frames;
-            let dur = match fr {
-                Some(r) if r > 0.0 => Some(frames as f64 / r),
-                _ => dur,
-            };
-            let (ph, pv) = vprp.and_then(vprp_par).unwrap_or((1, 1));
-            let dw = (u64::from(bw) * u64::from(ph) + u64::from(pv) / 2) / u64::from(pv);
-            info.video = Some(VideoInfo {
-                codec: video_codec(compression),
-                width: bw,
-                height: bh,
-                display_width: u32::try_from(dw).unwrap_or(bw),
-                display_height: bh,
-                rotation: 0,
-                pixel_aspect: format!("{ph}:{pv}"),
-                frame_rate: fr.map(|r| (r * 1000.0).round() / 1000.0),
-                bitrate_bps: None,
-                duration_s: dur,
-            });
-        } else if kind == b"auds" && info.audio.is_none() {
-            let tag = wave_format_tag(strf);
-            let avg = u64::from(le32(strf, 8).unwrap_or(0));
-            let suggested = u64::from(le32(strh, 36).unwrap_or(0));
-            let sample_size = u64::from(le32(strh, 44).unwrap_or(0));
-            let length = u64::from(length);
-            // Fixed-size samples (PCM): `length` of them. Otherwise one frame
-            // per chunk: the average rate when the header has one, else the
-            // suggested buffer per chunk (exact for constant-rate MP3, whose
-            // `nAvgBytesPerSec` ffmpeg leaves 0).
-            audio_bytes = if sample_size > 0 {
-                length.saturating_mul(sample_size)
-            } else if avg > 0 {
-                dur.map_or(0, |d| (avg as f64 * d) as u64)
-            } else {
-                length.saturating_mul(suggested)
-            };
-            audio_chunks = if sample_size == 0 {
-                length
-            } else if suggested > 0 {
-                audio_bytes.div_ceil(suggested)
-            } else {
-                0
-            };
-            let from_bytes = dur
-                .filter(|d| *d > 0.0 && audio_bytes > 0)
-                .map(|d| (audio_bytes as f64 * 8.0 / d).round() as u64);
-            info.audio = Some(AudioInfo {
-                codec: audio_codec(tag),
-                channels: le16(strf, 2).map(u32::from).filter(|&c| c > 0),
-                sample_rate: le32(strf, 4).filter(|&r| r > 0),
-                bitrate_bps: if avg > 0 { Some(avg * 8) } else { from_bytes },
-                duration_s: dur,
-            });
+        let stream = Stream::read(strh, strf);
+        if &stream.kind == b"vids" && info.video.is_none() {
+            let (video, chunks) = stream.video(vprp, (w, h), total_frames);
+            info.video = Some(video);
+            video_chunks = chunks;
+        } else if &stream.kind == b"auds" && info.audio.is_none() {
+            let (audio, chunks, bytes) = stream.audio();
+            info.audio = Some(audio);
+            audio_chunks = chunks;
+            audio_bytes = bytes;
         }
     }
     info.duration_s = info.video.as_ref().and_then(|v| v.duration_s).or_else(|| {

@@ -19,6 +19,10 @@ pub struct Props {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one widget per field type, each its markup and its event handler side by side"
+)]
 fn field_view(
     f: &Field,
     v: Option<&Value>,
