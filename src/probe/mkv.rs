@@ -250,6 +250,57 @@ fn track(entry: &[u8], info: &mut MediaInfo) {
     }
 }
 
+/// The Segment's `Info`: the time scale, the duration (in scale units) and
+/// the recording date.
+fn read_info(body: &[u8], scale: &mut u64, duration: &mut Option<f64>, info: &mut MediaInfo) {
+    for (id, v) in children(body, 0, body.len()) {
+        match id {
+            TIMECODE_SCALE => *scale = uint(v).filter(|s| *s > 0).unwrap_or(*scale),
+            DURATION => *duration = float(v).filter(|d| *d > 0.0),
+            DATE_UTC => {
+                // Nanoseconds since 2001-01-01T00:00:00 UTC.
+                if let Some(ns) = uint(v).filter(|_| v.len() == 8) {
+                    let unix = 978_307_200i64.saturating_add((ns as i64).div_euclid(1_000_000_000));
+                    if (631_152_000..=4_102_444_800).contains(&unix) {
+                        info.creation_time = Some(super::iso_from_unix(unix));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What the walk found, written into `info`: a note where the file ends
+/// inside the header or holds no `Tracks`, and the duration in seconds.
+fn finish(
+    info: &mut MediaInfo,
+    ends_inside: bool,
+    seen_tracks: bool,
+    duration: Option<f64>,
+    scale: u64,
+) {
+    if ends_inside {
+        info.notes.push(format!(
+            "Matroska header {}: the file ends inside it",
+            super::CUT_SHORT
+        ));
+    }
+    if !seen_tracks {
+        info.notes
+            .push("Matroska: no Tracks before the first Cluster".into());
+    }
+    info.duration_s = duration
+        .map(|d| d * scale as f64 / 1e9)
+        .filter(|d| d.is_finite() && *d > 0.0);
+    if let Some(v) = info.video.as_mut() {
+        v.duration_s = info.duration_s;
+    }
+    if let Some(a) = info.audio.as_mut() {
+        a.duration_s = info.duration_s;
+    }
+}
+
 /// Read the facts from the first bytes of a Matroska/WebM file of `size`
 /// bytes. `None`: `b` ends before `Info` and `Tracks` are both read and the
 /// file has more — read more (at most [`super::MAX_HEADER`]) and call again
@@ -321,23 +372,7 @@ pub fn parse(b: &[u8], size: u64, whole: bool) -> Option<Result<MediaInfo, Error
         match e.id {
             INFO => {
                 seen_info = true;
-                for (id, v) in children(body, 0, body.len()) {
-                    match id {
-                        TIMECODE_SCALE => scale = uint(v).filter(|s| *s > 0).unwrap_or(scale),
-                        DURATION => duration = float(v).filter(|d| *d > 0.0),
-                        DATE_UTC => {
-                            // Nanoseconds since 2001-01-01T00:00:00 UTC.
-                            if let Some(ns) = uint(v).filter(|_| v.len() == 8) {
-                                let unix = 978_307_200i64
-                                    .saturating_add((ns as i64).div_euclid(1_000_000_000));
-                                if (631_152_000..=4_102_444_800).contains(&unix) {
-                                    info.creation_time = Some(super::iso_from_unix(unix));
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+                read_info(body, &mut scale, &mut duration, &mut info);
             }
             TRACKS => {
                 seen_tracks = true;
@@ -357,24 +392,12 @@ pub fn parse(b: &[u8], size: u64, whole: bool) -> Option<Result<MediaInfo, Error
     if cut && !whole && (b.len() as u64) < size {
         return None;
     }
-    if cut && (b.len() as u64) >= size {
-        info.notes.push(format!(
-            "Matroska header {}: the file ends inside it",
-            super::CUT_SHORT
-        ));
-    }
-    if !seen_tracks {
-        info.notes
-            .push("Matroska: no Tracks before the first Cluster".into());
-    }
-    info.duration_s = duration
-        .map(|d| d * scale as f64 / 1e9)
-        .filter(|d| d.is_finite() && *d > 0.0);
-    if let Some(v) = info.video.as_mut() {
-        v.duration_s = info.duration_s;
-    }
-    if let Some(a) = info.audio.as_mut() {
-        a.duration_s = info.duration_s;
-    }
+    finish(
+        &mut info,
+        cut && (b.len() as u64) >= size,
+        seen_tracks,
+        duration,
+        scale,
+    );
     Some(Ok(info))
 }
