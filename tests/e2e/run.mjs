@@ -19,6 +19,7 @@ import {
 import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, styles
 import './pick.mjs'; // the latest pick is what is checked and bundled; dead workers; changed files
 import './profiles.mjs'; // built-in profiles fetched one at a time, when chosen; a failed fetch and 重试
+import './shell.mjs'; // the page shell: a contest and a video chosen before the wasm arrives; the wasm fetched once
 import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no storage, origins, updates
 
 const MB = 1024 * 1024;
