@@ -30,7 +30,7 @@ pub fn container_name(c: &str) -> String {
     if c == "asf" {
         "WMV".into()
     } else {
-        c.to_uppercase()
+        c.to_ascii_uppercase()
     }
 }
 
