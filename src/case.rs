@@ -11,8 +11,9 @@
 /// `c` in lower case where it is a capital of the scripts above, else `c`.
 pub fn fold(c: char) -> char {
     let u = c as u32;
-    let pair =
-        |lo: u32, hi: u32, upper_even: bool| (lo..=hi).contains(&u) && (u % 2 == 0) == upper_even;
+    let pair = |lo: u32, hi: u32, upper_even: bool| {
+        (lo..=hi).contains(&u) && u.is_multiple_of(2) == upper_even
+    };
     let l = match u {
         0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => u + 0x20,
         0x178 => 0xFF,
