@@ -5,6 +5,7 @@
 //! embed API. See ARCHITECTURE.md for the map.
 
 pub mod bundle;
+pub mod case;
 pub mod check;
 pub mod crc;
 pub mod describe;

@@ -1,11 +1,60 @@
 // Preflight's loader: a classic script (no inline code, so the CSP forbids
 // inline scripts). It feature-tests WebAssembly first and explains, in Chinese
 // and English, when this browser is too old — rather than leaving a blank page.
+// Meanwhile the page shell (index.html: the contest choice and the video
+// input) already works: what is chosen and picked there is held in
+// `self.__preflightShell` ({profile, file}) until the app starts and takes it
+// (src/web/mod.rs).
 (function () {
   var status = document.getElementById('boot-status');
+  var held = (self.__preflightShell = { profile: null, file: null });
+  shell();
   // This build's id (boot.js?v=ID) goes on to its files (see sw.js).
   var m = document.currentScript && /[?&]v=([0-9a-f]+)/.exec(document.currentScript.src);
   var v = m ? '?v=' + m[1] : '';
+  // The shell: the last contest and language (as the app saved them:
+  // `<time>|<lang>|<contest>` under preflight.v2|app), a contest chosen and a
+  // video picked or dropped before the app runs. In an iframe (?origin=…) the
+  // host chooses: the shell is not shown.
+  function shell() {
+    var root = document.getElementById('shell');
+    var select = document.getElementById('shell-profile');
+    var input = document.getElementById('shell-video');
+    var drop = document.getElementById('shell-drop');
+    if (!root || !select || !input) return;
+    if (/[?&]origin=/.test(location.search)) {
+      if (status) root.parentNode.insertBefore(status, root);
+      root.parentNode.removeChild(root);
+      return;
+    }
+    var prefs = '';
+    try { prefs = localStorage.getItem('preflight.v2|app') || ''; } catch (e) { /* no storage */ }
+    var p = prefs.split('|');
+    if (p[1] === 'en') {
+      for (var i = 0; i < select.options.length; i++) {
+        var o = select.options[i];
+        if (o.getAttribute('data-en')) o.textContent = o.getAttribute('data-en');
+      }
+    }
+    if (p[2]) select.value = p[2];
+    if (select.selectedIndex < 0) select.selectedIndex = 0;
+    select.addEventListener('change', function () { held.profile = select.value; });
+    function hold(f) {
+      if (!f) return;
+      held.file = f;
+      if (status) {
+        status.textContent = '已选择 ' + f.name + '，检查程序加载后立即检查。/ ' + f.name + ' is picked: it is checked as soon as the checker has loaded.';
+      }
+    }
+    input.addEventListener('change', function () { hold(input.files && input.files[0]); });
+    // A pick made before this script ran.
+    if (input.files && input.files.length) hold(input.files[0]);
+    drop.addEventListener('dragover', function (e) { e.preventDefault(); });
+    drop.addEventListener('drop', function (e) {
+      e.preventDefault();
+      hold(e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0]);
+    });
+  }
   function fail(zh, en) {
     var el = document.getElementById('app');
     el.innerHTML = '';
@@ -46,17 +95,25 @@
   function loadFailed(e) {
     fail('加载失败：' + e + '。请刷新页面重试。', 'Loading failed: ' + e + '. Reload the page to try again.');
   }
+  // The wasm is fetched at once, beside app.js rather than after it. The page
+  // compiles it once and hands the module to its workers (src/web/client.rs).
+  var wasm = typeof fetch === 'function' ? fetch('app_bg.wasm' + v) : 'app_bg.wasm' + v;
+  if (wasm.catch) wasm.catch(function () {});
   var s = document.createElement('script');
   s.src = 'app.js' + v;
   s.onload = function () {
     // app.js (wasm-bindgen no-modules) declares the global `wasm_bindgen`; initialising runs main().
-    wasm_bindgen({ module_or_path: 'app_bg.wasm' + v }).catch(loadFailed);
+    wasm_bindgen({ module_or_path: wasm }).then(registerServiceWorker, loadFailed);
   };
   s.onerror = function () { loadFailed('app.js'); };
   document.body.appendChild(s);
-  if (status) status.textContent = '正在加载… / Loading…';
-  // Offline after one visit (not from file://, where service workers do not run).
-  if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
-    navigator.serviceWorker.register('sw.js').catch(function () {});
+  // Offline after one visit (not from file://, where service workers do not
+  // run). Registered once the app runs, so that its precache neither competes
+  // with the page's own loads on a slow network nor fetches them twice (it
+  // takes this build's files from the HTTP cache: see sw.js).
+  function registerServiceWorker() {
+    if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+      navigator.serviceWorker.register('sw.js').catch(function () {});
+    }
   }
 })();

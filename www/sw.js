@@ -6,11 +6,18 @@ var CACHE = 'preflight-' + BUILD;
 // are listed by www/stamp-build.sh from the build's profiles/ folder.
 var FILES = ['index.html', 'boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'style.css', 'manifest.webmanifest', 'icon.svg'].concat(/*__PROFILES__*/[]);
 
+// The files the page asks for as NAME?v=BUILD: the page has just loaded them,
+// so they are taken from the HTTP cache when it has them (a name with this
+// build's id is this build's file; app.js is checked below), rather than
+// downloaded a second time. The rest are small and fetched afresh.
+var VERSIONED = ['boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js'];
+
 self.addEventListener('install', function (e) {
   // Read every body first (an unread one holds a connection), check that all
   // are of this build, then cache them: all or none.
   e.waitUntil(Promise.all(FILES.map(function (f) {
-    return fetch(f, { cache: 'no-store' }).then(function (res) {
+    var mine = VERSIONED.indexOf(f) >= 0;
+    return fetch(mine ? f + '?v=' + BUILD : f, { cache: mine ? 'force-cache' : 'no-store' }).then(function (res) {
       if (!res.ok) throw new Error(f + ': HTTP ' + res.status);
       return res.arrayBuffer().then(function (body) { return new Response(body, { headers: res.headers }); });
     });

@@ -228,7 +228,7 @@ fn is_windows_device(stem: &str) -> bool {
         .next()
         .unwrap_or("")
         .trim_end_matches([' ', '.'])
-        .to_uppercase();
+        .to_ascii_uppercase();
     if matches!(
         base.as_str(),
         "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
@@ -363,7 +363,7 @@ fn video_ext(container: &str) -> &'static str {
 }
 
 fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
-    if taken.insert(name.to_lowercase()) {
+    if taken.insert(crate::case::fold_str(&name)) {
         return name;
     }
     let (stem, ext) = name
@@ -375,7 +375,7 @@ fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
         } else {
             format!("{stem}({i}).{ext}")
         };
-        if taken.insert(cand.to_lowercase()) {
+        if taken.insert(crate::case::fold_str(&cand)) {
             return cand;
         }
     }
@@ -743,5 +743,12 @@ mod tests {
         let mut t = BTreeSet::new();
         assert_eq!(unique("a.pdf".into(), &mut t), "a.pdf");
         assert_eq!(unique("A.pdf".into(), &mut t), "A(2).pdf");
+        // Two cases of one name collide on Windows and macOS in any script
+        // people write names in, not only ASCII.
+        assert_eq!(unique("Été.pdf".into(), &mut t), "Été.pdf");
+        assert_eq!(unique("éTÉ.pdf".into(), &mut t), "éTÉ(2).pdf");
+        assert_eq!(unique("ПРИВЕТ.pdf".into(), &mut t), "ПРИВЕТ.pdf");
+        assert_eq!(unique("привет.pdf".into(), &mut t), "привет(2).pdf");
+        assert_eq!(unique("中文.pdf".into(), &mut t), "中文.pdf");
     }
 }

@@ -228,7 +228,7 @@ fn strip_title(s: &str) -> String {
         .map_or(s, |(stem, _)| stem);
     s.chars()
         .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
+        .map(crate::case::fold)
         .collect()
 }
 

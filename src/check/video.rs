@@ -529,13 +529,13 @@ pub(super) fn video_codec(p: &Profile, input: &Input<'_>) -> Option<RuleResult> 
     r.expected = rule
         .value
         .iter()
-        .map(|c| c.to_uppercase())
+        .map(|c| c.to_ascii_uppercase())
         .collect::<Vec<_>>()
         .join(" / ");
     match video {
         None => r.unknown("视频编码", "video codec"),
         Some(vi) => {
-            r.measured = vi.codec.to_uppercase();
+            r.measured = vi.codec.to_ascii_uppercase();
             if rule.value.contains(&vi.codec) {
                 r.zh = format!("视频编码 {}，各平台都能播放。", r.measured);
                 r.en = format!("Video codec {} plays everywhere.", r.measured);

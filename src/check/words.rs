@@ -34,7 +34,7 @@ pub fn container_name(c: &str) -> String {
         "mpegps" => "MPEG-PS".into(),
         "rm" => "RealMedia".into(),
         "ogg" => "Ogg".into(),
-        _ => c.to_uppercase(),
+        _ => c.to_ascii_uppercase(),
     }
 }
 

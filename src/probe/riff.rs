@@ -82,7 +82,7 @@ fn video_codec(handler: &[u8]) -> String {
         b"VP90" => "vp9",
         b"DVSD" => "dvvideo",
         b"\0\0\0\0" => "rawvideo",
-        _ => return fourcc(handler).trim().to_lowercase(),
+        _ => return fourcc(handler).trim().to_ascii_lowercase(),
     }
     .into()
 }

@@ -191,6 +191,21 @@ fn widget(props: &AppProps) -> Html {
             }
         })
     };
+    // What the page shell held while the app loaded: its contest, its video.
+    {
+        let (pick, d, store) = (pick_video.clone(), state.dispatcher(), drafts.store.clone());
+        let shown = state.saved.profile.clone();
+        use_effect_with((), move |_| {
+            if let Some(shell) = super::take_shell() {
+                if let Some(id) = shell.profile.filter(|id| *id != shown) {
+                    d.dispatch(Action::Profile(id.clone(), store.draft(&id)));
+                }
+                if let Some(f) = shell.file {
+                    pick.emit(f);
+                }
+            }
+        });
+    }
     let on_input = {
         let pick = pick_video.clone();
         Callback::from(move |e: Event| {

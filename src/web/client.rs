@@ -108,6 +108,15 @@ struct Inner {
 impl Inner {
     fn start(self: &Rc<Self>) -> Result<(), JsValue> {
         let worker = Worker::new(&self.url)?;
+        // The page's compiled module first (www/worker_loader.js waits for
+        // it): the worker neither fetches nor compiles the wasm again. Where
+        // the engine cannot clone a Module, null: the worker loads it itself.
+        let first = js_sys::Object::new();
+        let _ = Reflect::set(&first, &"preflightModule".into(), &wasm_bindgen::module());
+        if worker.post_message(&first).is_err() {
+            let _ = Reflect::set(&first, &"preflightModule".into(), &JsValue::NULL);
+            worker.post_message(&first)?;
+        }
         let weak = Rc::downgrade(self);
         let onmessage = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             if let (Some(inner), Some(e)) = (weak.upgrade(), e.dyn_ref::<MessageEvent>()) {

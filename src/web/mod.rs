@@ -88,6 +88,7 @@ pub fn start() {
     if el.get_attribute("data-preflight").as_deref() != Some("standalone") {
         return;
     }
+    let shell = take_page_shell();
     el.set_inner_html("");
     let config = match embed::iframe_origin() {
         Ok(Some(origin)) => {
@@ -97,7 +98,10 @@ pub fn start() {
             listen_for_config(origin, sink, c.work.clone());
             c
         }
-        Ok(None) => embed::Config::standalone(),
+        Ok(None) => {
+            SHELL.with(|s| *s.borrow_mut() = Some(shell));
+            embed::Config::standalone()
+        }
         // A host's mistake is shown, never a silent fall back to the
         // standalone app (whose drafts are the user's own).
         Err(e) => embed::Config {
@@ -118,6 +122,43 @@ pub fn start() {
 
 thread_local! {
     static APP: std::cell::RefCell<Option<yew::AppHandle<app::App>>> = const { std::cell::RefCell::new(None) };
+    static SHELL: std::cell::RefCell<Option<Shell>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What the user did in the page shell (index.html, www/boot.js) before the
+/// app ran: the contest chosen there (a built-in one) and the video picked.
+#[derive(Default)]
+pub struct Shell {
+    pub profile: Option<String>,
+    pub file: Option<web_sys::File>,
+}
+
+/// Read and forget `self.__preflightShell`, which www/boot.js fills.
+fn take_page_shell() -> Shell {
+    let global = js_sys::global();
+    let Ok(held) = js_sys::Reflect::get(&global, &"__preflightShell".into()) else {
+        return Shell::default();
+    };
+    let _ = js_sys::Reflect::delete_property(
+        global.unchecked_ref::<js_sys::Object>(),
+        &"__preflightShell".into(),
+    );
+    if !held.is_object() {
+        return Shell::default();
+    }
+    let get = |k: &str| js_sys::Reflect::get(&held, &k.into()).ok();
+    Shell {
+        profile: get("profile")
+            .and_then(|v| v.as_string())
+            .filter(|id| crate::profile::builtin_ids().any(|b| b == id)),
+        file: get("file").and_then(|v| v.dyn_into::<web_sys::File>().ok()),
+    }
+}
+
+/// The standalone app's hand-over from the page shell, once: the app takes
+/// it when it first renders.
+pub fn take_shell() -> Option<Shell> {
+    SHELL.with(|s| s.borrow_mut().take())
 }
 
 /// The question before a host's new configuration drops the picked video and scans.

@@ -174,7 +174,9 @@ describe('the latest pick is what is checked and bundled', { timeout: 300_000 },
     fx = { a: path.join(HERE, 'a-1920x1080.mp4'), b: path.join(HERE, 'b-64x36.mp4') };
     [app, slow, chrome] = await Promise.all([
       serve(SNAP),
-      serve(SNAP, { delay: (p, n) => (p.endsWith('.wasm') && n > 1 ? 3_000 : 0) }),
+      // The workers' loads of app.js (the page's is the first) held back 3 s:
+      // a worker is ready only once it has app.js and the page's module.
+      serve(SNAP, { delay: (p, n) => (p === '/app.js' && n > 1 ? 3_000 : 0) }),
       launch(),
       av('1920x1080', fx.a),
       av('64x36', fx.b),
@@ -205,7 +207,7 @@ describe('the latest pick is what is checked and bundled', { timeout: 300_000 },
     await page.setInputFiles('#video-input', fx.b);
     await reportOn(page, fx.b);
     assert.ok(Date.now() - t0 >= 2_000, 'both picks came before the worker was ready');
-    assert.ok(slow.hits.filter((p) => p.endsWith('.wasm')).length >= 2, 'a worker loaded the wasm');
+    assert.ok(slow.hits.filter((p) => p === '/app.js').length >= 2, 'a worker loaded app.js');
     await sleep(500);
     await assertAllAbout(page, fx.b, path.join(HERE, 'before-ready.zip'), { resolution: 'fail', verdict: 'fail' });
     assert.deepEqual(page.errors, []);
@@ -278,11 +280,11 @@ describe('the latest pick is what is checked and bundled', { timeout: 300_000 },
   });
 
   it('a worker that never says it is ready: the probe ends in an error with 重试 after 30 s; the retry checks the video', async (t) => {
-    // Every load of the wasm after the page's own, for 25 s, is held back
+    // Every load of app.js after the page's own, for 25 s, is held back
     // 35 s (past the 30 s the page waits for a worker): the workers' first
     // loads. The retry's come later and are served at once.
     const until = Date.now() + 25_000;
-    const held = await serve(SNAP, { delay: (p, n) => (p.endsWith('.wasm') && n > 1 && Date.now() < until ? 35_000 : 0) });
+    const held = await serve(SNAP, { delay: (p, n) => (p === '/app.js' && n > 1 && Date.now() < until ? 35_000 : 0) });
     cleanup.push(() => held.close());
     const page = await newPage(held.url, { noServiceWorker: true, name: 'pick: a worker never ready' });
     const t0 = Date.now();

@@ -19,6 +19,7 @@ import {
 import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, styles
 import './pick.mjs'; // the latest pick is what is checked and bundled; dead workers; changed files
 import './profiles.mjs'; // built-in profiles fetched one at a time, when chosen; a failed fetch and 重试
+import './shell.mjs'; // the page shell: a contest and a video chosen before the wasm arrives; the wasm fetched once
 import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no storage, origins, updates
 import './scanpdf.mjs'; // photographed pages combined into one PDF for a slot
 
@@ -477,14 +478,13 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('a video picked before the worker has loaded its wasm is still checked', async () => {
-    // A worker sets its message handler only after its wasm has arrived and
-    // compiled; on a slow phone the user can pick before that. Hold back every
-    // load of the wasm after the page's own by 3 s, and pick at once. No
-    // service worker: its precache would be the first load of the wasm (the
-    // page's own then held back), and the workers' loads would come from its
-    // cache, never waiting.
+    // A worker sets its message handler only after it has loaded app.js and
+    // the page's module; on a slow phone the user can pick before that. Hold
+    // back every load of app.js after the page's own (the workers') by 3 s,
+    // and pick at once. No service worker: the workers' loads would come from
+    // its cache, never waiting.
     const slow = await serve(path.join(FIXTURES, 'dist'), {
-      delay: (p, n) => (p.endsWith('.wasm') && n > 1 ? 3_000 : 0),
+      delay: (p, n) => (p === '/app.js' && n > 1 ? 3_000 : 0),
     });
     cleanup.push(() => slow.close());
     const context = await chrome.context({ serviceWorkers: 'block' }, { origins: [slow.origin], name: 'slow wasm' });
@@ -498,7 +498,7 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     const meta = await chooseVideo(page, fx.land, 30_000);
     assert.match(meta.text, /land-1080p-3s\.mp4/);
     assert.ok(Date.now() - t0 >= 2_500, 'the pick came before the worker was ready');
-    assert.ok(slow.hits.filter((p) => p.endsWith('.wasm')).length >= 2, 'a worker loaded the wasm');
+    assert.ok(slow.hits.filter((p) => p === '/app.js').length >= 2, 'a worker loaded app.js');
     assert.deepEqual(errors, []);
   });
 
