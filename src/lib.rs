@@ -14,6 +14,7 @@ pub mod num;
 pub mod probe;
 pub mod profile;
 pub mod render;
+pub mod submission;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod verify;
 

@@ -12,21 +12,30 @@
 use std::io::{Read, Seek};
 
 use crate::Error;
-use crate::bundle::Manifest;
-use crate::check::{self, Input, Report};
+use crate::bundle::{Manifest, VideoIn};
+use crate::check::Report;
 use crate::form::{self, Attached};
 use crate::probe::{self, MediaInfo};
+use crate::submission::{READ_CHUNK, Submission};
 
-const CHUNK: usize = 4 * 1024 * 1024;
+/// One entry of a bundle that was read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub size: u64,
+    pub crc32: u32,
+}
 
 /// A bundle that was read whole.
 #[derive(Debug)]
 pub struct Verified {
-    /// (name, size, CRC-32) of every entry, in order.
-    pub entries: Vec<(String, u64, u32)>,
+    /// Every entry, in order.
+    pub entries: Vec<Entry>,
     pub manifest: Manifest,
-    pub video_name: String,
-    pub media: MediaInfo,
+    /// The video's name in the bundle; `None` when the video comes later.
+    pub video_name: Option<String>,
+    /// What the probe saw of the video inside; `None` when it comes later.
+    pub media: Option<MediaInfo>,
     pub report: Report,
 }
 
@@ -40,21 +49,35 @@ pub fn bad_bundle(zh: String, en: String) -> Error {
 
 /// The largest entry `verify` reads (a declared size past this is refused).
 const MAX_ENTRY: u64 = 64 * 1024 * 1024 * 1024;
+/// The most of `manifest.json` kept to parse.
+const MAX_MANIFEST: usize = 4 * 1024 * 1024;
 
-/// Verify a bundle read from `reader` (`archive_len` bytes long).
-pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, Error> {
-    let open = |r: R| {
-        zip::ZipArchive::new(r).map_err(|e| {
-            bad_bundle(
-                format!("无法作为 zip 读取（{e}）"),
-                format!("not readable as a zip ({e})"),
-            )
-        })
-    };
-    let mut reader = open(reader)?.into_inner();
-    let raw = check_layout(&mut reader, archive_len)?;
-    let mut zip = open(reader)?;
-    // The zip crate must see the very entries the layout check saw.
+/// An entry as it was read: where its data is, how it is stored, its first
+/// bytes (to tell a scan's type) and, for the manifest, its bytes.
+struct ReadEntry {
+    entry: Entry,
+    data_start: Option<u64>,
+    stored: bool,
+    head: Vec<u8>,
+    /// The manifest's bytes (empty for every other entry).
+    small: Vec<u8>,
+}
+
+/// Open `reader` as a zip, or say it is not one.
+fn open<R: Read + Seek>(r: R) -> Result<zip::ZipArchive<R>, Error> {
+    zip::ZipArchive::new(r).map_err(|e| {
+        bad_bundle(
+            format!("无法作为 zip 读取（{e}）"),
+            format!("not readable as a zip ({e})"),
+        )
+    })
+}
+
+/// The zip crate must see the very entries the layout check saw.
+fn same_entries<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    raw: &[RawEntry],
+) -> Result<(), Error> {
     let disagree = || {
         bad_bundle(
             "两种读取方式得到的文件列表不同".into(),
@@ -73,118 +96,125 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
             return Err(disagree());
         }
     }
-    let mut manifest: Option<Manifest> = None;
-    let mut entries = Vec::new();
-    for i in 0..zip.len() {
-        let mut e = zip.by_index(i).map_err(|e| {
-            bad_bundle(
-                format!("第 {i} 项无法读取（{e}）"),
-                format!("entry {i} unreadable ({e})"),
-            )
-        })?;
-        let name = e.name().map(|n| n.to_string()).map_err(|err| {
-            bad_bundle(
-                format!("第 {i} 项的文件名无法解码（{err}）"),
-                format!("entry {i} has an undecodable name ({err})"),
-            )
-        })?;
-        if name.chars().any(|c| c.is_control()) {
-            return Err(bad_bundle(
-                format!("文件名「{name}」不安全（含控制字符）"),
-                format!("unsafe entry name \"{name}\" (a control character)"),
-            ));
-        }
-        // enclosed_name() drops a leading `/` or `C:` rather than refusing it.
-        if e.enclosed_name().is_none()
-            || name.contains('\\')
-            || name.starts_with('/')
-            || name.contains(':')
-        {
-            return Err(bad_bundle(
-                format!("文件名「{name}」不安全（含 ../ 或绝对路径）"),
-                format!("unsafe entry name \"{name}\" (../ or an absolute path)"),
-            ));
-        }
-        let (size, packed) = (e.size(), e.compressed_size());
-        if size > MAX_ENTRY
-            || packed > archive_len
-            || (packed > 0 && size / packed.max(1) > 1000)
-            || (packed == 0 && size > 0)
-        {
-            return Err(bad_bundle(
-                format!("「{name}」声明的大小 {size} 字节不可信（压缩包只有 {archive_len} 字节）"),
-                format!(
-                    "\"{name}\" declares {size} bytes, which cannot be true of a {archive_len}-byte archive"
-                ),
-            ));
-        }
-        let data_start = raw.get(i).map(|r| r.data_start);
-        let stored = e.compression() == zip::CompressionMethod::Stored;
-        let mut head = Vec::new();
-        let mut small = Vec::new();
-        // Read every byte: the zip crate checks the CRC at the end.
-        let mut buf = vec![0u8; CHUNK];
-        let mut h = crc32fast::Hasher::new();
-        let mut n = 0u64;
-        loop {
-            let k = e.read(&mut buf).map_err(|err| {
-                bad_bundle(
-                    format!("「{name}」读取失败或校验和不符（{err}）"),
-                    format!("\"{name}\" failed to read or its CRC does not match ({err})"),
-                )
-            })?;
-            if k == 0 {
-                break;
-            }
-            if head.len() < 64 {
-                head.extend_from_slice(&buf[..k.min(64 - head.len())]);
-            }
-            if name == "manifest.json" && small.len() < 4 * 1024 * 1024 {
-                small.extend_from_slice(&buf[..k]);
-            }
-            h.update(&buf[..k]);
-            n += k as u64;
-            if n > size {
-                return Err(bad_bundle(
-                    format!("「{name}」比声明的更长"),
-                    format!("\"{name}\" is longer than declared"),
-                ));
-            }
-        }
-        if n != size {
-            return Err(bad_bundle(
-                format!("「{name}」被截断（{n}/{size} 字节）"),
-                format!("\"{name}\" is cut short ({n} of {size} bytes)"),
-            ));
-        }
-        let crc = h.finalize();
-        if crc != e.crc32() {
-            return Err(bad_bundle(
-                format!("「{name}」校验和不符"),
-                format!("\"{name}\" fails its CRC"),
-            ));
-        }
-        if name == "manifest.json" {
-            manifest = Some(serde_json::from_slice(&small).map_err(|err| {
-                bad_bundle(
-                    format!("manifest.json 无效（{err}）"),
-                    format!("manifest.json is invalid ({err})"),
-                )
-            })?);
-        }
-        entries.push((name, size, crc, data_start, stored, head));
-    }
-    let m = manifest.ok_or_else(|| {
+    Ok(())
+}
+
+/// An entry's name, refused when it is not safe to unpack.
+fn safe_name<R: Read>(i: usize, e: &zip::read::ZipFile<'_, R>) -> Result<String, Error> {
+    let name = e.name().map(|n| n.to_string()).map_err(|err| {
         bad_bundle(
-            "缺少 manifest.json".into(),
-            "manifest.json is missing".into(),
+            format!("第 {i} 项的文件名无法解码（{err}）"),
+            format!("entry {i} has an undecodable name ({err})"),
         )
     })?;
+    if name.chars().any(|c| c.is_control()) {
+        return Err(bad_bundle(
+            format!("文件名「{name}」不安全（含控制字符）"),
+            format!("unsafe entry name \"{name}\" (a control character)"),
+        ));
+    }
+    // enclosed_name() drops a leading `/` or `C:` rather than refusing it.
+    if e.enclosed_name().is_none()
+        || name.contains('\\')
+        || name.starts_with('/')
+        || name.contains(':')
+    {
+        return Err(bad_bundle(
+            format!("文件名「{name}」不安全（含 ../ 或绝对路径）"),
+            format!("unsafe entry name \"{name}\" (../ or an absolute path)"),
+        ));
+    }
+    Ok(name)
+}
+
+/// Read entry `i` whole, checking its declared size and its CRC.
+fn read_entry<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    i: usize,
+    raw: &[RawEntry],
+    archive_len: u64,
+) -> Result<ReadEntry, Error> {
+    let mut e = zip.by_index(i).map_err(|e| {
+        bad_bundle(
+            format!("第 {i} 项无法读取（{e}）"),
+            format!("entry {i} unreadable ({e})"),
+        )
+    })?;
+    let name = safe_name(i, &e)?;
+    let (size, packed) = (e.size(), e.compressed_size());
+    if size > MAX_ENTRY
+        || packed > archive_len
+        || (packed > 0 && size / packed.max(1) > 1000)
+        || (packed == 0 && size > 0)
+    {
+        return Err(bad_bundle(
+            format!("「{name}」声明的大小 {size} 字节不可信（压缩包只有 {archive_len} 字节）"),
+            format!(
+                "\"{name}\" declares {size} bytes, which cannot be true of a {archive_len}-byte archive"
+            ),
+        ));
+    }
+    let stored = e.compression() == zip::CompressionMethod::Stored;
+    let (mut head, mut small) = (Vec::new(), Vec::new());
+    // Read every byte: the zip crate checks the CRC at the end.
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut h = crc32fast::Hasher::new();
+    let mut n = 0u64;
+    loop {
+        let k = e.read(&mut buf).map_err(|err| {
+            bad_bundle(
+                format!("「{name}」读取失败或校验和不符（{err}）"),
+                format!("\"{name}\" failed to read or its CRC does not match ({err})"),
+            )
+        })?;
+        if k == 0 {
+            break;
+        }
+        if head.len() < 64 {
+            head.extend_from_slice(&buf[..k.min(64 - head.len())]);
+        }
+        if name == "manifest.json" && small.len() < MAX_MANIFEST {
+            small.extend_from_slice(&buf[..k]);
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+        if n > size {
+            return Err(bad_bundle(
+                format!("「{name}」比声明的更长"),
+                format!("\"{name}\" is longer than declared"),
+            ));
+        }
+    }
+    if n != size {
+        return Err(bad_bundle(
+            format!("「{name}」被截断（{n}/{size} 字节）"),
+            format!("\"{name}\" is cut short ({n} of {size} bytes)"),
+        ));
+    }
+    let crc32 = h.finalize();
+    if crc32 != e.crc32() {
+        return Err(bad_bundle(
+            format!("「{name}」校验和不符"),
+            format!("\"{name}\" fails its CRC"),
+        ));
+    }
+    Ok(ReadEntry {
+        entry: Entry { name, size, crc32 },
+        data_start: raw.get(i).map(|r| r.data_start),
+        stored,
+        head,
+        small,
+    })
+}
+
+/// The manifest matches what is there: every listed file present and
+/// equal, nothing unlisted, at most one video.
+fn manifest_matches(m: &Manifest, entries: &[ReadEntry]) -> Result<(), Error> {
     // Nothing the manifest does not list: a page with a script, a program or
     // a second video added after the bundle was made.
     let unlisted: Vec<&str> = entries
         .iter()
-        .map(|e| e.0.as_str())
+        .map(|e| e.entry.name.as_str())
         .filter(|n| *n != "manifest.json" && !m.files.iter().any(|f| f.name == *n))
         .collect();
     if !unlisted.is_empty() {
@@ -206,14 +236,14 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
         ));
     }
     for f in &m.files {
-        match entries.iter().find(|e| e.0 == f.name) {
+        match entries.iter().find(|e| e.entry.name == f.name) {
             None => {
                 return Err(bad_bundle(
                     format!("清单列出的「{}」不在包中", f.name),
                     format!("\"{}\" is listed but missing", f.name),
                 ));
             }
-            Some(e) if e.1 != f.size || format!("{:08x}", e.2) != f.crc32 => {
+            Some(e) if e.entry.size != f.size || format!("{:08x}", e.entry.crc32) != f.crc32 => {
                 return Err(bad_bundle(
                     format!("「{}」与清单记录的大小或校验和不符", f.name),
                     format!("\"{}\" differs from the manifest's size or CRC", f.name),
@@ -222,33 +252,60 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
             _ => {}
         }
     }
-    // Re-run the checks on the video inside, reading it in place.
-    let video = m.files.iter().find(|f| f.role == "video").ok_or_else(|| {
-        bad_bundle(
-            "清单中没有视频".into(),
-            "the manifest lists no video".into(),
-        )
-    })?;
+    Ok(())
+}
+
+/// Probe the video inside, reading it in place.
+fn probe_inside<R: Read + Seek>(
+    f: &mut R,
+    name: &str,
+    entries: &[ReadEntry],
+) -> Result<MediaInfo, Error> {
     let ve = entries
         .iter()
-        .find(|e| e.0 == video.name)
+        .find(|e| e.entry.name == name)
         .ok_or_else(|| bad_bundle("视频缺失".into(), "video missing".into()))?;
-    if !ve.4 {
+    if !ve.stored {
         return Err(bad_bundle(
             "视频被压缩存储，无法就地检查".into(),
             "the video is compressed and cannot be checked in place".into(),
         ));
     }
-    let mut f = zip.into_inner();
-    let base = ve.3.ok_or_else(|| {
+    let base = ve.data_start.ok_or_else(|| {
         bad_bundle(
             "视频数据位置未知".into(),
             "the video's data offset is unknown".into(),
         )
     })?;
-    let mut info = probe::probe_reader(&mut f, base, ve.1)?;
-    info.file = video.name.clone();
-    let p = crate::profile::builtin(&m.profile)?;
+    let mut info = probe::probe_reader(f, base, ve.entry.size)?;
+    info.file = name.to_string();
+    Ok(info)
+}
+
+/// The entry the manifest describes, as a [`Submission`]: its profile,
+/// category, channel and form as recorded, the video's facts; and its scans
+/// as the check engine sees them, typed by their bytes.
+fn recheck(
+    p: &crate::profile::Profile,
+    m: &Manifest,
+    media: Option<MediaInfo>,
+    entries: &[ReadEntry],
+) -> Result<Report, Error> {
+    // As recorded: the scope the bundle was made with, even where the
+    // profile has since come to ask for another.
+    let mut s = Submission::draft(p, m.category.clone(), m.channel.clone(), m.form.clone());
+    s.video = media.map(|info| VideoIn {
+        size: info.size_bytes,
+        info,
+        ..Default::default()
+    });
+    // A bundle without its video: only where the form says it comes later.
+    s.video_or_later().map_err(|e| {
+        bad_bundle(
+            format!("清单中没有视频。{}", e.message_zh),
+            format!("the manifest lists no video. {}", e.message_en),
+        )
+    })?;
     let attached: Vec<Attached> = m
         .files
         .iter()
@@ -256,35 +313,65 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
         .map(|f| {
             let head = entries
                 .iter()
-                .find(|e| e.0 == f.name)
-                .map(|e| e.5.clone())
+                .find(|e| e.entry.name == f.name)
+                .map(|e| e.head.as_slice())
                 .unwrap_or_default();
             Attached {
                 slot: f.slot.clone().unwrap_or_default(),
                 name: f.name.clone(),
                 size: f.size,
-                kind: form::detect(&head).kind(),
+                kind: form::detect(head).kind(),
                 heic: false,
             }
         })
         .collect();
-    let report = check::check(
-        &p,
-        &Input {
-            category: m.category.as_deref(),
-            channel: m.channel.as_deref(),
-            media: Some(&info),
-            form: Some(&m.form),
-            attachments: Some(&attached),
-            file_name: Some(&video.name),
-        },
-    );
-    let video_name = video.name.clone();
+    Ok(s.check_with(&attached))
+}
+
+/// Verify a bundle read from `reader` (`archive_len` bytes long).
+pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, Error> {
+    let mut reader = open(reader)?.into_inner();
+    let raw = check_layout(&mut reader, archive_len)?;
+    let mut zip = open(reader)?;
+    same_entries(&mut zip, &raw)?;
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        entries.push(read_entry(&mut zip, i, &raw, archive_len)?);
+    }
+    let small = entries
+        .iter()
+        .find(|e| e.entry.name == "manifest.json")
+        .map(|e| e.small.as_slice())
+        .ok_or_else(|| {
+            bad_bundle(
+                "缺少 manifest.json".into(),
+                "manifest.json is missing".into(),
+            )
+        })?;
+    let m: Manifest = serde_json::from_slice(small).map_err(|err| {
+        bad_bundle(
+            format!("manifest.json 无效（{err}）"),
+            format!("manifest.json is invalid ({err})"),
+        )
+    })?;
+    manifest_matches(&m, &entries)?;
+    let video_name = m
+        .files
+        .iter()
+        .find(|f| f.role == "video")
+        .map(|f| f.name.clone());
+    let mut f = zip.into_inner();
+    let media = match &video_name {
+        Some(n) => Some(probe_inside(&mut f, n, &entries)?),
+        None => None,
+    };
+    let p = crate::profile::builtin(&m.profile)?;
+    let report = recheck(&p, &m, media.clone(), &entries)?;
     Ok(Verified {
-        entries: entries.iter().map(|e| (e.0.clone(), e.1, e.2)).collect(),
+        entries: entries.into_iter().map(|e| e.entry).collect(),
         manifest: m,
         video_name,
-        media: info,
+        media,
         report,
     })
 }

@@ -141,8 +141,8 @@ fn bundle_refuses_bad_usage_in_chinese_and_english() {
         (
             "unknown slot",
             base(&form, &format!("no_such_slot={}", s(&pdf))),
-            "usage",
-            "unknown attachment slot \"no_such_slot\"",
+            "unknown_slot",
+            "Attachment slot \"no_such_slot\" is not part of this contest",
         ),
         (
             "unknown form field",

@@ -16,7 +16,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use common::bundle::*;
 use common::zipread::*;
-use preflight::bundle::{self, Part, PlanInput, ScanIn, Source, VideoIn};
+use preflight::bundle::{self, Part, ScanIn, Source, Stamp, Submission, VideoIn};
 use preflight::check::{self, Input};
 use preflight::form::FormValues;
 
@@ -71,25 +71,20 @@ fn boundary_bundle(tag: &str, video_size: u64) -> Boundary {
             file_name: Some(&info.file),
         },
     );
-    let plan = bundle::plan(&PlanInput {
-        profile: &p,
-        category: None,
-        channel: Some("self"),
-        form: &form,
-        ticks: &BTreeSet::new(),
-        video: &VideoIn {
-            size: video_size,
-            crc32: v.crc,
-            info,
-            ..Default::default()
-        },
-        scans: &[scan],
-        report: &report,
+    let mut s = Submission::new(&p, None, Some("self"), form).expect("submission");
+    s.scans = vec![scan];
+    s.video = Some(VideoIn {
+        size: video_size,
+        crc32: v.crc,
+        info,
+        ..Default::default()
+    });
+    let stamp = Stamp {
         unix_time: NOW,
         forced: true,
         tool: "preflight-test",
-    })
-    .expect("plan");
+    };
+    let plan = bundle::plan(&s, &report, &stamp).expect("plan");
     let (parts, total) = plan.layout(NOW).expect("layout");
     let zip = dir.join("boundary.zip");
     let mut f = File::create(&zip).unwrap();

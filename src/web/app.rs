@@ -10,20 +10,21 @@ use yew::prelude::*;
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
 use super::client::{WorkerClient, crc_workers, next_id};
+use super::config::Config;
+use super::config::HostSink;
 use super::drafts::{self, use_drafts};
-use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
 use super::protocol::{FromWorker, WORKER_FAILED, file_id, still_readable};
 use super::report::ReportView;
-use super::state::{Action, Crc, CrcPart, Video};
-use super::tr;
+use super::state::{Action, Crc, CrcPart, State, Video};
+use super::{UiError, tr};
 use crate::Lang;
-use crate::bundle::{self, FileId, PlanInput, ScanIn, VideoIn};
-use crate::check::{self, Input, RuleKind, Status};
-use crate::form::Attached;
+use crate::bundle::{self, FileId, Stamp, VideoIn};
+use crate::check::{RuleKind, Status};
+use crate::profile::Profile;
 
 fn now() -> f64 {
     gloo::utils::window()
@@ -310,33 +311,12 @@ fn widget(props: &AppProps) -> Html {
         return super::profiles::pending_view(&state, lang);
     };
     let form = state.saved.form();
-    let attached: Vec<Attached> = state
-        .attachments
-        .iter()
-        .map(|a| Attached {
-            slot: a.slot.clone(),
-            name: a.name.clone(),
-            size: a.size,
-            kind: Some(a.kind),
-            heic: false,
-        })
-        .collect();
-    let (media, file_name) = match &state.video {
-        Video::Done { info, file, .. } => (Some(info), Some(file.name())),
-        _ => (None, None),
-    };
-    let report = check::check(
-        &profile,
-        &Input {
-            category: state.saved.category.as_deref(),
-            channel: state.saved.channel.as_deref(),
-            media,
-            form: Some(&form),
-            attachments: Some(&attached),
-            file_name: file_name.as_deref(),
-        },
-    );
-
+    let entry = state.submission(&profile);
+    let media = entry.media();
+    let report = entry.check();
+    // No video, and the form says it comes later: the entry is bundled
+    // without one.
+    let video_later = entry.video.is_none() && entry.video_later().is_some();
     // Tell the host each new report (embedded only).
     {
         let json = match (&config.sink, media) {
@@ -379,129 +359,15 @@ fn widget(props: &AppProps) -> Html {
     let on_bundle = {
         let state = state.clone();
         let profile = profile.clone();
-        let report = report.clone();
         let msg = bundle_message.clone();
-        let to_host = config.bundle_to_host;
-        let sink = config.sink.clone();
+        let host = (config.bundle_to_host, config.sink.clone());
         Callback::from(move |force: bool| {
-            let Video::Done { file, .. } = &state.video else {
-                return;
-            };
-            let (file, state, profile, report, msg, sink) = (
-                file.clone(),
-                state.clone(),
-                profile.clone(),
-                report.clone(),
-                msg.clone(),
-                sink.clone(),
-            );
+            let (state, profile, msg, host) =
+                (state.clone(), profile.clone(), msg.clone(), host.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                // A File that changed on disk since it was picked can no
-                // longer be read: the zip would not hold what was checked.
-                if let Err(e) = still_readable(&file).await {
-                    msg.set(Some(Err(e.into())));
-                    return;
+                if let Some(result) = bundle_entry(&state, &profile, force, &host).await {
+                    msg.set(Some(result));
                 }
-                let (
-                    Video::Done {
-                        pick,
-                        info,
-                        file,
-                        probed,
-                        ..
-                    },
-                    Crc::Done {
-                        pick: crc_pick,
-                        crc,
-                        size,
-                        ..
-                    },
-                ) = (&state.video, &state.crc)
-                else {
-                    return;
-                };
-                let lang = state.saved.lang;
-                // The file zipped must be the file the CRC pass read (and
-                // bundle::plan checks that it is the file probed).
-                let zipping = file_id(file);
-                let read = FileId {
-                    size: *size,
-                    ..zipping.clone()
-                };
-                if crc_pick != pick {
-                    return;
-                }
-                if let Err(e) = bundle::same_file(&read, &zipping) {
-                    msg.set(Some(Err(e.into())));
-                    return;
-                }
-                let form = state.saved.form();
-                let scans: Vec<ScanIn> = state
-                    .attachments
-                    .iter()
-                    .map(|a| ScanIn {
-                        slot: a.slot.clone(),
-                        name: a.name.clone(),
-                        size: a.size,
-                        crc32: a.crc32,
-                        sha256: a.sha256.clone(),
-                        kind: a.kind,
-                    })
-                    .collect();
-                let now = (js_sys::Date::now() / 1000.0) as i64;
-                let planned = bundle::plan(&PlanInput {
-                    profile: &profile,
-                    category: state.saved.category.as_deref(),
-                    channel: state.saved.channel.as_deref(),
-                    form: &form,
-                    ticks: &state.saved.ticks,
-                    video: &VideoIn {
-                        size: *size,
-                        crc32: *crc,
-                        info: info.clone(),
-                        name: Some(zipping.name),
-                        modified_ms: zipping.modified_ms,
-                        probed_modified_ms: probed.modified_ms,
-                    },
-                    scans: &scans,
-                    report: &report,
-                    unix_time: now,
-                    forced: force,
-                    tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
-                });
-                let result = planned.map_err(super::UiError::from).and_then(|plan| {
-                    let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
-                    let files: Vec<File> =
-                        state.attachments.iter().map(|a| a.file.clone()).collect();
-                    let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
-                        .map_err(|_| super::UiError::internal("Blob"))?;
-                    if let (true, Some(sink)) = (to_host, &sink) {
-                        // The platform uploads it with its own uploader.
-                        let manifest = plan
-                            .manifest_json()
-                            .and_then(|t| js_sys::JSON::parse(t).ok())
-                            .unwrap_or(wasm_bindgen::JsValue::NULL);
-                        let detail = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
-                        let _ = js_sys::Reflect::set(
-                            &detail,
-                            &"name".into(),
-                            &plan.zip_name.clone().into(),
-                        );
-                        let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
-                        sink.emit("bundle", &detail);
-                    } else {
-                        bundle_view::download(&blob, &plan.zip_name)
-                            .map_err(|_| super::UiError::internal("download"))?;
-                    }
-                    Ok(format!(
-                        "{} {}（{:.1} MB）",
-                        tr(lang, "已生成", "Made"),
-                        plan.zip_name,
-                        total as f64 / 1e6
-                    ))
-                });
-                msg.set(Some(result));
             });
         })
     };
@@ -663,7 +529,7 @@ fn widget(props: &AppProps) -> Html {
             <section class="card">
                 <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
                 <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
-                    ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
+                    ready={matches!(state.video, Video::Done { .. })} later={video_later} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
                     on_start={start_crc.clone()} on_cancel={cancel_crc} on_retry={retry_crc} on_bundle={on_bundle} on_recheck={recheck} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">
@@ -677,4 +543,117 @@ fn widget(props: &AppProps) -> Html {
             <footer class="foot">{tr(lang, "本页不联网：不加载字体、统计或第三方脚本。", "This page makes no network requests: no fonts, analytics or third-party scripts.")}</footer>
         </main>
     }
+}
+
+/// The video as it is zipped: the File the CRC pass read, which must be the
+/// file probed (`bundle::plan` checks that). `None` when it is not ready.
+async fn video_to_zip(state: &State) -> Option<Result<(VideoIn, File), UiError>> {
+    let (
+        Video::Done {
+            pick,
+            info,
+            file,
+            probed,
+            ..
+        },
+        Crc::Done {
+            pick: crc_pick,
+            crc,
+            size,
+            ..
+        },
+    ) = (&state.video, &state.crc)
+    else {
+        return None;
+    };
+    // A File that changed on disk since it was picked can no longer be
+    // read: the zip would not hold what was checked.
+    if let Err(e) = still_readable(file).await {
+        return Some(Err(e.into()));
+    }
+    if crc_pick != pick {
+        return None;
+    }
+    let zipping = file_id(file);
+    let read = FileId {
+        size: *size,
+        ..zipping.clone()
+    };
+    if let Err(e) = bundle::same_file(&read, &zipping) {
+        return Some(Err(e.into()));
+    }
+    Some(Ok((
+        VideoIn {
+            size: *size,
+            crc32: *crc,
+            info: info.clone(),
+            name: Some(zipping.name),
+            modified_ms: zipping.modified_ms,
+            probed_modified_ms: probed.modified_ms,
+        },
+        file.clone(),
+    )))
+}
+
+/// The bundle button: the entry validated as a [`crate::submission::Submission`],
+/// planned, laid out as a Blob and handed to the host or downloaded. An
+/// entry whose video comes later goes without one. `None` when there is
+/// nothing to bundle yet.
+async fn bundle_entry(
+    state: &State,
+    profile: &Profile,
+    force: bool,
+    (to_host, sink): &(bool, Option<HostSink>),
+) -> Option<Result<String, UiError>> {
+    let video = match &state.video {
+        Video::None => None,
+        _ => match video_to_zip(state).await? {
+            Ok(v) => Some(v),
+            Err(e) => return Some(Err(e)),
+        },
+    };
+    let mut entry = state.submission(profile);
+    entry.video = video.as_ref().map(|v| v.0.clone());
+    let lang = state.saved.lang;
+    let result = (|| {
+        let entry = entry.validated()?;
+        let report = entry.check();
+        let stamp = Stamp {
+            unix_time: (js_sys::Date::now() / 1000.0) as i64,
+            forced: force,
+            tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
+        };
+        let plan = bundle::plan(&entry, &report, &stamp)?;
+        let (parts, total) = plan.layout(stamp.unix_time)?;
+        Ok::<_, crate::Error>((plan, parts, total))
+    })();
+    let (plan, parts, total) = match result {
+        Ok(x) => x,
+        Err(e) => return Some(Err(e.into())),
+    };
+    let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
+    let Ok(blob) = super::zipblob::zip_blob(&plan, &parts, video.as_ref().map(|v| &v.1), &files)
+    else {
+        return Some(Err(UiError::internal("Blob")));
+    };
+    if let (true, Some(sink)) = (to_host, sink) {
+        // The platform uploads it with its own uploader.
+        let manifest = plan
+            .manifest_json()
+            .and_then(|t| js_sys::JSON::parse(t).ok())
+            .unwrap_or(wasm_bindgen::JsValue::NULL);
+        let detail = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
+        let _ = js_sys::Reflect::set(&detail, &"name".into(), &plan.zip_name.clone().into());
+        let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
+        sink.emit("bundle", &detail);
+    } else if bundle_view::download(&blob, &plan.zip_name).is_err() {
+        return Some(Err(UiError::internal("download")));
+    }
+    Some(Ok(format!(
+        "{} {}（{:.1} MB）",
+        tr(lang, "已生成", "Made"),
+        plan.zip_name,
+        total as f64 / 1e6
+    )))
 }

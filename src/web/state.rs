@@ -11,10 +11,11 @@ use yew::Reducible;
 use super::UiError;
 use super::drafts::Draft;
 use crate::Lang;
-use crate::bundle::FileId;
+use crate::bundle::{FileId, ScanIn, VideoIn};
 use crate::form::{FormValues, Value};
 use crate::probe::MediaInfo;
 use crate::profile::{self, FileKind, Profile};
+use crate::submission::Submission;
 
 /// Everything the user typed or chose; restored on reload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -95,6 +96,20 @@ pub struct Att {
     pub pages: Option<usize>,
     pub crc32: u32,
     pub sha256: String,
+}
+
+impl Att {
+    /// The scan as the core takes it.
+    pub fn scan(&self) -> ScanIn {
+        ScanIn {
+            slot: self.slot.clone(),
+            name: self.name.clone(),
+            size: self.size,
+            crc32: self.crc32,
+            sha256: self.sha256.clone(),
+            kind: self.kind,
+        }
+    }
 }
 
 /// One worker's share of the CRC pass.
@@ -262,6 +277,34 @@ impl State {
             fix(&mut self.saved.category, &p.categories);
             fix(&mut self.saved.channel, &p.channels);
         }
+    }
+
+    /// The entry as it stands (not yet validated: see
+    /// [`Submission::validated`]): the choices, the form, the ticks, the
+    /// scans and the probed video (its CRC not known here, 0).
+    pub fn submission<'p>(&self, profile: &'p Profile) -> Submission<'p> {
+        let mut s = Submission::draft(
+            profile,
+            self.saved.category.clone(),
+            self.saved.channel.clone(),
+            self.saved.form(),
+        );
+        s.ticks = self.saved.ticks.clone();
+        s.scans = self.attachments.iter().map(Att::scan).collect();
+        if let Video::Done {
+            info, probed, file, ..
+        } = &self.video
+        {
+            let mut info = info.clone();
+            info.file = file.name();
+            s.video = Some(VideoIn {
+                size: probed.size,
+                info,
+                probed_modified_ms: probed.modified_ms,
+                ..Default::default()
+            });
+        }
+        s
     }
 
     pub fn file(&self) -> Option<&File> {
