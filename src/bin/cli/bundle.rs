@@ -317,11 +317,10 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         let _ = writeln!(out, "  {:>12}  {:08x}  {}", e.size, e.crc32, e.name);
     }
     if let Some(l) = s.video.is_none().then(|| s.video_later()).flatten() {
-        let due = l.due.as_deref().unwrap_or("");
         let _ = writeln!(
             out,
-            "未附视频，视频稍后补充 {due} / no video: it follows {due}\n  {}\n  {}",
-            l.text, l.text_en
+            "{}",
+            text::video_later(l.due.as_deref(), &l.text, &l.text_en)
         );
     }
     let _ = writeln!(
@@ -398,11 +397,10 @@ pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             );
         }
         if let Some(l) = &m.video_later {
-            let due = l.due.as_deref().unwrap_or("");
             let _ = writeln!(
                 out,
-                "未附视频，视频稍后补充 {due} / no video: it follows {due}\n  {}\n  {}",
-                l.text, l.text_en
+                "{}",
+                text::video_later(l.due.as_deref(), &l.text, &l.text_en)
             );
         }
         let shown_video = v.video_name.as_deref().unwrap_or(bundle::VIDEO_LATER_NAME);
