@@ -747,7 +747,7 @@ fn local_sizes(
                 (Some(u), Some(c)) => (u, c),
                 _ => {
                     return Err(local_differs(
-                        &name,
+                        name,
                         "Zip64 附加字段太短",
                         "its Zip64 extra field is too short",
                     ));
@@ -756,13 +756,42 @@ fn local_sizes(
         }
         _ => {
             return Err(local_differs(
-                &name,
+                name,
                 "Zip64 附加字段与大小字段不一致",
                 "its Zip64 extra field and size fields disagree",
             ));
         }
     };
     Ok(sizes)
+}
+
+/// The local header's flags, method, time, date and CRC equal the central
+/// record's.
+fn fields_agree(
+    name: &[u8],
+    lh: &[u8],
+    [flags, method, time, date]: [u16; 4],
+    crc: u32,
+) -> Result<(), Error> {
+    let l16 = |k| u16_at(lh, k).unwrap_or(0);
+    let l32 = |k| u32_at(lh, k).unwrap_or(0);
+    let fields = [
+        ("标志位", "flags", u32::from(l16(6)), u32::from(flags)),
+        ("压缩方式", "method", u32::from(l16(8)), u32::from(method)),
+        ("修改时间", "time", u32::from(l16(10)), u32::from(time)),
+        ("修改日期", "date", u32::from(l16(12)), u32::from(date)),
+        ("CRC-32", "CRC-32", l32(14), crc),
+    ];
+    for (zh, en, local, central) in fields {
+        if local != central {
+            return Err(local_differs(
+                name,
+                &format!("{zh}为 {local:#x}，中央目录为 {central:#x}"),
+                &format!("{en} {local:#x}, the central directory says {central:#x}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The local header of `c`, equal to it in every field that matters.
@@ -814,22 +843,7 @@ fn local_entry<R: Read + Seek>(r: &mut R, c: Central, cd_off: u64) -> Result<Raw
             &format!("the local header names it \"{l}\""),
         ));
     }
-    let fields = [
-        ("标志位", "flags", u32::from(l16(6)), u32::from(flags)),
-        ("压缩方式", "method", u32::from(l16(8)), u32::from(method)),
-        ("修改时间", "time", u32::from(l16(10)), u32::from(time)),
-        ("修改日期", "date", u32::from(l16(12)), u32::from(date)),
-        ("CRC-32", "CRC-32", l32(14), crc),
-    ];
-    for (zh, en, local, central) in fields {
-        if local != central {
-            return Err(local_differs(
-                &name,
-                &format!("{zh}为 {local:#x}，中央目录为 {central:#x}"),
-                &format!("{en} {local:#x}, the central directory says {central:#x}"),
-            ));
-        }
-    }
+    fields_agree(&name, &lh, [flags, method, time, date], crc)?;
     let lx = extra_fields(lextra).ok_or_else(|| {
         local_differs(&name, "附加字段长度不符", "its extra fields are malformed")
     })?;

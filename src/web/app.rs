@@ -87,6 +87,10 @@ pub fn app(props: &AppProps) -> Html {
     html! { <Widget key={key} config={config} /> }
 }
 
+// Over 100 lines: a component's hooks run in one order on every render, and
+// the page's sections are one `html!`; every callback with logic in it is a
+// function below (the workers, the CRC pass, a pick, a contest switch, the
+// bundle).
 #[function_component(Widget)]
 fn widget(props: &AppProps) -> Html {
     let config = props.config.clone();
@@ -111,151 +115,18 @@ fn widget(props: &AppProps) -> Html {
         .set(!state.attachments.is_empty() || state.file().is_some());
 
     // The workers live as long as the page.
-    {
-        let client = client.clone();
-        let worker_url = config.worker_url.clone();
-        let dispatch = state.dispatcher();
-        use_effect_with((), move |_| {
-            // Each reply goes to what it names: the reducer drops one about an
-            // earlier pick or another pass.
-            let on = Callback::from(move |m: FromWorker| match m {
-                FromWorker::Probed {
-                    pick,
-                    file,
-                    result,
-                    ms,
-                } => dispatch.dispatch(Action::Probed {
-                    pick,
-                    file,
-                    result,
-                    ms,
-                    now: now(),
-                }),
-                FromWorker::Progress {
-                    pick,
-                    share,
-                    done,
-                    ms,
-                } => dispatch.dispatch(Action::CrcProgress {
-                    pick,
-                    share,
-                    done,
-                    ms,
-                }),
-                FromWorker::Crc {
-                    pick,
-                    share,
-                    result,
-                    ms,
-                    ..
-                } => dispatch.dispatch(Action::CrcShare {
-                    pick,
-                    share,
-                    result,
-                    ms,
-                }),
-                // The client answers these itself.
-                FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
-            });
-            for _ in 0..crc_workers() {
-                match WorkerClient::new(&worker_url, on.clone()) {
-                    Ok(c) => client.borrow_mut().push(c),
-                    Err(_) => gloo::console::error!("worker failed to start"),
-                }
-            }
-            || ()
-        });
-    }
+    use_workers(
+        client.clone(),
+        config.worker_url.clone(),
+        state.dispatcher(),
+    );
 
     let bundle_message = use_state(|| None::<Result<String, super::UiError>>);
-    let pick_video = {
-        let dispatch = state.dispatcher();
-        let client = client.clone();
-        let msg = bundle_message.clone();
-        // A pass over the previous video would keep reading it: stop it.
-        let running = matches!(state.crc, Crc::Running { .. });
-        Callback::from(move |file: File| {
-            if running {
-                for c in client.borrow_mut().iter_mut() {
-                    let _ = c.restart();
-                }
-            }
-            let pick = next_id();
-            dispatch.dispatch(Action::VideoPicked {
-                pick,
-                file: file.clone(),
-                started: now(),
-            });
-            msg.set(None);
-            if let Some(c) = client.borrow().first() {
-                c.probe(pick, &file);
-            }
-        })
-    };
-    let on_input = {
-        let pick = pick_video.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|l| l.get(0)) {
-                pick.emit(f);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = {
-        let pick = pick_video.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if let Some(f) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|l| l.get(0))
-            {
-                pick.emit(f);
-            }
-        })
-    };
+    let pick_video = pick_video(&state, &client, bundle_message.clone());
+    let (on_input, on_drop) = pick_handlers(&pick_video);
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
 
-    let start_crc = {
-        let dispatch = state.dispatcher();
-        let client = client.clone();
-        let probed = match &state.video {
-            Video::Done { pick, file, .. } => Some((*pick, file.clone())),
-            _ => None,
-        };
-        Callback::from(move |_: ()| {
-            let pool = client.borrow();
-            let Some((pick, f)) = probed.as_ref() else {
-                return;
-            };
-            if pool.is_empty() {
-                return;
-            }
-            // Split the file into one share per worker (at least 64 MiB each).
-            let total = f.size() as u64;
-            let k = (pool.len() as u64).min(total.div_ceil(64 << 20)).max(1);
-            let share = total.div_ceil(k);
-            let mut parts = Vec::new();
-            for (i, c) in pool.iter().take(k as usize).enumerate() {
-                let start = share * i as u64;
-                let end = (start + share).min(total);
-                let share = next_id();
-                c.crc(*pick, share, f, start, end);
-                parts.push(CrcPart {
-                    share,
-                    len: end - start,
-                    done: 0,
-                    crc: None,
-                });
-            }
-            dispatch.dispatch(Action::CrcStart {
-                pick: *pick,
-                parts,
-                total,
-            });
-        })
-    };
+    let start_crc = start_crc(&state, &client);
     let cancel_crc = {
         let dispatch = state.dispatcher();
         let client = client.clone();
@@ -392,87 +263,13 @@ fn widget(props: &AppProps) -> Html {
             }
         })
     };
-    let on_profile = {
-        let (d, store) = (state.dispatcher(), drafts.store.clone());
-        let scans = state.attachments.len();
-        Callback::from(move |id: String| {
-            let ok = scans == 0
-                || super::ask(&format!(
-                    "{} {scans} {}",
-                    tr(
-                        lang,
-                        "切换比赛会移除已添加的",
-                        "Switching the contest removes the"
-                    ),
-                    tr(
-                        lang,
-                        "个扫描件（已填写的内容保存在原比赛下，切换回来即可恢复）。确定切换吗？",
-                        "attached scan(s) (what you typed stays with that contest and comes back when you switch back). Switch?",
-                    )
-                ));
-            if ok {
-                let draft = store.draft(&id);
-                d.dispatch(Action::Profile(id, draft));
-            }
-            ok
-        })
-    };
-    let days = drafts::KEEP_DAYS;
-    let drafts_note = if drafts.store.persistent() {
-        format!(
-            "{}{days}{}",
-            tr(
-                lang,
-                "草稿仅保存在本机浏览器（按网站和比赛分开），不会上传；最后一次修改 ",
-                "Drafts are kept in this browser only (per site and contest), never uploaded, and deleted "
-            ),
-            tr(lang, " 天后自动删除。", " days after their last edit.")
-        )
-    } else {
-        tr(
-            lang,
-            "此浏览器不允许本页保存数据：草稿只在本页打开期间保留，关闭或刷新后不会保留。",
-            "This browser does not let the page save anything: drafts are not kept after you close or reload the page.",
-        )
-        .to_string()
-    };
+    let on_profile = on_profile(&state, state.dispatcher(), drafts.store.clone(), lang);
+    let drafts_note = drafts_note(lang, drafts.store.persistent());
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
     });
 
-    let video_status = match &state.video {
-        Video::None => html! {},
-        Video::Probing { file, .. } => html! {
-            <p class="busy" role="status">
-                <span class="spinner"></span>
-                {format!("{} {}", tr(lang, "正在读取", "Reading"), file.name())}
-            </p>
-        },
-        Video::Done {
-            file,
-            info,
-            ms,
-            total_ms,
-            ..
-        } => html! {
-            <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
-                data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
-                {format!("{} · {:.1} MB · ", file.name(), info.size_bytes as f64 / 1e6)}
-                {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
-            </p>
-        },
-        Video::Failed { file, error, .. } => html! {
-            <div class="error" role="alert" id="probe-error" data-error={error.code.clone()}>
-                <strong>{file.name()}</strong>
-                <p>{error.text(lang).to_string()}</p>
-                if error.code == WORKER_FAILED {
-                    <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
-                } else if error.code == "video_changed" {
-                    <button id="probe-recheck" onclick={recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
-                }
-            </div>
-        },
-    };
+    let video_status = video_status(&state, lang, &retry_probe, &recheck);
 
     html! {
         <main class="app" lang={if lang == Lang::Zh { "zh-CN" } else { "en" }}>
@@ -656,4 +453,265 @@ async fn bundle_entry(
         plan.zip_name,
         total as f64 / 1e6
     )))
+}
+
+/// The workers, started once: they live as long as the page. Each reply
+/// goes to what it names: the reducer drops one about an earlier pick or
+/// another pass.
+#[hook]
+fn use_workers(
+    client: Rc<RefCell<Vec<WorkerClient>>>,
+    worker_url: String,
+    dispatch: UseReducerDispatcher<State>,
+) {
+    use_effect_with((), move |_| {
+        // Each reply goes to what it names: the reducer drops one about an
+        // earlier pick or another pass.
+        let on = Callback::from(move |m: FromWorker| match m {
+            FromWorker::Probed {
+                pick,
+                file,
+                result,
+                ms,
+            } => dispatch.dispatch(Action::Probed {
+                pick,
+                file,
+                result,
+                ms,
+                now: now(),
+            }),
+            FromWorker::Progress {
+                pick,
+                share,
+                done,
+                ms,
+            } => dispatch.dispatch(Action::CrcProgress {
+                pick,
+                share,
+                done,
+                ms,
+            }),
+            FromWorker::Crc {
+                pick,
+                share,
+                result,
+                ms,
+                ..
+            } => dispatch.dispatch(Action::CrcShare {
+                pick,
+                share,
+                result,
+                ms,
+            }),
+            // The client answers these itself.
+            FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
+        });
+        for _ in 0..crc_workers() {
+            match WorkerClient::new(&worker_url, on.clone()) {
+                Ok(c) => client.borrow_mut().push(c),
+                Err(_) => gloo::console::error!("worker failed to start"),
+            }
+        }
+        || ()
+    });
+}
+
+/// Start the CRC pass over the probed video: one share per worker (at least
+/// 64 MiB each).
+fn start_crc(
+    state: &UseReducerHandle<State>,
+    client: &Rc<RefCell<Vec<WorkerClient>>>,
+) -> Callback<()> {
+    let dispatch = state.dispatcher();
+    let client = client.clone();
+    let probed = match &state.video {
+        Video::Done { pick, file, .. } => Some((*pick, file.clone())),
+        _ => None,
+    };
+    Callback::from(move |_: ()| {
+        let pool = client.borrow();
+        let Some((pick, f)) = probed.as_ref() else {
+            return;
+        };
+        if pool.is_empty() {
+            return;
+        }
+        // Split the file into one share per worker (at least 64 MiB each).
+        let total = f.size() as u64;
+        let k = (pool.len() as u64).min(total.div_ceil(64 << 20)).max(1);
+        let share = total.div_ceil(k);
+        let mut parts = Vec::new();
+        for (i, c) in pool.iter().take(k as usize).enumerate() {
+            let start = share * i as u64;
+            let end = (start + share).min(total);
+            let share = next_id();
+            c.crc(*pick, share, f, start, end);
+            parts.push(CrcPart {
+                share,
+                len: end - start,
+                done: 0,
+                crc: None,
+            });
+        }
+        dispatch.dispatch(Action::CrcStart {
+            pick: *pick,
+            parts,
+            total,
+        });
+    })
+}
+
+/// Switch the contest, asking first when scans would be removed.
+fn on_profile(
+    state: &State,
+    dispatch: UseReducerDispatcher<State>,
+    store: Rc<drafts::Store>,
+    lang: Lang,
+) -> Callback<String, bool> {
+    let d = dispatch;
+    let scans = state.attachments.len();
+    Callback::from(move |id: String| {
+        let ok = scans == 0
+            || super::ask(&format!(
+                "{} {scans} {}",
+                tr(
+                    lang,
+                    "切换比赛会移除已添加的",
+                    "Switching the contest removes the"
+                ),
+                tr(
+                    lang,
+                    "个扫描件（已填写的内容保存在原比赛下，切换回来即可恢复）。确定切换吗？",
+                    "attached scan(s) (what you typed stays with that contest and comes back when you switch back). Switch?",
+                )
+            ));
+        if ok {
+            let draft = store.draft(&id);
+            d.dispatch(Action::Profile(id, draft));
+        }
+        ok
+    })
+}
+
+/// Where drafts are kept and for how long.
+fn drafts_note(lang: Lang, persistent: bool) -> String {
+    let days = drafts::KEEP_DAYS;
+    if persistent {
+        format!(
+            "{}{days}{}",
+            tr(
+                lang,
+                "草稿仅保存在本机浏览器（按网站和比赛分开），不会上传；最后一次修改 ",
+                "Drafts are kept in this browser only (per site and contest), never uploaded, and deleted "
+            ),
+            tr(lang, " 天后自动删除。", " days after their last edit.")
+        )
+    } else {
+        tr(
+        lang,
+        "此浏览器不允许本页保存数据：草稿只在本页打开期间保留，关闭或刷新后不会保留。",
+        "This browser does not let the page save anything: drafts are not kept after you close or reload the page.",
+    )
+    .to_string()
+    }
+}
+
+/// The line under the video picker: reading, what was read, or the error.
+fn video_status(
+    state: &State,
+    lang: Lang,
+    retry_probe: &Callback<()>,
+    recheck: &Callback<()>,
+) -> Html {
+    match &state.video {
+        Video::None => html! {},
+        Video::Probing { file, .. } => html! {
+            <p class="busy" role="status">
+                <span class="spinner"></span>
+                {format!("{} {}", tr(lang, "正在读取", "Reading"), file.name())}
+            </p>
+        },
+        Video::Done {
+            file,
+            info,
+            ms,
+            total_ms,
+            ..
+        } => html! {
+            <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
+                data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
+                {format!("{} · {:.1} MB · ", file.name(), info.size_bytes as f64 / 1e6)}
+                {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
+            </p>
+        },
+        Video::Failed { file, error, .. } => html! {
+            <div class="error" role="alert" id="probe-error" data-error={error.code.clone()}>
+                <strong>{file.name()}</strong>
+                <p>{error.text(lang).to_string()}</p>
+                if error.code == WORKER_FAILED {
+                    <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
+                } else if error.code == "video_changed" {
+                    <button id="probe-recheck" onclick={recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
+                }
+            </div>
+        },
+    }
+}
+
+/// A video picked: a new pick, probed by the first worker; a pass over the
+/// previous video is stopped (it would keep reading it).
+fn pick_video(
+    state: &UseReducerHandle<State>,
+    client: &Rc<RefCell<Vec<WorkerClient>>>,
+    msg: UseStateHandle<Option<Result<String, UiError>>>,
+) -> Callback<File> {
+    let dispatch = state.dispatcher();
+    let client = client.clone();
+    // A pass over the previous video would keep reading it: stop it.
+    let running = matches!(state.crc, Crc::Running { .. });
+    Callback::from(move |file: File| {
+        if running {
+            for c in client.borrow_mut().iter_mut() {
+                let _ = c.restart();
+            }
+        }
+        let pick = next_id();
+        dispatch.dispatch(Action::VideoPicked {
+            pick,
+            file: file.clone(),
+            started: now(),
+        });
+        msg.set(None);
+        if let Some(c) = client.borrow().first() {
+            c.probe(pick, &file);
+        }
+    })
+}
+
+/// The file input's change and a drop on the video card: the file picked.
+fn pick_handlers(pick: &Callback<File>) -> (Callback<Event>, Callback<DragEvent>) {
+    let on_input = {
+        let pick = pick.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                pick.emit(f);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let pick = pick.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|l| l.get(0))
+            {
+                pick.emit(f);
+            }
+        })
+    };
+    (on_input, on_drop)
 }
