@@ -280,3 +280,58 @@ fn video_required(p: &Profile) -> Error {
         format!("No video: {en} Pick the video file (command line: --video FILE)."),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::Value;
+
+    fn kepu() -> Profile {
+        crate::profile::builtin("kepu-light-2026").expect("profile")
+    }
+
+    fn form(status: &str) -> FormValues {
+        let mut f = FormValues::new();
+        f.insert("status".into(), Value::List(vec![status.into()]));
+        f
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_field_is_refused() {
+        let p = kepu();
+        let mut f = form("to_produce");
+        f.insert("bogus_field".into(), Value::Text("x".into()));
+        let e = Submission::new(&p, Some("venue_visit"), None, f).unwrap_err();
+        assert_eq!(e.code, "bad_form");
+        assert!(e.message_zh.contains("bogus_field") && e.message_en.contains("bogus_field"));
+    }
+
+    #[test]
+    fn the_scope_is_resolved_and_an_unknown_slot_is_refused() {
+        let p = kepu();
+        // One channel: resolved without being given.
+        let s = Submission::new(&p, Some("venue_visit"), None, form("finished")).unwrap();
+        assert_eq!(s.channel.as_deref(), Some("unit"));
+        let e = s.slot("no_such_slot").unwrap_err();
+        assert_eq!(e.code, "unknown_slot");
+    }
+
+    #[test]
+    fn no_video_only_where_the_form_says_it_comes_later() {
+        let p = kepu();
+        for (status, later) in [
+            ("to_produce", true),
+            ("highlight_cut", true),
+            ("finished", false),
+        ] {
+            let s = Submission::new(&p, Some("venue_visit"), None, form(status)).unwrap();
+            assert_eq!(s.video_later().is_some(), later, "{status}");
+            assert_eq!(s.video_or_later().is_ok(), later, "{status}");
+        }
+        let hlj = crate::profile::builtin("heilongjiang-kepu-2022").unwrap();
+        let s = Submission::new(&hlj, None, Some("self"), FormValues::new()).unwrap();
+        let e = s.video_or_later().unwrap_err();
+        assert_eq!(e.code, "video_required");
+        assert!(e.message_zh.contains("必须带视频") && e.message_en.contains("need their video"));
+    }
+}

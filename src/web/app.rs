@@ -26,6 +26,10 @@ use crate::bundle::{self, FileId, Stamp, VideoIn};
 use crate::check::{RuleKind, Status};
 use crate::profile::Profile;
 
+/// The least a worker's share of the CRC pass is: below it, one more worker
+/// costs more than it saves.
+const MIN_SHARE: u64 = 64 << 20;
+
 fn now() -> f64 {
     gloo::utils::window()
         .performance()
@@ -536,9 +540,9 @@ fn start_crc(
         if pool.is_empty() {
             return;
         }
-        // Split the file into one share per worker (at least 64 MiB each).
+        // Split the file into one share per worker (at least MIN_SHARE each).
         let total = f.size() as u64;
-        let k = (pool.len() as u64).min(total.div_ceil(64 << 20)).max(1);
+        let k = (pool.len() as u64).min(total.div_ceil(MIN_SHARE)).max(1);
         let share = total.div_ceil(k);
         let mut parts = Vec::new();
         for (i, c) in pool.iter().take(k as usize).enumerate() {

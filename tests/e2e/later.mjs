@@ -152,4 +152,29 @@ describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () 
     assert.equal(got.video?.code, 'bad_options', `video not a File: ${JSON.stringify(got.video)}`);
     assert.deepEqual(page.errors, []);
   });
+
+  it('the JS API refuses a form key that is not a field, as the CLI does (with a video too)', async () => {
+    const video = path.join(HERE, 'v.mp4');
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=5',
+      '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video]);
+    const page = await newPage(`${app.origin}/api-later.html`, 'later: API unknown key');
+    await page.waitForFunction(() => window.Preflight?.bundle);
+    await page.evaluate(() => {
+      const i = document.createElement('input');
+      i.type = 'file';
+      i.id = 'files';
+      document.body.append(i);
+    });
+    await page.setInputFiles('#files', video);
+    const got = await page.evaluate(async ([profile, category, form]) => {
+      const video = document.querySelector('#files').files[0];
+      const form2 = { ...form, status: ['finished'], summary: '作品名称：黑洞的秘密', bogus_field: 'x' };
+      return window.Preflight.bundle({ profile, category, form: form2, video, force: true })
+        .then((b) => ({ bundled: Object.keys(b.manifest.form) }), (e) => e);
+    }, [PROFILE, CATEGORY, FORM]);
+    assert.equal(got.code, 'bad_form', `bundled anyway: ${JSON.stringify(got)}`);
+    assert.match(got.message_en, /"bogus_field" in the form is not a field of this contest/);
+    assert.ok(got.message_zh.includes('bogus_field'));
+    assert.deepEqual(page.errors, []);
+  });
 });
