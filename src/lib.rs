@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod probe;
 pub mod profile;
 pub mod render;
+pub mod submission;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod verify;
 

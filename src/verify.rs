@@ -12,21 +12,30 @@
 use std::io::{Read, Seek};
 
 use crate::Error;
-use crate::bundle::Manifest;
-use crate::check::{self, Input, Report};
+use crate::bundle::{Manifest, VideoIn};
+use crate::check::Report;
 use crate::form::{self, Attached};
 use crate::probe::{self, MediaInfo};
+use crate::submission::{READ_CHUNK, Submission};
 
-const CHUNK: usize = 4 * 1024 * 1024;
+/// One entry of a bundle that was read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub size: u64,
+    pub crc32: u32,
+}
 
 /// A bundle that was read whole.
 #[derive(Debug)]
 pub struct Verified {
-    /// (name, size, CRC-32) of every entry, in order.
-    pub entries: Vec<(String, u64, u32)>,
+    /// Every entry, in order.
+    pub entries: Vec<Entry>,
     pub manifest: Manifest,
-    pub video_name: String,
-    pub media: MediaInfo,
+    /// The video's name in the bundle; `None` when the video comes later.
+    pub video_name: Option<String>,
+    /// What the probe saw of the video inside; `None` when it comes later.
+    pub media: Option<MediaInfo>,
     pub report: Report,
 }
 
@@ -40,21 +49,35 @@ pub fn bad_bundle(zh: String, en: String) -> Error {
 
 /// The largest entry `verify` reads (a declared size past this is refused).
 const MAX_ENTRY: u64 = 64 * 1024 * 1024 * 1024;
+/// The most of `manifest.json` kept to parse.
+const MAX_MANIFEST: usize = 4 * 1024 * 1024;
 
-/// Verify a bundle read from `reader` (`archive_len` bytes long).
-pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, Error> {
-    let open = |r: R| {
-        zip::ZipArchive::new(r).map_err(|e| {
-            bad_bundle(
-                format!("无法作为 zip 读取（{e}）"),
-                format!("not readable as a zip ({e})"),
-            )
-        })
-    };
-    let mut reader = open(reader)?.into_inner();
-    let raw = check_layout(&mut reader, archive_len)?;
-    let mut zip = open(reader)?;
-    // The zip crate must see the very entries the layout check saw.
+/// An entry as it was read: where its data is, how it is stored, its first
+/// bytes (to tell a scan's type) and, for the manifest, its bytes.
+struct ReadEntry {
+    entry: Entry,
+    data_start: Option<u64>,
+    stored: bool,
+    head: Vec<u8>,
+    /// The manifest's bytes (empty for every other entry).
+    small: Vec<u8>,
+}
+
+/// Open `reader` as a zip, or say it is not one.
+fn open<R: Read + Seek>(r: R) -> Result<zip::ZipArchive<R>, Error> {
+    zip::ZipArchive::new(r).map_err(|e| {
+        bad_bundle(
+            format!("无法作为 zip 读取（{e}）"),
+            format!("not readable as a zip ({e})"),
+        )
+    })
+}
+
+/// The zip crate must see the very entries the layout check saw.
+fn same_entries<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    raw: &[RawEntry],
+) -> Result<(), Error> {
     let disagree = || {
         bad_bundle(
             "两种读取方式得到的文件列表不同".into(),
@@ -73,118 +96,125 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
             return Err(disagree());
         }
     }
-    let mut manifest: Option<Manifest> = None;
-    let mut entries = Vec::new();
-    for i in 0..zip.len() {
-        let mut e = zip.by_index(i).map_err(|e| {
-            bad_bundle(
-                format!("第 {i} 项无法读取（{e}）"),
-                format!("entry {i} unreadable ({e})"),
-            )
-        })?;
-        let name = e.name().map(|n| n.to_string()).map_err(|err| {
-            bad_bundle(
-                format!("第 {i} 项的文件名无法解码（{err}）"),
-                format!("entry {i} has an undecodable name ({err})"),
-            )
-        })?;
-        if name.chars().any(|c| c.is_control()) {
-            return Err(bad_bundle(
-                format!("文件名「{name}」不安全（含控制字符）"),
-                format!("unsafe entry name \"{name}\" (a control character)"),
-            ));
-        }
-        // enclosed_name() drops a leading `/` or `C:` rather than refusing it.
-        if e.enclosed_name().is_none()
-            || name.contains('\\')
-            || name.starts_with('/')
-            || name.contains(':')
-        {
-            return Err(bad_bundle(
-                format!("文件名「{name}」不安全（含 ../ 或绝对路径）"),
-                format!("unsafe entry name \"{name}\" (../ or an absolute path)"),
-            ));
-        }
-        let (size, packed) = (e.size(), e.compressed_size());
-        if size > MAX_ENTRY
-            || packed > archive_len
-            || (packed > 0 && size / packed.max(1) > 1000)
-            || (packed == 0 && size > 0)
-        {
-            return Err(bad_bundle(
-                format!("「{name}」声明的大小 {size} 字节不可信（压缩包只有 {archive_len} 字节）"),
-                format!(
-                    "\"{name}\" declares {size} bytes, which cannot be true of a {archive_len}-byte archive"
-                ),
-            ));
-        }
-        let data_start = raw.get(i).map(|r| r.data_start);
-        let stored = e.compression() == zip::CompressionMethod::Stored;
-        let mut head = Vec::new();
-        let mut small = Vec::new();
-        // Read every byte: the zip crate checks the CRC at the end.
-        let mut buf = vec![0u8; CHUNK];
-        let mut h = crc32fast::Hasher::new();
-        let mut n = 0u64;
-        loop {
-            let k = e.read(&mut buf).map_err(|err| {
-                bad_bundle(
-                    format!("「{name}」读取失败或校验和不符（{err}）"),
-                    format!("\"{name}\" failed to read or its CRC does not match ({err})"),
-                )
-            })?;
-            if k == 0 {
-                break;
-            }
-            if head.len() < 64 {
-                head.extend_from_slice(&buf[..k.min(64 - head.len())]);
-            }
-            if name == "manifest.json" && small.len() < 4 * 1024 * 1024 {
-                small.extend_from_slice(&buf[..k]);
-            }
-            h.update(&buf[..k]);
-            n += k as u64;
-            if n > size {
-                return Err(bad_bundle(
-                    format!("「{name}」比声明的更长"),
-                    format!("\"{name}\" is longer than declared"),
-                ));
-            }
-        }
-        if n != size {
-            return Err(bad_bundle(
-                format!("「{name}」被截断（{n}/{size} 字节）"),
-                format!("\"{name}\" is cut short ({n} of {size} bytes)"),
-            ));
-        }
-        let crc = h.finalize();
-        if crc != e.crc32() {
-            return Err(bad_bundle(
-                format!("「{name}」校验和不符"),
-                format!("\"{name}\" fails its CRC"),
-            ));
-        }
-        if name == "manifest.json" {
-            manifest = Some(serde_json::from_slice(&small).map_err(|err| {
-                bad_bundle(
-                    format!("manifest.json 无效（{err}）"),
-                    format!("manifest.json is invalid ({err})"),
-                )
-            })?);
-        }
-        entries.push((name, size, crc, data_start, stored, head));
-    }
-    let m = manifest.ok_or_else(|| {
+    Ok(())
+}
+
+/// An entry's name, refused when it is not safe to unpack.
+fn safe_name<R: Read>(i: usize, e: &zip::read::ZipFile<'_, R>) -> Result<String, Error> {
+    let name = e.name().map(|n| n.to_string()).map_err(|err| {
         bad_bundle(
-            "缺少 manifest.json".into(),
-            "manifest.json is missing".into(),
+            format!("第 {i} 项的文件名无法解码（{err}）"),
+            format!("entry {i} has an undecodable name ({err})"),
         )
     })?;
+    if name.chars().any(|c| c.is_control()) {
+        return Err(bad_bundle(
+            format!("文件名「{name}」不安全（含控制字符）"),
+            format!("unsafe entry name \"{name}\" (a control character)"),
+        ));
+    }
+    // enclosed_name() drops a leading `/` or `C:` rather than refusing it.
+    if e.enclosed_name().is_none()
+        || name.contains('\\')
+        || name.starts_with('/')
+        || name.contains(':')
+    {
+        return Err(bad_bundle(
+            format!("文件名「{name}」不安全（含 ../ 或绝对路径）"),
+            format!("unsafe entry name \"{name}\" (../ or an absolute path)"),
+        ));
+    }
+    Ok(name)
+}
+
+/// Read entry `i` whole, checking its declared size and its CRC.
+fn read_entry<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    i: usize,
+    raw: &[RawEntry],
+    archive_len: u64,
+) -> Result<ReadEntry, Error> {
+    let mut e = zip.by_index(i).map_err(|e| {
+        bad_bundle(
+            format!("第 {i} 项无法读取（{e}）"),
+            format!("entry {i} unreadable ({e})"),
+        )
+    })?;
+    let name = safe_name(i, &e)?;
+    let (size, packed) = (e.size(), e.compressed_size());
+    if size > MAX_ENTRY
+        || packed > archive_len
+        || (packed > 0 && size / packed.max(1) > 1000)
+        || (packed == 0 && size > 0)
+    {
+        return Err(bad_bundle(
+            format!("「{name}」声明的大小 {size} 字节不可信（压缩包只有 {archive_len} 字节）"),
+            format!(
+                "\"{name}\" declares {size} bytes, which cannot be true of a {archive_len}-byte archive"
+            ),
+        ));
+    }
+    let stored = e.compression() == zip::CompressionMethod::Stored;
+    let (mut head, mut small) = (Vec::new(), Vec::new());
+    // Read every byte: the zip crate checks the CRC at the end.
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut h = crc32fast::Hasher::new();
+    let mut n = 0u64;
+    loop {
+        let k = e.read(&mut buf).map_err(|err| {
+            bad_bundle(
+                format!("「{name}」读取失败或校验和不符（{err}）"),
+                format!("\"{name}\" failed to read or its CRC does not match ({err})"),
+            )
+        })?;
+        if k == 0 {
+            break;
+        }
+        if head.len() < 64 {
+            head.extend_from_slice(&buf[..k.min(64 - head.len())]);
+        }
+        if name == "manifest.json" && small.len() < MAX_MANIFEST {
+            small.extend_from_slice(&buf[..k]);
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+        if n > size {
+            return Err(bad_bundle(
+                format!("「{name}」比声明的更长"),
+                format!("\"{name}\" is longer than declared"),
+            ));
+        }
+    }
+    if n != size {
+        return Err(bad_bundle(
+            format!("「{name}」被截断（{n}/{size} 字节）"),
+            format!("\"{name}\" is cut short ({n} of {size} bytes)"),
+        ));
+    }
+    let crc32 = h.finalize();
+    if crc32 != e.crc32() {
+        return Err(bad_bundle(
+            format!("「{name}」校验和不符"),
+            format!("\"{name}\" fails its CRC"),
+        ));
+    }
+    Ok(ReadEntry {
+        entry: Entry { name, size, crc32 },
+        data_start: raw.get(i).map(|r| r.data_start),
+        stored,
+        head,
+        small,
+    })
+}
+
+/// The manifest matches what is there: every listed file present and
+/// equal, nothing unlisted, at most one video.
+fn manifest_matches(m: &Manifest, entries: &[ReadEntry]) -> Result<(), Error> {
     // Nothing the manifest does not list: a page with a script, a program or
     // a second video added after the bundle was made.
     let unlisted: Vec<&str> = entries
         .iter()
-        .map(|e| e.0.as_str())
+        .map(|e| e.entry.name.as_str())
         .filter(|n| *n != "manifest.json" && !m.files.iter().any(|f| f.name == *n))
         .collect();
     if !unlisted.is_empty() {
@@ -206,14 +236,14 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
         ));
     }
     for f in &m.files {
-        match entries.iter().find(|e| e.0 == f.name) {
+        match entries.iter().find(|e| e.entry.name == f.name) {
             None => {
                 return Err(bad_bundle(
                     format!("清单列出的「{}」不在包中", f.name),
                     format!("\"{}\" is listed but missing", f.name),
                 ));
             }
-            Some(e) if e.1 != f.size || format!("{:08x}", e.2) != f.crc32 => {
+            Some(e) if e.entry.size != f.size || format!("{:08x}", e.entry.crc32) != f.crc32 => {
                 return Err(bad_bundle(
                     format!("「{}」与清单记录的大小或校验和不符", f.name),
                     format!("\"{}\" differs from the manifest's size or CRC", f.name),
@@ -222,33 +252,60 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
             _ => {}
         }
     }
-    // Re-run the checks on the video inside, reading it in place.
-    let video = m.files.iter().find(|f| f.role == "video").ok_or_else(|| {
-        bad_bundle(
-            "清单中没有视频".into(),
-            "the manifest lists no video".into(),
-        )
-    })?;
+    Ok(())
+}
+
+/// Probe the video inside, reading it in place.
+fn probe_inside<R: Read + Seek>(
+    f: &mut R,
+    name: &str,
+    entries: &[ReadEntry],
+) -> Result<MediaInfo, Error> {
     let ve = entries
         .iter()
-        .find(|e| e.0 == video.name)
+        .find(|e| e.entry.name == name)
         .ok_or_else(|| bad_bundle("视频缺失".into(), "video missing".into()))?;
-    if !ve.4 {
+    if !ve.stored {
         return Err(bad_bundle(
             "视频被压缩存储，无法就地检查".into(),
             "the video is compressed and cannot be checked in place".into(),
         ));
     }
-    let mut f = zip.into_inner();
-    let base = ve.3.ok_or_else(|| {
+    let base = ve.data_start.ok_or_else(|| {
         bad_bundle(
             "视频数据位置未知".into(),
             "the video's data offset is unknown".into(),
         )
     })?;
-    let mut info = probe::probe_reader(&mut f, base, ve.1)?;
-    info.file = video.name.clone();
-    let p = crate::profile::builtin(&m.profile)?;
+    let mut info = probe::probe_reader(f, base, ve.entry.size)?;
+    info.file = name.to_string();
+    Ok(info)
+}
+
+/// The entry the manifest describes, as a [`Submission`]: its profile,
+/// category, channel and form as recorded, the video's facts; and its scans
+/// as the check engine sees them, typed by their bytes.
+fn recheck(
+    p: &crate::profile::Profile,
+    m: &Manifest,
+    media: Option<MediaInfo>,
+    entries: &[ReadEntry],
+) -> Result<Report, Error> {
+    // As recorded: the scope the bundle was made with, even where the
+    // profile has since come to ask for another.
+    let mut s = Submission::draft(p, m.category.clone(), m.channel.clone(), m.form.clone());
+    s.video = media.map(|info| VideoIn {
+        size: info.size_bytes,
+        info,
+        ..Default::default()
+    });
+    // A bundle without its video: only where the form says it comes later.
+    s.video_or_later().map_err(|e| {
+        bad_bundle(
+            format!("清单中没有视频。{}", e.message_zh),
+            format!("the manifest lists no video. {}", e.message_en),
+        )
+    })?;
     let attached: Vec<Attached> = m
         .files
         .iter()
@@ -256,35 +313,65 @@ pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, E
         .map(|f| {
             let head = entries
                 .iter()
-                .find(|e| e.0 == f.name)
-                .map(|e| e.5.clone())
+                .find(|e| e.entry.name == f.name)
+                .map(|e| e.head.as_slice())
                 .unwrap_or_default();
             Attached {
                 slot: f.slot.clone().unwrap_or_default(),
                 name: f.name.clone(),
                 size: f.size,
-                kind: form::detect(&head).kind(),
+                kind: form::detect(head).kind(),
                 heic: false,
             }
         })
         .collect();
-    let report = check::check(
-        &p,
-        &Input {
-            category: m.category.as_deref(),
-            channel: m.channel.as_deref(),
-            media: Some(&info),
-            form: Some(&m.form),
-            attachments: Some(&attached),
-            file_name: Some(&video.name),
-        },
-    );
-    let video_name = video.name.clone();
+    Ok(s.check_with(&attached))
+}
+
+/// Verify a bundle read from `reader` (`archive_len` bytes long).
+pub fn verify<R: Read + Seek>(reader: R, archive_len: u64) -> Result<Verified, Error> {
+    let mut reader = open(reader)?.into_inner();
+    let raw = check_layout(&mut reader, archive_len)?;
+    let mut zip = open(reader)?;
+    same_entries(&mut zip, &raw)?;
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        entries.push(read_entry(&mut zip, i, &raw, archive_len)?);
+    }
+    let small = entries
+        .iter()
+        .find(|e| e.entry.name == "manifest.json")
+        .map(|e| e.small.as_slice())
+        .ok_or_else(|| {
+            bad_bundle(
+                "缺少 manifest.json".into(),
+                "manifest.json is missing".into(),
+            )
+        })?;
+    let m: Manifest = serde_json::from_slice(small).map_err(|err| {
+        bad_bundle(
+            format!("manifest.json 无效（{err}）"),
+            format!("manifest.json is invalid ({err})"),
+        )
+    })?;
+    manifest_matches(&m, &entries)?;
+    let video_name = m
+        .files
+        .iter()
+        .find(|f| f.role == "video")
+        .map(|f| f.name.clone());
+    let mut f = zip.into_inner();
+    let media = match &video_name {
+        Some(n) => Some(probe_inside(&mut f, n, &entries)?),
+        None => None,
+    };
+    let p = crate::profile::builtin(&m.profile)?;
+    let report = recheck(&p, &m, media.clone(), &entries)?;
     Ok(Verified {
-        entries: entries.iter().map(|e| (e.0.clone(), e.1, e.2)).collect(),
+        entries: entries.into_iter().map(|e| e.entry).collect(),
         manifest: m,
         video_name,
-        media: info,
+        media,
         report,
     })
 }
@@ -390,7 +477,9 @@ fn local_differs(name: &[u8], zh: &str, en: &str) -> Error {
 /// local header equal to its central record (name bytes, flags, method,
 /// time, CRC, both sizes, Zip64 extras), and the entries laid end to end from
 /// byte 0 to the central directory, with nothing before, between or over them.
-fn check_layout<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<Vec<RawEntry>, Error> {
+/// The end record(s) at the very end and where the central directory is:
+/// its entry count, size and offset.
+fn find_central<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<(u64, u64, u64), Error> {
     let end_off = archive_len
         .checked_sub(22)
         .ok_or_else(|| broken_structure("太短，没有结束记录", "too short for an end record"))?;
@@ -466,269 +555,341 @@ fn check_layout<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<Vec<RawEn
             &format!("the central directory's size ({cd_size} bytes, {n} entries) cannot be true"),
         ));
     }
-    let cd = read_at(r, cd_off, cd_size as usize)?;
-    let mut at = 0usize;
-    let mut entries: Vec<RawEntry> = Vec::new();
-    for i in 0..n {
-        let bad_record = || {
-            broken_structure(
-                &format!("中央目录第 {i} 项无效"),
-                &format!("central directory record {i} is invalid"),
-            )
-        };
-        let rec = cd.get(at..).ok_or_else(bad_record)?;
-        if u32_at(rec, 0) != Some(SIG_CENTRAL) {
-            return Err(bad_record());
-        }
-        let g16 = |k| u16_at(rec, k).ok_or_else(bad_record);
-        let g32 = |k| u32_at(rec, k).ok_or_else(bad_record);
-        let (flags, method, time, date) = (g16(8)?, g16(10)?, g16(12)?, g16(14)?);
-        let (crc, csize32, usize32) = (g32(16)?, g32(20)?, g32(24)?);
-        let (nlen, xlen, clen) = (
-            usize::from(g16(28)?),
-            usize::from(g16(30)?),
-            usize::from(g16(32)?),
-        );
-        let (disk_start, off32) = (g16(34)?, g32(42)?);
-        let name = rec.get(46..46 + nlen).ok_or_else(bad_record)?.to_vec();
-        let extra = rec
-            .get(46 + nlen..46 + nlen + xlen)
-            .ok_or_else(bad_record)?;
-        if rec.len() < 46 + nlen + xlen + clen {
-            return Err(bad_record());
-        }
-        at += 46 + nlen + xlen + clen;
-        let n_ = shown(&name);
-        if clen != 0 {
-            return Err(broken_structure(
-                &format!("「{n_}」带有文件注释"),
-                &format!("\"{n_}\" carries a file comment"),
-            ));
-        }
-        let cx = extra_fields(extra).ok_or_else(|| {
-            broken_structure(
-                &format!("「{n_}」在中央目录中的附加字段长度不符"),
-                &format!("\"{n_}\" has malformed extra fields in the central directory"),
-            )
-        })?;
-        // Zip64: only the fields whose classic value is the marker, in order.
-        let mut usize_ = u64::from(usize32);
-        let mut csize = u64::from(csize32);
-        let mut offset = u64::from(off32);
-        let mut disk_ = u32::from(disk_start);
-        let z64: Vec<&[u8]> = cx
-            .iter()
-            .filter(|x| x.0 == EXTRA_ZIP64)
-            .map(|x| x.1)
-            .collect();
-        let want = [
-            usize32 == MARKER32,
-            csize32 == MARKER32,
-            off32 == MARKER32,
-            disk_start == MARKER16,
-        ];
-        if z64.len() > 1 || (want.iter().any(|w| *w) && z64.is_empty()) {
-            return Err(broken_structure(
-                &format!("「{n_}」的 Zip64 附加字段缺失或重复"),
-                &format!("\"{n_}\" has a missing or repeated Zip64 extra field"),
-            ));
-        }
-        if let Some(z) = z64.first() {
-            let mut k = 0usize;
-            let mut next8 = || {
-                let v = u64_at(z, k);
-                k += 8;
-                v
-            };
-            let short = || {
-                broken_structure(
-                    &format!("「{n_}」的 Zip64 附加字段太短"),
-                    &format!("\"{n_}\" has a Zip64 extra field that is too short"),
-                )
-            };
-            if want[0] {
-                usize_ = next8().ok_or_else(short)?;
-            }
-            if want[1] {
-                csize = next8().ok_or_else(short)?;
-            }
-            if want[2] {
-                offset = next8().ok_or_else(short)?;
-            }
-            if want[3] {
-                disk_ = u32_at(z, k).ok_or_else(short)?;
-            }
-        }
-        if disk_ != 0 {
-            return Err(broken_structure(
-                "分卷压缩包（多个磁盘）",
-                "a multi-part (spanned) archive",
-            ));
-        }
-        if cx.iter().any(|x| x.0 == EXTRA_UNICODE_PATH) {
-            return Err(broken_structure(
-                &format!("「{n_}」带有 Unicode Path 附加字段（部分解压程序会改用其中的文件名）"),
-                &format!(
-                    "\"{n_}\" carries a Unicode Path extra field (some unzippers take the name from it)"
-                ),
-            ));
-        }
-        if flags & 0x0001 != 0 || flags & 0x0040 != 0 || flags & 0x2000 != 0 {
-            return Err(broken_structure(
-                &format!("「{n_}」被加密"),
-                &format!("\"{n_}\" is encrypted"),
-            ));
-        }
-        if flags & 0x0008 != 0 {
-            return Err(broken_structure(
-                &format!("「{n_}」的大小和校验和在数据之后（数据描述符）"),
-                &format!("\"{n_}\" puts its sizes and CRC after its data (a data descriptor)"),
-            ));
-        }
-        if flags & 0x0800 == 0 && !name.is_ascii() {
-            return Err(broken_structure(
-                &format!("「{n_}」的文件名未标明 UTF-8，各解压程序会按不同编码解读"),
-                &format!(
-                    "\"{n_}\" has a non-ASCII name not marked as UTF-8, which unzippers decode differently"
-                ),
-            ));
-        }
+    Ok((n, cd_size, cd_off))
+}
 
-        // The local header.
-        let lh_end = offset.checked_add(30).filter(|e| *e <= cd_off);
-        if lh_end.is_none() {
-            return Err(broken_structure(
-                &format!("「{n_}」的本地文件头位置（第 {offset} 字节）越界"),
-                &format!("\"{n_}\" has its local header out of bounds (at byte {offset})"),
-            ));
-        }
-        let lh = read_at(r, offset, 30)?;
-        if u32_at(&lh, 0) != Some(SIG_LOCAL) {
-            return Err(local_differs(
-                &name,
-                &format!("第 {offset} 字节处没有本地文件头"),
-                &format!("there is no local header at byte {offset}"),
-            ));
-        }
-        let l16 = |k| u16_at(&lh, k).unwrap_or(0);
-        let l32 = |k| u32_at(&lh, k).unwrap_or(0);
-        let (lnlen, lxlen) = (u64::from(l16(26)), u64::from(l16(28)));
-        let data_start = offset + 30 + lnlen + lxlen;
-        if data_start > cd_off {
-            return Err(broken_structure(
-                &format!("「{n_}」的本地文件头伸入中央目录"),
-                &format!("\"{n_}\" has a local header that runs into the central directory"),
-            ));
-        }
-        let tail = read_at(r, offset + 30, (lnlen + lxlen) as usize)?;
-        let (lname, lextra) = tail.split_at(lnlen as usize);
-        if lname != name.as_slice() {
-            let l = shown(lname);
-            return Err(local_differs(
-                &name,
-                &format!("本地文件头写的文件名是「{l}」"),
-                &format!("the local header names it \"{l}\""),
-            ));
-        }
-        let fields = [
-            ("标志位", "flags", u32::from(l16(6)), u32::from(flags)),
-            ("压缩方式", "method", u32::from(l16(8)), u32::from(method)),
-            ("修改时间", "time", u32::from(l16(10)), u32::from(time)),
-            ("修改日期", "date", u32::from(l16(12)), u32::from(date)),
-            ("CRC-32", "CRC-32", l32(14), crc),
-        ];
-        for (zh, en, local, central) in fields {
-            if local != central {
-                return Err(local_differs(
-                    &name,
-                    &format!("{zh}为 {local:#x}，中央目录为 {central:#x}"),
-                    &format!("{en} {local:#x}, the central directory says {central:#x}"),
-                ));
-            }
-        }
-        let lx = extra_fields(lextra).ok_or_else(|| {
-            local_differs(&name, "附加字段长度不符", "its extra fields are malformed")
-        })?;
-        if lx.iter().any(|x| x.0 == EXTRA_UNICODE_PATH) {
-            return Err(local_differs(
-                &name,
-                "带有 Unicode Path 附加字段（部分解压程序会改用其中的文件名）",
-                "it carries a Unicode Path extra field (some unzippers take the name from it)",
-            ));
-        }
-        let l64: Vec<&[u8]> = lx
-            .iter()
-            .filter(|x| x.0 == EXTRA_ZIP64)
-            .map(|x| x.1)
-            .collect();
-        let (lcs32, lus32) = (l32(18), l32(22));
-        // In a local header a Zip64 extra holds both sizes, and both classic
-        // fields are the marker; anything else is read differently by
-        // different readers.
-        let (lusize, lcsize) = match (l64.as_slice(), lus32 == MARKER32 || lcs32 == MARKER32) {
-            ([], false) => (u64::from(lus32), u64::from(lcs32)),
-            ([z], true) if lus32 == MARKER32 && lcs32 == MARKER32 => {
-                match (u64_at(z, 0), u64_at(z, 8)) {
-                    (Some(u), Some(c)) => (u, c),
-                    _ => {
-                        return Err(local_differs(
-                            &name,
-                            "Zip64 附加字段太短",
-                            "its Zip64 extra field is too short",
-                        ));
-                    }
-                }
-            }
-            _ => {
-                return Err(local_differs(
-                    &name,
-                    "Zip64 附加字段与大小字段不一致",
-                    "its Zip64 extra field and size fields disagree",
-                ));
-            }
-        };
-        if (lusize, lcsize) != (usize_, csize) {
-            return Err(local_differs(
-                &name,
-                &format!(
-                    "大小为 {lcsize}/{lusize} 字节，中央目录为 {csize}/{usize_} 字节（压缩后/原始）"
-                ),
-                &format!(
-                    "sizes {lcsize}/{lusize} bytes, the central directory says {csize}/{usize_} (stored/original)"
-                ),
-            ));
-        }
-        let data_end = data_start
-            .checked_add(csize)
-            .filter(|e| *e <= cd_off)
-            .ok_or_else(|| {
-                broken_structure(
-                    &format!("「{n_}」的数据（{csize} 字节）伸入中央目录或越界"),
-                    &format!(
-                        "\"{n_}\" has data ({csize} bytes) that runs into the central directory or past the end"
-                    ),
-                )
-            })?;
-        entries.push(RawEntry {
-            name,
-            header: offset,
-            data_start,
-            data_end,
-        });
-    }
-    if at != cd.len() {
+/// Zip64's sizes, offset and disk from the central record's extra fields:
+/// only the fields whose classic value is the marker, in order.
+fn zip64_fields(
+    n_: &str,
+    cx: &[(u16, &[u8])],
+    (usize32, csize32, off32, disk_start): (u32, u32, u32, u16),
+) -> Result<(u64, u64, u64, u32), Error> {
+    let mut usize_ = u64::from(usize32);
+    let mut csize = u64::from(csize32);
+    let mut offset = u64::from(off32);
+    let mut disk_ = u32::from(disk_start);
+    let z64: Vec<&[u8]> = cx
+        .iter()
+        .filter(|x| x.0 == EXTRA_ZIP64)
+        .map(|x| x.1)
+        .collect();
+    let want = [
+        usize32 == MARKER32,
+        csize32 == MARKER32,
+        off32 == MARKER32,
+        disk_start == MARKER16,
+    ];
+    if z64.len() > 1 || (want.iter().any(|w| *w) && z64.is_empty()) {
         return Err(broken_structure(
-            &format!("中央目录在 {n} 项之后还有 {} 字节", cd.len() - at),
+            &format!("「{n_}」的 Zip64 附加字段缺失或重复"),
+            &format!("\"{n_}\" has a missing or repeated Zip64 extra field"),
+        ));
+    }
+    if let Some(z) = z64.first() {
+        let mut k = 0usize;
+        let mut next8 = || {
+            let v = u64_at(z, k);
+            k += 8;
+            v
+        };
+        let short = || {
+            broken_structure(
+                &format!("「{n_}」的 Zip64 附加字段太短"),
+                &format!("\"{n_}\" has a Zip64 extra field that is too short"),
+            )
+        };
+        if want[0] {
+            usize_ = next8().ok_or_else(short)?;
+        }
+        if want[1] {
+            csize = next8().ok_or_else(short)?;
+        }
+        if want[2] {
+            offset = next8().ok_or_else(short)?;
+        }
+        if want[3] {
+            disk_ = u32_at(z, k).ok_or_else(short)?;
+        }
+    }
+    Ok((usize_, csize, offset, disk_))
+}
+
+/// One central record as it was read (its Zip64 fields resolved).
+struct Central {
+    name: Vec<u8>,
+    flags: u16,
+    method: u16,
+    time: u16,
+    date: u16,
+    crc: u32,
+    csize: u64,
+    usize_: u64,
+    offset: u64,
+}
+
+/// Central record `i`, at `*at` in the directory `cd` (moved past it),
+/// refused where readers would read it differently.
+fn central_record(cd: &[u8], at: &mut usize, i: u64) -> Result<Central, Error> {
+    let bad_record = || {
+        broken_structure(
+            &format!("中央目录第 {i} 项无效"),
+            &format!("central directory record {i} is invalid"),
+        )
+    };
+    let rec = cd.get(*at..).ok_or_else(bad_record)?;
+    if u32_at(rec, 0) != Some(SIG_CENTRAL) {
+        return Err(bad_record());
+    }
+    let g16 = |k| u16_at(rec, k).ok_or_else(bad_record);
+    let g32 = |k| u32_at(rec, k).ok_or_else(bad_record);
+    let (flags, method, time, date) = (g16(8)?, g16(10)?, g16(12)?, g16(14)?);
+    let (crc, csize32, usize32) = (g32(16)?, g32(20)?, g32(24)?);
+    let (nlen, xlen, clen) = (
+        usize::from(g16(28)?),
+        usize::from(g16(30)?),
+        usize::from(g16(32)?),
+    );
+    let (disk_start, off32) = (g16(34)?, g32(42)?);
+    let name = rec.get(46..46 + nlen).ok_or_else(bad_record)?.to_vec();
+    let extra = rec
+        .get(46 + nlen..46 + nlen + xlen)
+        .ok_or_else(bad_record)?;
+    if rec.len() < 46 + nlen + xlen + clen {
+        return Err(bad_record());
+    }
+    *at += 46 + nlen + xlen + clen;
+    let n_ = shown(&name);
+    if clen != 0 {
+        return Err(broken_structure(
+            &format!("「{n_}」带有文件注释"),
+            &format!("\"{n_}\" carries a file comment"),
+        ));
+    }
+    let cx = extra_fields(extra).ok_or_else(|| {
+        broken_structure(
+            &format!("「{n_}」在中央目录中的附加字段长度不符"),
+            &format!("\"{n_}\" has malformed extra fields in the central directory"),
+        )
+    })?;
+    // Zip64: only the fields whose classic value is the marker, in order.
+    let (usize_, csize, offset, disk_) =
+        zip64_fields(&n_, &cx, (usize32, csize32, off32, disk_start))?;
+    if disk_ != 0 {
+        return Err(broken_structure(
+            "分卷压缩包（多个磁盘）",
+            "a multi-part (spanned) archive",
+        ));
+    }
+    if cx.iter().any(|x| x.0 == EXTRA_UNICODE_PATH) {
+        return Err(broken_structure(
+            &format!("「{n_}」带有 Unicode Path 附加字段（部分解压程序会改用其中的文件名）"),
             &format!(
-                "the central directory has {} bytes after its {n} records",
-                cd.len() - at
+                "\"{n_}\" carries a Unicode Path extra field (some unzippers take the name from it)"
             ),
         ));
     }
-    // The same name twice (or in two cases, which collide on Windows and
-    // macOS): which one is unpacked depends on the reader.
+    if flags & 0x0001 != 0 || flags & 0x0040 != 0 || flags & 0x2000 != 0 {
+        return Err(broken_structure(
+            &format!("「{n_}」被加密"),
+            &format!("\"{n_}\" is encrypted"),
+        ));
+    }
+    if flags & 0x0008 != 0 {
+        return Err(broken_structure(
+            &format!("「{n_}」的大小和校验和在数据之后（数据描述符）"),
+            &format!("\"{n_}\" puts its sizes and CRC after its data (a data descriptor)"),
+        ));
+    }
+    if flags & 0x0800 == 0 && !name.is_ascii() {
+        return Err(broken_structure(
+            &format!("「{n_}」的文件名未标明 UTF-8，各解压程序会按不同编码解读"),
+            &format!(
+                "\"{n_}\" has a non-ASCII name not marked as UTF-8, which unzippers decode differently"
+            ),
+        ));
+    }
+
+    Ok(Central {
+        name,
+        flags,
+        method,
+        time,
+        date,
+        crc,
+        csize,
+        usize_,
+        offset,
+    })
+}
+
+/// The sizes a local header gives: in a local header a Zip64 extra holds
+/// both sizes, and both classic fields are the marker; anything else is read
+/// differently by different readers.
+fn local_sizes(
+    name: &[u8],
+    lx: &[(u16, &[u8])],
+    lcs32: u32,
+    lus32: u32,
+) -> Result<(u64, u64), Error> {
+    let l64: Vec<&[u8]> = lx
+        .iter()
+        .filter(|x| x.0 == EXTRA_ZIP64)
+        .map(|x| x.1)
+        .collect();
+    // In a local header a Zip64 extra holds both sizes, and both classic
+    // fields are the marker; anything else is read differently by
+    // different readers.
+    let sizes = match (l64.as_slice(), lus32 == MARKER32 || lcs32 == MARKER32) {
+        ([], false) => (u64::from(lus32), u64::from(lcs32)),
+        ([z], true) if lus32 == MARKER32 && lcs32 == MARKER32 => {
+            match (u64_at(z, 0), u64_at(z, 8)) {
+                (Some(u), Some(c)) => (u, c),
+                _ => {
+                    return Err(local_differs(
+                        name,
+                        "Zip64 附加字段太短",
+                        "its Zip64 extra field is too short",
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(local_differs(
+                name,
+                "Zip64 附加字段与大小字段不一致",
+                "its Zip64 extra field and size fields disagree",
+            ));
+        }
+    };
+    Ok(sizes)
+}
+
+/// The local header's flags, method, time, date and CRC equal the central
+/// record's.
+fn fields_agree(
+    name: &[u8],
+    lh: &[u8],
+    [flags, method, time, date]: [u16; 4],
+    crc: u32,
+) -> Result<(), Error> {
+    let l16 = |k| u16_at(lh, k).unwrap_or(0);
+    let l32 = |k| u32_at(lh, k).unwrap_or(0);
+    let fields = [
+        ("标志位", "flags", u32::from(l16(6)), u32::from(flags)),
+        ("压缩方式", "method", u32::from(l16(8)), u32::from(method)),
+        ("修改时间", "time", u32::from(l16(10)), u32::from(time)),
+        ("修改日期", "date", u32::from(l16(12)), u32::from(date)),
+        ("CRC-32", "CRC-32", l32(14), crc),
+    ];
+    for (zh, en, local, central) in fields {
+        if local != central {
+            return Err(local_differs(
+                name,
+                &format!("{zh}为 {local:#x}，中央目录为 {central:#x}"),
+                &format!("{en} {local:#x}, the central directory says {central:#x}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The local header of `c`, equal to it in every field that matters.
+fn local_entry<R: Read + Seek>(r: &mut R, c: Central, cd_off: u64) -> Result<RawEntry, Error> {
+    let Central {
+        name,
+        flags,
+        method,
+        time,
+        date,
+        crc,
+        csize,
+        usize_,
+        offset,
+    } = c;
+    let n_ = shown(&name);
+    let lh_end = offset.checked_add(30).filter(|e| *e <= cd_off);
+    if lh_end.is_none() {
+        return Err(broken_structure(
+            &format!("「{n_}」的本地文件头位置（第 {offset} 字节）越界"),
+            &format!("\"{n_}\" has its local header out of bounds (at byte {offset})"),
+        ));
+    }
+    let lh = read_at(r, offset, 30)?;
+    if u32_at(&lh, 0) != Some(SIG_LOCAL) {
+        return Err(local_differs(
+            &name,
+            &format!("第 {offset} 字节处没有本地文件头"),
+            &format!("there is no local header at byte {offset}"),
+        ));
+    }
+    let l16 = |k| u16_at(&lh, k).unwrap_or(0);
+    let l32 = |k| u32_at(&lh, k).unwrap_or(0);
+    let (lnlen, lxlen) = (u64::from(l16(26)), u64::from(l16(28)));
+    let data_start = offset + 30 + lnlen + lxlen;
+    if data_start > cd_off {
+        return Err(broken_structure(
+            &format!("「{n_}」的本地文件头伸入中央目录"),
+            &format!("\"{n_}\" has a local header that runs into the central directory"),
+        ));
+    }
+    let tail = read_at(r, offset + 30, (lnlen + lxlen) as usize)?;
+    let (lname, lextra) = tail.split_at(lnlen as usize);
+    if lname != name.as_slice() {
+        let l = shown(lname);
+        return Err(local_differs(
+            &name,
+            &format!("本地文件头写的文件名是「{l}」"),
+            &format!("the local header names it \"{l}\""),
+        ));
+    }
+    fields_agree(&name, &lh, [flags, method, time, date], crc)?;
+    let lx = extra_fields(lextra).ok_or_else(|| {
+        local_differs(&name, "附加字段长度不符", "its extra fields are malformed")
+    })?;
+    if lx.iter().any(|x| x.0 == EXTRA_UNICODE_PATH) {
+        return Err(local_differs(
+            &name,
+            "带有 Unicode Path 附加字段（部分解压程序会改用其中的文件名）",
+            "it carries a Unicode Path extra field (some unzippers take the name from it)",
+        ));
+    }
+    let (lusize, lcsize) = local_sizes(&name, &lx, l32(18), l32(22))?;
+    if (lusize, lcsize) != (usize_, csize) {
+        return Err(local_differs(
+            &name,
+            &format!(
+                "大小为 {lcsize}/{lusize} 字节，中央目录为 {csize}/{usize_} 字节（压缩后/原始）"
+            ),
+            &format!(
+                "sizes {lcsize}/{lusize} bytes, the central directory says {csize}/{usize_} (stored/original)"
+            ),
+        ));
+    }
+    let data_end = data_start
+        .checked_add(csize)
+        .filter(|e| *e <= cd_off)
+        .ok_or_else(|| {
+            broken_structure(
+                &format!("「{n_}」的数据（{csize} 字节）伸入中央目录或越界"),
+                &format!(
+                    "\"{n_}\" has data ({csize} bytes) that runs into the central directory or past the end"
+                ),
+            )
+        })?;
+    Ok(RawEntry {
+        name,
+        header: offset,
+        data_start,
+        data_end,
+    })
+}
+
+/// The same name twice (or in two cases, which collide on Windows and
+/// macOS): which one is unpacked depends on the reader.
+fn no_duplicates(entries: &[RawEntry]) -> Result<(), Error> {
     let mut seen = std::collections::BTreeMap::new();
-    for e in &entries {
+    for e in entries {
         let key = String::from_utf8_lossy(&e.name).to_lowercase();
         if let Some(first) = seen.insert(key, &e.name) {
             let (a, b) = (shown(first), shown(&e.name));
@@ -738,7 +899,12 @@ fn check_layout<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<Vec<RawEn
             ));
         }
     }
-    // End to end from byte 0 to the central directory.
+    Ok(())
+}
+
+/// The entries end to end from byte 0 to the central directory, with
+/// nothing before, between or over them.
+fn end_to_end(entries: &[RawEntry], cd_off: u64) -> Result<(), Error> {
     let mut order: Vec<&RawEntry> = entries.iter().collect();
     order.sort_by_key(|e| e.header);
     let mut pos = 0u64;
@@ -786,5 +952,28 @@ fn check_layout<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<Vec<RawEn
             ),
         ));
     }
+    Ok(())
+}
+
+fn check_layout<R: Read + Seek>(r: &mut R, archive_len: u64) -> Result<Vec<RawEntry>, Error> {
+    let (n, cd_size, cd_off) = find_central(r, archive_len)?;
+    let cd = read_at(r, cd_off, cd_size as usize)?;
+    let mut at = 0usize;
+    let mut entries: Vec<RawEntry> = Vec::new();
+    for i in 0..n {
+        let c = central_record(&cd, &mut at, i)?;
+        entries.push(local_entry(r, c, cd_off)?);
+    }
+    if at != cd.len() {
+        return Err(broken_structure(
+            &format!("中央目录在 {n} 项之后还有 {} 字节", cd.len() - at),
+            &format!(
+                "the central directory has {} bytes after its {n} records",
+                cd.len() - at
+            ),
+        ));
+    }
+    no_duplicates(&entries)?;
+    end_to_end(&entries, cd_off)?;
     Ok(entries)
 }

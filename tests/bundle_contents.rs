@@ -155,11 +155,72 @@ fn ratio(s: &str) -> f64 {
     a.parse::<f64>().unwrap() / b.parse::<f64>().unwrap()
 }
 
+/// Rules: the failures and nothing else fail; the 1080p video passes any
+/// resolution rule; the CLI ticks no checklist item.
+fn assert_rules(m: &Value) {
+    for r in m["rules"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let failing = m["failures"].as_array().unwrap().iter().any(|f| f == id);
+        assert_eq!(r["status"] == "fail", failing, "rule {id}: {r}");
+        if id == "resolution" {
+            assert_eq!(r["status"], "pass", "{r}");
+        }
+        if !id.starts_with("form.") {
+            assert!(r["expected"].as_str().is_some_and(|e| !e.is_empty()), "{r}");
+        }
+    }
+    assert!(
+        m["checklist"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| v == false),
+        "the CLI ticks nothing: {}",
+        m["checklist"]
+    );
+}
+
+/// The manifest's media facts are ffprobe's of the fixture video.
+fn assert_media_is_ffprobes(media: &Value, video_len: u64) {
+    let fp = common::ffprobe(&video());
+    assert_eq!(media["size_bytes"], video_len);
+    assert_eq!(media["container"], "mp4");
+    assert_eq!(media["faststart"], true);
+    assert_eq!(media["creation_time"], "2026-01-15T00:00:00Z");
+    let d = media["duration_s"].as_f64().unwrap();
+    let fd = f64_of(&fp["format"]["duration"]);
+    assert!((d - fd).abs() < 0.05, "duration {d} vs ffprobe {fd}");
+    let stream = |kind: &str| {
+        fp["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["codec_type"] == kind)
+            .unwrap()
+            .clone()
+    };
+    let (fv, fa) = (stream("video"), stream("audio"));
+    let v = &media["video"];
+    assert_eq!(v["codec"], fv["codec_name"]);
+    assert_eq!(v["width"], fv["width"]);
+    assert_eq!(v["height"], fv["height"]);
+    assert_eq!(
+        (v["display_width"].clone(), v["display_height"].clone()),
+        (json!(1920), json!(1080))
+    );
+    assert_eq!(v["rotation"], 0);
+    let fps = v["frame_rate"].as_f64().unwrap();
+    assert!(
+        (fps - ratio(fv["avg_frame_rate"].as_str().unwrap())).abs() < 0.01,
+        "fps {fps}"
+    );
+    let a = &media["audio"];
+    assert_eq!(a["codec"], fa["codec_name"]);
+    assert_eq!(a["sample_rate"], f64_of(&fa["sample_rate"]) as u64);
+    assert_eq!(a["channels"], fa["channels"]);
+}
+
 #[test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one pass over every case checks every manifest field in the order the manifest lists them"
-)]
 fn manifest_lists_what_the_bundle_holds_and_what_was_checked() {
     let dir = TestDir::new("contents-manifest");
     for c in cases() {
@@ -215,67 +276,10 @@ fn manifest_lists_what_the_bundle_holds_and_what_was_checked() {
             assert_eq!(m["verdict"], "pass");
             assert_eq!(m["failures"], json!([]));
         }
-        // Rules: the failures and nothing else fail; the 1080p video passes
-        // any resolution rule.
-        for r in m["rules"].as_array().unwrap() {
-            let id = r["id"].as_str().unwrap();
-            let failing = m["failures"].as_array().unwrap().iter().any(|f| f == id);
-            assert_eq!(r["status"] == "fail", failing, "rule {id}: {r}");
-            if id == "resolution" {
-                assert_eq!(r["status"], "pass", "{r}");
-            }
-            if !id.starts_with("form.") {
-                assert!(r["expected"].as_str().is_some_and(|e| !e.is_empty()), "{r}");
-            }
-        }
-        assert!(
-            m["checklist"]
-                .as_object()
-                .unwrap()
-                .values()
-                .all(|v| v == false),
-            "the CLI ticks nothing: {}",
-            m["checklist"]
-        );
+        assert_rules(&m);
 
         // Media facts against ffprobe.
-        let fp = common::ffprobe(&video());
-        let media = &m["media"];
-        assert_eq!(media["size_bytes"], video_bytes.len() as u64);
-        assert_eq!(media["container"], "mp4");
-        assert_eq!(media["faststart"], true);
-        assert_eq!(media["creation_time"], "2026-01-15T00:00:00Z");
-        let d = media["duration_s"].as_f64().unwrap();
-        let fd = f64_of(&fp["format"]["duration"]);
-        assert!((d - fd).abs() < 0.05, "duration {d} vs ffprobe {fd}");
-        let stream = |kind: &str| {
-            fp["streams"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|s| s["codec_type"] == kind)
-                .unwrap()
-                .clone()
-        };
-        let (fv, fa) = (stream("video"), stream("audio"));
-        let v = &media["video"];
-        assert_eq!(v["codec"], fv["codec_name"]);
-        assert_eq!(v["width"], fv["width"]);
-        assert_eq!(v["height"], fv["height"]);
-        assert_eq!(
-            (v["display_width"].clone(), v["display_height"].clone()),
-            (json!(1920), json!(1080))
-        );
-        assert_eq!(v["rotation"], 0);
-        let fps = v["frame_rate"].as_f64().unwrap();
-        assert!(
-            (fps - ratio(fv["avg_frame_rate"].as_str().unwrap())).abs() < 0.01,
-            "fps {fps}"
-        );
-        let a = &media["audio"];
-        assert_eq!(a["codec"], fa["codec_name"]);
-        assert_eq!(a["sample_rate"], f64_of(&fa["sample_rate"]) as u64);
-        assert_eq!(a["channels"], fa["channels"]);
+        assert_media_is_ffprobes(&m["media"], video_bytes.len() as u64);
 
         // Files: every entry but the manifest, each fact recomputed here.
         let files = m["files"].as_array().unwrap();

@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::fs;
 
 use common::bundle::*;
-use preflight::bundle::{self, FileId, Plan, PlanInput, ScanIn, VideoIn, same_file};
+use preflight::bundle::{self, FileId, Plan, ScanIn, Stamp, Submission, VideoIn, same_file};
 use preflight::check::{self, Input, Report};
 use preflight::error::Error;
 use preflight::form::FormValues;
@@ -55,19 +54,18 @@ fn inputs() -> Inputs {
 }
 
 fn plan_with(i: &Inputs, video: &VideoIn) -> Result<Plan, Error> {
-    bundle::plan(&PlanInput {
-        profile: &i.p,
-        category: None,
-        channel: Some("self"),
-        form: &i.form,
-        ticks: &BTreeSet::new(),
-        video,
-        scans: std::slice::from_ref(&i.scan),
-        report: &i.report,
-        unix_time: 1_767_225_600,
-        forced: true,
-        tool: "preflight-test",
-    })
+    let mut s = Submission::new(&i.p, None, Some("self"), i.form.clone())?;
+    s.scans = vec![i.scan.clone()];
+    s.video = Some(video.clone());
+    bundle::plan(
+        &s,
+        &i.report,
+        &Stamp {
+            unix_time: 1_767_225_600,
+            forced: true,
+            tool: "preflight-test",
+        },
+    )
 }
 
 fn assert_video_changed(r: Result<Plan, Error>, what: &str, en_has: &str) {

@@ -87,14 +87,74 @@ fn xorshift_bytes(n: usize, mut x: u64) -> Vec<u8> {
         .collect()
 }
 
-#[test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "a list of hostile bundles, each built beside the comment that says what it breaks, and the one loop that runs them"
-)]
-fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
-    let dir = TestDir::new("verify-hostile");
-    let b = bundle_a(&dir, &video());
+/// The good bundle cut short at many places, and with a byte of its video
+/// flipped.
+fn cut_and_flipped(
+    good: &[u8],
+    video_data_start: usize,
+    cd_start: usize,
+) -> Vec<(String, Vec<u8>, &'static str)> {
+    let mut cases: Vec<(String, Vec<u8>, &'static str)> = Vec::new();
+    for cut in [
+        0,
+        1,
+        21,
+        30,
+        100,
+        4096,
+        good.len() / 2,
+        cd_start - 1,
+        cd_start + 10,
+        good.len() - 23,
+        good.len() - 1,
+    ] {
+        cases.push((
+            format!("truncated at {cut} of {}", good.len()),
+            good[..cut].to_vec(),
+            "The bundle is broken",
+        ));
+    }
+    let mut flipped = good.to_vec();
+    flipped[video_data_start + 50_000] ^= 0x55;
+    cases.push(("a byte flipped inside the video".into(), flipped, "CRC"));
+    cases
+}
+
+/// Zip bombs: an entry declaring 100 GB alone, and one declaring 4 GB in
+/// 10 bytes among `all` the good bundle's entries.
+fn bombs(all: Vec<Craft>) -> Vec<(String, Vec<u8>, &'static str)> {
+    let mut cases = Vec::new();
+    // "hello" in a raw deflate stored block, declared as 100 GB.
+    let bomb = Craft {
+        name: "bomb.bin".into(),
+        data: vec![1, 5, 0, 0xfa, 0xff, b'h', b'e', b'l', b'l', b'o'],
+        method: 8,
+        declared: Some(100_000_000_000),
+    };
+    cases.push((
+        "a zip bomb declaring 100 GB (Zip64 extra, deflate)".into(),
+        craft_zip(&[bomb]),
+        "declares",
+    ));
+    let bomb2 = Craft {
+        name: "bomb.bin".into(),
+        data: vec![1, 5, 0, 0xfa, 0xff, b'h', b'e', b'l', b'l', b'o'],
+        method: 8,
+        declared: Some(4_000_000_000),
+    };
+    let mut v = all;
+    v.insert(1, bomb2);
+    cases.push((
+        "a bundle with an entry declaring 4 GB in 10 bytes".into(),
+        craft_zip(&v),
+        "declares",
+    ));
+    cases
+}
+
+/// Variants of the good bundle `b`, each broken one way: what, the bytes,
+/// and what the English message says.
+fn hostile_cases(b: &Bundle, abs_evil: &str) -> Vec<(String, Vec<u8>, &'static str)> {
     let good = fs::read(&b.zip).unwrap();
     // The good bundle's entries, to rebuild variants of it by hand.
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
@@ -115,36 +175,13 @@ fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
             .map(|p| Craft::stored(&p.0, p.1.clone()))
             .collect()
     };
-    let abs_evil = format!("/tmp/preflight-bundle-test-evil-{}.txt", std::process::id());
     let video_data_start = {
         let l = read_local(&b.zip, 0);
         30 + l.name.len() + l.extras.iter().map(|e| 4 + e.1.len()).sum::<usize>()
     };
     let cd_start = read_tail(&b.zip).eocd_cd_offset as usize;
 
-    let mut cases: Vec<(String, Vec<u8>, &str)> = Vec::new();
-    for cut in [
-        0,
-        1,
-        21,
-        30,
-        100,
-        4096,
-        good.len() / 2,
-        cd_start - 1,
-        cd_start + 10,
-        good.len() - 23,
-        good.len() - 1,
-    ] {
-        cases.push((
-            format!("truncated at {cut} of {}", good.len()),
-            good[..cut].to_vec(),
-            "The bundle is broken",
-        ));
-    }
-    let mut flipped = good.clone();
-    flipped[video_data_start + 50_000] ^= 0x55;
-    cases.push(("a byte flipped inside the video".into(), flipped, "CRC"));
+    let mut cases = cut_and_flipped(&good, video_data_start, cd_start);
     let with = |evil: &str| {
         let mut v = vec![part(VIDEO_NAME), Craft::stored(evil, b"evil\n".to_vec())];
         v.extend(all_but(VIDEO_NAME));
@@ -162,7 +199,7 @@ fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
     ));
     cases.push((
         "an absolute entry name".into(),
-        with(&abs_evil),
+        with(abs_evil),
         "unsafe entry name",
     ));
     cases.push((
@@ -175,31 +212,7 @@ fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
         with("C:/evil.txt"),
         "unsafe entry name",
     ));
-    // "hello" in a raw deflate stored block, declared as 100 GB.
-    let bomb = Craft {
-        name: "bomb.bin".into(),
-        data: vec![1, 5, 0, 0xfa, 0xff, b'h', b'e', b'l', b'l', b'o'],
-        method: 8,
-        declared: Some(100_000_000_000),
-    };
-    cases.push((
-        "a zip bomb declaring 100 GB (Zip64 extra, deflate)".into(),
-        craft_zip(&[bomb]),
-        "declares",
-    ));
-    let bomb2 = Craft {
-        name: "bomb.bin".into(),
-        data: vec![1, 5, 0, 0xfa, 0xff, b'h', b'e', b'l', b'l', b'o'],
-        method: 8,
-        declared: Some(4_000_000_000),
-    };
-    let mut v = all_but("");
-    v.insert(1, bomb2);
-    cases.push((
-        "a bundle with an entry declaring 4 GB in 10 bytes".into(),
-        craft_zip(&v),
-        "declares",
-    ));
+    cases.extend(bombs(all_but("")));
     cases.push((
         "no manifest.json".into(),
         craft_zip(&all_but("manifest.json")),
@@ -226,6 +239,15 @@ fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
         "The bundle is broken",
     ));
 
+    cases
+}
+
+#[test]
+fn verify_refuses_hostile_bundles_clearly_and_writes_nothing() {
+    let dir = TestDir::new("verify-hostile");
+    let b = bundle_a(&dir, &video());
+    let abs_evil = format!("/tmp/preflight-bundle-test-evil-{}.txt", std::process::id());
+    let cases = hostile_cases(&b, &abs_evil);
     let work = dir.join("work");
     let cwd = work.join("cwd");
     fs::create_dir_all(&cwd).unwrap();

@@ -424,48 +424,9 @@ fn verify_refuses_every_local_header_field_that_differs() {
     assert_no_failures(&failures);
 }
 
-/// The real bundle's entries written again with something out of line
-/// with the stream: data before, between or inside entries, a name twice,
-/// Zip64 sizes that differ, a Unicode Path, a data descriptor.
-#[expect(
-    clippy::too_many_lines,
-    reason = "a list of layouts, each built beside the comment that says what it breaks"
-)]
-fn layout_cases(entries: &[E]) -> Vec<Case> {
-    let entries = entries.to_vec();
-    let mz = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff This program cannot be run in DOS mode.".to_vec();
-    let mut cases: Vec<Case> = Vec::new();
-
-    // A program before the zip (a self-extractor): readers that start at
-    // byte 0 see it, the directory does not.
-    cases.push((
-        "a prepended program",
-        write_zip(&mz, &entries, &[]),
-        "before the first entry",
-    ));
-
-    // setup.exe between two entries, in the stream but not in the directory.
-    let mut hidden = entries.clone();
-    let mut exe = E::new("setup.exe", mz.clone());
-    exe.in_cd = false;
-    hidden.insert(1, exe);
-    cases.push((
-        "an entry hidden between two",
-        write_zip(&[], &hidden, &[]),
-        "belong to no entry",
-    ));
-    let mut hidden_end = entries.clone();
-    let mut exe = E::new("setup.exe", mz.clone());
-    exe.in_cd = false;
-    hidden_end.push(exe);
-    cases.push((
-        "an entry hidden before the directory",
-        write_zip(&[], &hidden_end, &[]),
-        "before the central directory",
-    ));
-
-    // An entry inside another one's data, both listed (the manifest too).
-    let mut nested = entries.clone();
+/// An entry inside another one's data, both listed (the manifest too).
+fn nested_case(entries: &[E]) -> Case {
+    let mut nested = entries.to_vec();
     let report = nested
         .iter()
         .position(|e| e.name == b"report.html")
@@ -519,7 +480,46 @@ fn layout_cases(entries: &[E]) -> Vec<Case> {
         bytes.extend_from_slice(&tail);
         assert_eq!(cd_off, u32_at(&bytes, bytes.len() - 6) as usize);
     }
-    cases.push(("an entry inside another's data", bytes, "overlaps"));
+    ("an entry inside another's data", bytes, "overlaps")
+}
+
+/// The real bundle's entries written again with something out of line
+/// with the stream: data before, between or inside entries, a name twice,
+/// Zip64 sizes that differ, a Unicode Path, a data descriptor.
+fn layout_cases(entries: &[E]) -> Vec<Case> {
+    let entries = entries.to_vec();
+    let mz = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff This program cannot be run in DOS mode.".to_vec();
+    let mut cases: Vec<Case> = Vec::new();
+
+    // A program before the zip (a self-extractor): readers that start at
+    // byte 0 see it, the directory does not.
+    cases.push((
+        "a prepended program",
+        write_zip(&mz, &entries, &[]),
+        "before the first entry",
+    ));
+
+    // setup.exe between two entries, in the stream but not in the directory.
+    let mut hidden = entries.clone();
+    let mut exe = E::new("setup.exe", mz.clone());
+    exe.in_cd = false;
+    hidden.insert(1, exe);
+    cases.push((
+        "an entry hidden between two",
+        write_zip(&[], &hidden, &[]),
+        "belong to no entry",
+    ));
+    let mut hidden_end = entries.clone();
+    let mut exe = E::new("setup.exe", mz.clone());
+    exe.in_cd = false;
+    hidden_end.push(exe);
+    cases.push((
+        "an entry hidden before the directory",
+        write_zip(&[], &hidden_end, &[]),
+        "before the central directory",
+    ));
+
+    cases.push(nested_case(&entries));
 
     // The same name twice.
     let mut twice = entries.clone();

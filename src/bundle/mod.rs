@@ -2,6 +2,8 @@
 //! form, sanitised; `manifest.json`, `report.html` and the filled form; and the
 //! zip layout around the untouched video (see [`zip`]).
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod write;
 pub mod zip;
 
 use std::collections::BTreeSet;
@@ -14,7 +16,10 @@ use crate::error::Error;
 use crate::form::FormValues;
 use crate::probe::MediaInfo;
 use crate::profile::{FileKind, Profile, placeholders};
+pub use crate::submission::Submission;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use write::{WriteError, Written, write_to};
 pub use zip::{EntryMeta, Part};
 
 /// The manifest's schema id; bump on breaking change (keys may be added).
@@ -157,15 +162,10 @@ pub struct Plan {
     pub entries: Vec<Planned>,
 }
 
-pub struct PlanInput<'a> {
-    pub profile: &'a Profile,
-    pub category: Option<&'a str>,
-    pub channel: Option<&'a str>,
-    pub form: &'a FormValues,
-    pub ticks: &'a BTreeSet<String>,
-    pub video: &'a VideoIn,
-    pub scans: &'a [ScanIn],
-    pub report: &'a Report,
+/// What the edge adds to a [`Submission`] when it bundles: its clock, its
+/// name, and whether failing rules are bundled anyway.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp<'a> {
     /// Seconds since 1970, from the edge's clock.
     pub unix_time: i64,
     /// Bundled although a rule fails (`--force`); the manifest says which.
@@ -200,7 +200,12 @@ pub struct Manifest {
     pub category: Option<String>,
     pub channel: Option<String>,
     pub form: FormValues,
-    pub media: MediaInfo,
+    /// What the probe saw of the video; `None` when the video comes later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaInfo>,
+    /// The entry goes without its video, which follows (科普之光's 视频线索).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_later: Option<ManifestLater>,
     pub verdict: String,
     pub forced: bool,
     /// Ids of the failing rules (recorded when `forced`).
@@ -209,6 +214,16 @@ pub struct Manifest {
     /// Checklist item id → ticked by the user.
     pub checklist: std::collections::BTreeMap<String, bool>,
     pub files: Vec<ManifestFile>,
+}
+
+/// The video that follows the entry: by when, in the notice's terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestLater {
+    /// YYYY-MM-DD, the last day for the video, where the profile gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    pub text: String,
+    pub text_en: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -416,100 +431,20 @@ pub fn sha256_hex(data: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Make the plan: names, generated files, manifest.
-pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
-    same_file(&i.video.probed(), &i.video.zipping())?;
-    let p = i.profile;
-    let failures: Vec<String> = i.report.failures().map(|r| r.id.clone()).collect();
-    if !failures.is_empty() && !i.forced {
-        return Err(Error::new(
-            "rules_fail",
-            format!(
-                "有规则未通过：{}。请先修正；如确需打包，请使用 --force（清单中会记录这些未通过项）。",
-                failures.join("、")
-            ),
-            format!(
-                "Some rules fail: {}. Fix them first; to bundle anyway use --force (the manifest records the failures).",
-                failures.join(", ")
-            ),
-        ));
-    }
-    let mut taken = BTreeSet::new();
-    let mut entries = Vec::new();
-    let video_name = unique(
-        format!(
-            "{}.{}",
-            fill_template(&p.bundle.video_name, p, i.form, "作品视频"),
-            video_ext(&i.video.info.container)
-        ),
-        &mut taken,
-    );
-    entries.push(Planned {
-        name: video_name,
-        source: Source::Video,
-        size: i.video.size,
-        crc32: i.video.crc32,
-    });
-    let mut files = vec![ManifestFile {
-        name: entries[0].name.clone(),
-        role: "video".into(),
-        slot: None,
-        size: i.video.size,
-        crc32: format!("{:08x}", i.video.crc32),
-        sha256: None,
-    }];
-    for (idx, s) in i.scans.iter().enumerate() {
-        let slot = p
-            .attachments
-            .iter()
-            .find(|a| a.id == s.slot)
-            .ok_or_else(|| {
-                Error::new(
-                    "unknown_slot",
-                    format!(
-                        "附件位置「{}」不属于此比赛。可用：{}",
-                        s.slot,
-                        p.attachments
-                            .iter()
-                            .map(|a| a.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                    format!(
-                        "Attachment slot \"{}\" is not part of this contest. Available: {}",
-                        s.slot,
-                        p.attachments
-                            .iter()
-                            .map(|a| a.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?;
-        let stem = fill_template(&slot.file_name, p, i.form, &slot.id);
-        let name = unique(format!("{stem}.{}", ext_of(s.kind)), &mut taken);
-        files.push(ManifestFile {
-            name: name.clone(),
-            role: "scan".into(),
-            slot: Some(s.slot.clone()),
-            size: s.size,
-            crc32: format!("{:08x}", s.crc32),
-            sha256: Some(s.sha256.clone()),
-        });
-        entries.push(Planned {
-            name,
-            source: Source::Scan(idx),
-            size: s.size,
-            crc32: s.crc32,
-        });
-    }
-    let add_bytes = |name: String,
-                     role: &str,
-                     bytes: Vec<u8>,
-                     entries: &mut Vec<Planned>,
-                     files: &mut Vec<ManifestFile>| {
+/// The names taken so far and the entries and manifest rows made.
+#[derive(Default)]
+struct Entries {
+    taken: BTreeSet<String>,
+    planned: Vec<Planned>,
+    files: Vec<ManifestFile>,
+}
+
+impl Entries {
+    /// An entry of bytes made here (form, report), listed in the manifest.
+    fn add_bytes(&mut self, name: String, role: &str, bytes: Vec<u8>) {
+        let name = unique(name, &mut self.taken);
         let crc = crate::crc::hash(&bytes);
-        files.push(ManifestFile {
+        self.files.push(ManifestFile {
             name: name.clone(),
             role: role.into(),
             slot: None,
@@ -517,44 +452,100 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
             crc32: format!("{crc:08x}"),
             sha256: Some(sha256_hex(&bytes)),
         });
-        entries.push(Planned {
+        self.planned.push(Planned {
             name,
+            size: bytes.len() as u64,
             source: Source::Bytes(bytes),
-            size: 0,
             crc32: crc,
         });
-    };
-    let form_name = unique(format!("{}.html", form_stem(p, i.channel)), &mut taken);
-    add_bytes(
-        form_name,
-        "form",
-        crate::render::form_html(p, i.form, i.category, i.channel).into_bytes(),
-        &mut entries,
-        &mut files,
+    }
+}
+
+/// The video's entry, named from the profile's template.
+fn plan_video(s: &Submission<'_>, v: &VideoIn, e: &mut Entries) {
+    let p = s.profile;
+    let name = unique(
+        format!(
+            "{}.{}",
+            fill_template(&p.bundle.video_name, p, &s.form, "作品视频"),
+            video_ext(&v.info.container)
+        ),
+        &mut e.taken,
     );
-    let report_name = unique("report.html".into(), &mut taken);
-    add_bytes(
-        report_name,
-        "report",
-        crate::render::report_html(p, i.report, &entries[0].name).into_bytes(),
-        &mut entries,
-        &mut files,
-    );
-    let manifest = Manifest {
+    e.files.push(ManifestFile {
+        name: name.clone(),
+        role: "video".into(),
+        slot: None,
+        size: v.size,
+        crc32: format!("{:08x}", v.crc32),
+        sha256: None,
+    });
+    e.planned.push(Planned {
+        name,
+        source: Source::Video,
+        size: v.size,
+        crc32: v.crc32,
+    });
+}
+
+/// The scans' entries, named from their slots' templates.
+fn plan_scans(s: &Submission<'_>, e: &mut Entries) -> Result<(), Error> {
+    let p = s.profile;
+    for (idx, scan) in s.scans.iter().enumerate() {
+        let slot = s.slot(&scan.slot)?;
+        let stem = fill_template(&slot.file_name, p, &s.form, &slot.id);
+        let name = unique(format!("{stem}.{}", ext_of(scan.kind)), &mut e.taken);
+        e.files.push(ManifestFile {
+            name: name.clone(),
+            role: "scan".into(),
+            slot: Some(scan.slot.clone()),
+            size: scan.size,
+            crc32: format!("{:08x}", scan.crc32),
+            sha256: Some(scan.sha256.clone()),
+        });
+        e.planned.push(Planned {
+            name,
+            source: Source::Scan(idx),
+            size: scan.size,
+            crc32: scan.crc32,
+        });
+    }
+    Ok(())
+}
+
+/// What the report and the bundle call a video that comes later.
+pub const VIDEO_LATER_NAME: &str = "视频待补充 / video to follow";
+
+fn manifest(
+    s: &Submission<'_>,
+    report: &Report,
+    stamp: &Stamp<'_>,
+    failures: Vec<String>,
+    files: Vec<ManifestFile>,
+) -> Manifest {
+    let p = s.profile;
+    Manifest {
         schema: MANIFEST_SCHEMA.into(),
-        tool: i.tool.into(),
-        created: crate::probe::iso_from_unix(i.unix_time),
+        tool: stamp.tool.into(),
+        created: crate::probe::iso_from_unix(stamp.unix_time),
         profile: p.id.clone(),
         profile_name: p.name.clone(),
-        category: i.category.map(str::to_string),
-        channel: i.channel.map(str::to_string),
-        form: crate::form::effective(p, i.form, i.category, i.channel),
-        media: i.video.info.without_location(),
-        verdict: i.report.verdict.as_str().to_string(),
-        forced: i.forced && !failures.is_empty(),
+        category: s.category.clone(),
+        channel: s.channel.clone(),
+        form: crate::form::effective(p, &s.form, s.category.as_deref(), s.channel.as_deref()),
+        media: s.media().map(MediaInfo::without_location),
+        video_later: match (&s.video, s.video_later()) {
+            (None, Some(l)) => Some(ManifestLater {
+                due: l.due.clone(),
+                text: l.text.clone(),
+                text_en: l.text_en.clone(),
+            }),
+            _ => None,
+        },
+        verdict: report.verdict.as_str().to_string(),
+        forced: stamp.forced && !failures.is_empty(),
         failures,
-        rules: i
-            .report
+        rules: report
             .rules
             .iter()
             .filter(|r| r.kind != RuleKind::Checklist)
@@ -565,45 +556,77 @@ pub fn plan(i: &PlanInput<'_>) -> Result<Plan, Error> {
                 expected: r.expected.clone(),
             })
             .collect(),
-        checklist: i
-            .report
+        checklist: report
             .rules
             .iter()
             .filter(|r| r.kind == RuleKind::Checklist && r.status == Status::Manual)
             .map(|r| {
                 (
                     r.id.trim_start_matches("checklist.").to_string(),
-                    i.ticks.contains(&r.id),
+                    s.ticks.contains(&r.id),
                 )
             })
             .collect(),
         files,
-    };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| {
-        Error::new(
-            "internal",
-            format!("清单生成失败：{e}"),
-            format!("manifest failed: {e}"),
-        )
-    })?;
+    }
+}
+
+/// Make the plan: names, generated files, manifest. Refuses a video that is
+/// not the file probed ([`same_file`]), no video where the profile does not
+/// let it come later, and failing rules unless `stamp.forced`.
+pub fn plan(s: &Submission<'_>, report: &Report, stamp: &Stamp<'_>) -> Result<Plan, Error> {
+    if let Some(v) = &s.video {
+        same_file(&v.probed(), &v.zipping())?;
+    }
+    s.video_or_later()?;
+    let failures = Submission::refuse_failures(report, stamp.forced)?;
+    let p = s.profile;
+    let mut e = Entries::default();
+    if let Some(v) = &s.video {
+        plan_video(s, v, &mut e);
+    }
+    plan_scans(s, &mut e)?;
+    let shown = e
+        .planned
+        .first()
+        .filter(|x| x.source == Source::Video)
+        .map_or(VIDEO_LATER_NAME.to_string(), |x| x.name.clone());
+    e.add_bytes(
+        format!("{}.html", form_stem(p, s.channel.as_deref())),
+        "form",
+        crate::render::form_html(p, &s.form, s.category.as_deref(), s.channel.as_deref())
+            .into_bytes(),
+    );
+    e.add_bytes(
+        "report.html".into(),
+        "report",
+        crate::render::report_html(p, report, &shown).into_bytes(),
+    );
+    let files = std::mem::take(&mut e.files);
+    let json =
+        serde_json::to_vec_pretty(&manifest(s, report, stamp, failures, files)).map_err(|err| {
+            Error::new(
+                "internal",
+                format!("清单生成失败：{err}"),
+                format!("manifest failed: {err}"),
+            )
+        })?;
     let crc = crate::crc::hash(&json);
-    let name = unique("manifest.json".into(), &mut taken);
-    entries.push(Planned {
+    let name = unique("manifest.json".into(), &mut e.taken);
+    e.planned.push(Planned {
         name,
+        size: json.len() as u64,
         source: Source::Bytes(json),
-        size: 0,
         crc32: crc,
     });
-    for e in &mut entries {
-        if let Source::Bytes(b) = &e.source {
-            e.size = b.len() as u64;
-        }
-    }
     let zip_name = format!(
         "{}.zip",
-        fill_template(&p.bundle.zip_name, p, i.form, "投稿材料")
+        fill_template(&p.bundle.zip_name, p, &s.form, "投稿材料")
     );
-    Ok(Plan { zip_name, entries })
+    Ok(Plan {
+        zip_name,
+        entries: e.planned,
+    })
 }
 
 impl Plan {

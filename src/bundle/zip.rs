@@ -64,6 +64,141 @@ fn put64(v: &mut Vec<u8>, x: u64) {
     v.extend_from_slice(&x.to_le_bytes());
 }
 
+/// What every header of one archive shares: its DOS and Unix times.
+#[derive(Clone, Copy)]
+struct Times {
+    dtime: u16,
+    ddate: u16,
+    mtime: u32,
+}
+
+/// The extended-timestamp extra field (0x5455): the modification time.
+fn put_time(v: &mut Vec<u8>, t: Times) {
+    put16(v, 0x5455);
+    put16(v, 5);
+    v.push(1);
+    put32(v, t.mtime);
+}
+
+/// An entry's local header: a Zip64 extra with both sizes when it is `big`.
+fn local_header(e: &EntryMeta, name_len: u16, need: u16, big: bool, t: Times) -> Vec<u8> {
+    let name = e.name.as_bytes();
+    let mut local = Vec::with_capacity(30 + name.len() + 29);
+    put32(&mut local, 0x0403_4b50);
+    put16(&mut local, need);
+    put16(&mut local, FLAG_UTF8);
+    put16(&mut local, 0); // stored
+    put16(&mut local, t.dtime);
+    put16(&mut local, t.ddate);
+    put32(&mut local, e.crc32);
+    let s32 = if big { MARKER32 as u32 } else { e.size as u32 };
+    put32(&mut local, s32);
+    put32(&mut local, s32);
+    put16(&mut local, name_len);
+    let mut lextra = Vec::new();
+    if big {
+        put16(&mut lextra, 0x0001);
+        put16(&mut lextra, 16);
+        put64(&mut lextra, e.size);
+        put64(&mut lextra, e.size);
+    }
+    put_time(&mut lextra, t);
+    put16(&mut local, lextra.len() as u16);
+    local.extend_from_slice(name);
+    local.extend_from_slice(&lextra);
+    local
+}
+
+/// An entry's central record, appended to `central`. A Zip64 extra here
+/// always holds both sizes, their 32-bit fields marked, even when only the
+/// offset overflows: Info-ZIP `unzip` 6.0 decides whether the sizes are in it
+/// from the previous entry's sizes too, and after an entry of exactly
+/// 0xFFFFFFFF bytes took an offset-only extra's offset for a size ("extra
+/// field (type: 0x0001) corrupt", then "overlapped components").
+fn central_record(
+    central: &mut Vec<u8>,
+    e: &EntryMeta,
+    (name_len, need): (u16, u16),
+    (big, far): (bool, bool),
+    offset: u64,
+    t: Times,
+) {
+    let mut cextra = Vec::new();
+    let c32 = if big || far {
+        MARKER32 as u32
+    } else {
+        e.size as u32
+    };
+    if big || far {
+        let mut z = Vec::new();
+        put64(&mut z, e.size);
+        put64(&mut z, e.size);
+        if far {
+            put64(&mut z, offset);
+        }
+        put16(&mut cextra, 0x0001);
+        put16(&mut cextra, z.len() as u16);
+        cextra.extend_from_slice(&z);
+    }
+    put_time(&mut cextra, t);
+    put32(central, 0x0201_4b50);
+    put16(central, MADE_BY);
+    put16(central, need);
+    put16(central, FLAG_UTF8);
+    put16(central, 0);
+    put16(central, t.dtime);
+    put16(central, t.ddate);
+    put32(central, e.crc32);
+    put32(central, c32);
+    put32(central, c32);
+    put16(central, name_len);
+    put16(central, cextra.len() as u16);
+    put16(central, 0); // comment
+    put16(central, 0); // disk
+    put16(central, 0); // internal attributes
+    put32(central, 0o100644 << 16); // regular file, rw-r--r--
+    put32(central, if far { MARKER32 as u32 } else { offset as u32 });
+    central.extend_from_slice(e.name.as_bytes());
+    central.extend_from_slice(&cextra);
+}
+
+/// The end records after the central directory: Zip64's (record and
+/// locator) when `zip64_end`, then the classic one.
+fn end_records(tail: &mut Vec<u8>, n: u64, cd_size: u64, cd_offset: u64, zip64_end: bool) {
+    if zip64_end {
+        let z64_offset = cd_offset + cd_size;
+        put32(tail, 0x0606_4b50);
+        put64(tail, 44);
+        put16(tail, MADE_BY);
+        put16(tail, VERSION_ZIP64);
+        put32(tail, 0);
+        put32(tail, 0);
+        put64(tail, n);
+        put64(tail, n);
+        put64(tail, cd_size);
+        put64(tail, cd_offset);
+        put32(tail, 0x0706_4b50);
+        put32(tail, 0);
+        put64(tail, z64_offset);
+        put32(tail, 1);
+    }
+    let marked = |x: u64| {
+        if x >= MARKER32 {
+            MARKER32 as u32
+        } else {
+            x as u32
+        }
+    };
+    put32(tail, 0x0605_4b50);
+    put16(tail, 0);
+    put16(tail, 0);
+    put16(tail, n as u16);
+    put16(tail, n as u16);
+    put32(tail, marked(cd_size));
+    put32(tail, marked(cd_offset));
+    put16(tail, 0);
+}
+
 /// Lay out a whole archive. `unix_time` stamps every entry.
 pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64), Error> {
     if entries.len() >= 0xFFFF {
@@ -75,13 +210,17 @@ pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64),
     }
     let (dtime, ddate) = dos_time(unix_time);
     let mtime = u32::try_from(unix_time.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
+    let t = Times {
+        dtime,
+        ddate,
+        mtime,
+    };
     let mut parts = Vec::new();
     let mut central = Vec::new();
     let mut offset: u64 = 0;
     let mut any64 = false;
     for (i, e) in entries.iter().enumerate() {
-        let name = e.name.as_bytes();
-        let name_len = u16::try_from(name.len())
+        let name_len = u16::try_from(e.name.len())
             .map_err(|_| Error::new("name_too_long", "文件名过长。", "A file name is too long."))?;
         let big = e.size >= MARKER32;
         let far = offset >= MARKER32;
@@ -91,81 +230,11 @@ pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64),
             VERSION_CLASSIC
         };
         any64 |= big || far;
-        // Local header.
-        let mut local = Vec::with_capacity(30 + name.len() + 29);
-        put32(&mut local, 0x0403_4b50);
-        put16(&mut local, need);
-        put16(&mut local, FLAG_UTF8);
-        put16(&mut local, 0); // stored
-        put16(&mut local, dtime);
-        put16(&mut local, ddate);
-        put32(&mut local, e.crc32);
-        let s32 = if big { MARKER32 as u32 } else { e.size as u32 };
-        put32(&mut local, s32);
-        put32(&mut local, s32);
-        put16(&mut local, name_len);
-        let mut lextra = Vec::new();
-        if big {
-            put16(&mut lextra, 0x0001);
-            put16(&mut lextra, 16);
-            put64(&mut lextra, e.size);
-            put64(&mut lextra, e.size);
-        }
-        put16(&mut lextra, 0x5455);
-        put16(&mut lextra, 5);
-        lextra.push(1);
-        put32(&mut lextra, mtime);
-        put16(&mut local, lextra.len() as u16);
-        local.extend_from_slice(name);
-        local.extend_from_slice(&lextra);
+        let local = local_header(e, name_len, need, big, t);
         let local_len = local.len() as u64;
         parts.push(Part::Bytes(local));
         parts.push(Part::Data(i));
-        // Central record. A Zip64 extra here always holds both sizes, their
-        // 32-bit fields marked, even when only the offset overflows: Info-ZIP
-        // `unzip` 6.0 decides whether the sizes are in it from the previous
-        // entry's sizes too, and after an entry of exactly 0xFFFFFFFF bytes
-        // took an offset-only extra's offset for a size ("extra field
-        // (type: 0x0001) corrupt", then "overlapped components").
-        let mut cextra = Vec::new();
-        let c32 = if big || far { MARKER32 as u32 } else { s32 };
-        if big || far {
-            let mut z = Vec::new();
-            put64(&mut z, e.size);
-            put64(&mut z, e.size);
-            if far {
-                put64(&mut z, offset);
-            }
-            put16(&mut cextra, 0x0001);
-            put16(&mut cextra, z.len() as u16);
-            cextra.extend_from_slice(&z);
-        }
-        put16(&mut cextra, 0x5455);
-        put16(&mut cextra, 5);
-        cextra.push(1);
-        put32(&mut cextra, mtime);
-        put32(&mut central, 0x0201_4b50);
-        put16(&mut central, MADE_BY);
-        put16(&mut central, need);
-        put16(&mut central, FLAG_UTF8);
-        put16(&mut central, 0);
-        put16(&mut central, dtime);
-        put16(&mut central, ddate);
-        put32(&mut central, e.crc32);
-        put32(&mut central, c32);
-        put32(&mut central, c32);
-        put16(&mut central, name_len);
-        put16(&mut central, cextra.len() as u16);
-        put16(&mut central, 0); // comment
-        put16(&mut central, 0); // disk
-        put16(&mut central, 0); // internal attributes
-        put32(&mut central, 0o100644 << 16); // regular file, rw-r--r--
-        put32(
-            &mut central,
-            if far { MARKER32 as u32 } else { offset as u32 },
-        );
-        central.extend_from_slice(name);
-        central.extend_from_slice(&cextra);
+        central_record(&mut central, e, (name_len, need), (big, far), offset, t);
         offset = offset
             .checked_add(local_len)
             .and_then(|o| o.checked_add(e.size))
@@ -181,46 +250,13 @@ pub fn layout(entries: &[EntryMeta], unix_time: i64) -> Result<(Vec<Part>, u64),
     let cd_size = central.len() as u64;
     let n = entries.len() as u64;
     let mut tail = central;
-    let zip64_end = any64 || cd_offset >= MARKER32;
-    if zip64_end {
-        let z64_offset = cd_offset + cd_size;
-        put32(&mut tail, 0x0606_4b50);
-        put64(&mut tail, 44);
-        put16(&mut tail, MADE_BY);
-        put16(&mut tail, VERSION_ZIP64);
-        put32(&mut tail, 0);
-        put32(&mut tail, 0);
-        put64(&mut tail, n);
-        put64(&mut tail, n);
-        put64(&mut tail, cd_size);
-        put64(&mut tail, cd_offset);
-        put32(&mut tail, 0x0706_4b50);
-        put32(&mut tail, 0);
-        put64(&mut tail, z64_offset);
-        put32(&mut tail, 1);
-    }
-    put32(&mut tail, 0x0605_4b50);
-    put16(&mut tail, 0);
-    put16(&mut tail, 0);
-    put16(&mut tail, n as u16);
-    put16(&mut tail, n as u16);
-    put32(
+    end_records(
         &mut tail,
-        if cd_size >= MARKER32 {
-            MARKER32 as u32
-        } else {
-            cd_size as u32
-        },
+        n,
+        cd_size,
+        cd_offset,
+        any64 || cd_offset >= MARKER32,
     );
-    put32(
-        &mut tail,
-        if cd_offset >= MARKER32 {
-            MARKER32 as u32
-        } else {
-            cd_offset as u32
-        },
-    );
-    put16(&mut tail, 0);
     let total = cd_offset + tail.len() as u64;
     parts.push(Part::Bytes(tail));
     Ok((parts, total))

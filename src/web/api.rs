@@ -13,13 +13,12 @@ use web_sys::{Blob, File};
 use super::protocol::{file_id, still_readable};
 use super::worker::{Byob, STALL_MS, crc_range_byob};
 use crate::Error;
-use crate::bundle::{self, PlanInput, ScanIn, VideoIn};
-use crate::check::{self, Input, Report};
-use crate::form::{Attached, FormValues};
+use crate::bundle::{self, Stamp, VideoIn};
+use crate::check::{self, Input};
+use crate::form::FormValues;
 use crate::probe::{MediaInfo, Poll, Probe};
 use crate::profile::{self, Profile};
-
-const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+use crate::submission::{READ_CHUNK, Submission};
 
 fn reject(e: Error) -> JsValue {
     let s = serde_json::to_string(&e).unwrap_or_default();
@@ -72,7 +71,7 @@ async fn crc_blob(blob: &Blob) -> Result<u32, Error> {
     };
     let mut off = done as f64;
     while off < size {
-        let end = (off + CHUNK).min(size);
+        let end = (off + READ_CHUNK as f64).min(size);
         let b = read(blob, off, end).await?;
         if b.is_empty() {
             return Err(Error::truncated("file shrank while reading"));
@@ -130,26 +129,15 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
     })
 }
 
-/// The category and channel resolved against the profile, as the CLI does:
-/// a missing one that changes what applies is refused, naming the choices.
-fn resolved(p: &Profile, mut o: Options) -> Result<Options, Error> {
-    let s = p.resolve(o.category.as_deref(), o.channel.as_deref())?;
-    o.category = s.category;
-    o.channel = s.channel;
-    Ok(o)
-}
-
-fn run_check(p: &Profile, o: &Options, m: &MediaInfo, attached: Option<&[Attached]>) -> Report {
-    check::check(
+/// The entry the options describe: the category and channel resolved
+/// against the profile, as the CLI does (a missing one that changes what
+/// applies is refused, naming the choices), the form's keys checked.
+fn submission<'p>(p: &'p Profile, o: &Options) -> Result<Submission<'p>, Error> {
+    Submission::new(
         p,
-        &Input {
-            category: o.category.as_deref(),
-            channel: o.channel.as_deref(),
-            media: Some(m),
-            form: o.form.as_ref(),
-            attachments: attached,
-            file_name: Some(&m.file),
-        },
+        o.category.as_deref(),
+        o.channel.as_deref(),
+        o.form.clone().unwrap_or_default(),
     )
 }
 
@@ -161,114 +149,115 @@ pub async fn probe_js(file: Blob) -> Result<JsValue, JsValue> {
 }
 
 /// `check(file, profile, {category, channel, form})` → the report (as
-/// `preflight check --json`).
+/// `preflight check --json`; the form's rules only when a form is given).
 #[wasm_bindgen(js_name = check)]
 pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let p = profile_of(&profile).await.map_err(reject)?;
-    let o = options_of(&options)
-        .and_then(|o| resolved(&p, o))
-        .map_err(reject)?;
+    let o = options_of(&options).map_err(reject)?;
+    let s = submission(&p, &o).map_err(reject)?;
     let m = probe_blob(&file).await.map_err(reject)?;
-    to_js(&run_check(&p, &o, &m, None))
+    let report = check::check(
+        &p,
+        &Input {
+            category: s.category.as_deref(),
+            channel: s.channel.as_deref(),
+            media: Some(&m),
+            form: o.form.as_ref().map(|_| &s.form),
+            attachments: None,
+            file_name: Some(&m.file),
+        },
+    );
+    to_js(&report)
+}
+
+fn bad_options(zh: &str, en: &str) -> JsValue {
+    reject(Error::new("bad_options", zh, en))
+}
+
+/// The scans `[{slot, file}]`, each judged by its size and first bytes
+/// before it is read whole, added to `s`; their Files, in `s.scans`' order.
+async fn add_scans(s: &mut Submission<'_>, list: &JsValue) -> Result<Vec<File>, JsValue> {
+    let mut files = Vec::new();
+    if !list.is_object() {
+        return Ok(files);
+    }
+    for item in js_sys::Array::from(list).iter() {
+        let slot_id = Reflect::get(&item, &"slot".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let file: File = Reflect::get(&item, &"file".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or_else(|| {
+                bad_options(
+                    "附件需要 {slot, file}。",
+                    "Each attachment needs {slot, file}.",
+                )
+            })?;
+        let head = read(&file, 0.0, file.size().min(64.0))
+            .await
+            .map_err(reject)?;
+        s.before_reading(&slot_id, &file.name(), file.size() as u64, &head)
+            .map_err(reject)?;
+        let bytes = read(&file, 0.0, file.size()).await.map_err(reject)?;
+        s.add_scan(&slot_id, &file.name(), &bytes).map_err(reject)?;
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// The video's facts and identity: probed, then its CRC; `bundle::plan`
+/// refuses it when the browser says it is another file by then.
+async fn video_in(video: &File) -> Result<VideoIn, Error> {
+    let probed = file_id(video);
+    still_readable(video).await?;
+    let info = probe_blob(video).await?;
+    let crc32 = crc_blob(video).await?;
+    let zipping = file_id(video);
+    still_readable(video).await?;
+    Ok(VideoIn {
+        size: zipping.size,
+        crc32,
+        info,
+        name: Some(zipping.name),
+        modified_ms: zipping.modified_ms,
+        probed_modified_ms: probed.modified_ms,
+    })
 }
 
 /// `bundle({profile, category, channel, form, video, attachments: [{slot, file}], force})`
-/// → `{blob, name, manifest, report}`.
+/// → `{blob, name, manifest, report}`. `video` may be left out where the
+/// form says the video comes later (`video.later`).
 #[wasm_bindgen(js_name = bundle)]
 pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
     let get = |k: &str| Reflect::get(&opts, &k.into()).unwrap_or(JsValue::UNDEFINED);
     let p = profile_of(&get("profile")).await.map_err(reject)?;
-    let o = options_of(&opts)
-        .and_then(|o| resolved(&p, o))
-        .map_err(reject)?;
-    let video: File = get("video").dyn_into().map_err(|_| {
-        reject(Error::new(
-            "bad_options",
-            "缺少视频文件 video。",
-            "`video` (a File) is required.",
-        ))
-    })?;
-    let force = get("force").as_bool().unwrap_or(false);
-    // What the browser says of the video now: bundle::plan refuses it when it
-    // says otherwise once the probe and the CRC pass are done.
-    let probed = file_id(&video);
-    still_readable(&video).await.map_err(reject)?;
-    let info = probe_blob(&video).await.map_err(reject)?;
-    let mut scans = Vec::new();
-    let mut files = Vec::new();
-    let mut attached = Vec::new();
-    let list = get("attachments");
-    if list.is_object() {
-        for item in js_sys::Array::from(&list).iter() {
-            let slot_id = Reflect::get(&item, &"slot".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            let file: File = Reflect::get(&item, &"file".into())
-                .ok()
-                .and_then(|v| v.dyn_into().ok())
-                .ok_or_else(|| {
-                    reject(Error::new(
-                        "bad_options",
-                        "附件需要 {slot, file}。",
-                        "Each attachment needs {slot, file}.",
-                    ))
-                })?;
-            let slot = p
-                .attachments
-                .iter()
-                .find(|a| a.id == slot_id)
-                .ok_or_else(|| {
-                    reject(Error::new(
-                        "unknown_slot",
-                        format!("附件位置「{slot_id}」不存在。"),
-                        format!("Unknown attachment slot \"{slot_id}\"."),
-                    ))
-                })?;
-            // Judged by its size and first bytes before it is read whole, so
-            // a scan over a limit gets the scan's own advice.
-            let head = read(&file, 0.0, file.size().min(64.0))
-                .await
-                .map_err(reject)?;
-            crate::form::check_scan_before_reading(slot, &file.name(), file.size() as u64, &head)
-                .map_err(reject)?;
-            let bytes = read(&file, 0.0, file.size()).await.map_err(reject)?;
-            let (scan, att) = ScanIn::from_bytes(slot, &file.name(), &bytes).map_err(reject)?;
-            attached.push(att);
-            scans.push(scan);
-            files.push(file);
-        }
+    let o = options_of(&opts).map_err(reject)?;
+    let mut s = submission(&p, &o).map_err(reject)?;
+    let video = get("video");
+    let video: Option<File> =
+        if video.is_undefined() || video.is_null() {
+            s.video_or_later().map_err(reject)?;
+            None
+        } else {
+            Some(video.dyn_into().map_err(|_| {
+                bad_options("video 应为视频文件（File）。", "`video` must be a File.")
+            })?)
+        };
+    let files = add_scans(&mut s, &get("attachments")).await?;
+    if let Some(v) = &video {
+        s.video = Some(video_in(v).await.map_err(reject)?);
     }
-    let report = run_check(&p, &o, &info, Some(&attached));
-    let crc = crc_blob(&video).await.map_err(reject)?;
-    let zipping = file_id(&video);
-    still_readable(&video).await.map_err(reject)?;
-    let now = (js_sys::Date::now() / 1000.0) as i64;
-    let form = o.form.clone().unwrap_or_default();
-    let ticks = Default::default();
-    let plan = bundle::plan(&PlanInput {
-        profile: &p,
-        category: o.category.as_deref(),
-        channel: o.channel.as_deref(),
-        form: &form,
-        ticks: &ticks,
-        video: &VideoIn {
-            size: zipping.size,
-            crc32: crc,
-            info,
-            name: Some(zipping.name),
-            modified_ms: zipping.modified_ms,
-            probed_modified_ms: probed.modified_ms,
-        },
-        scans: &scans,
-        report: &report,
-        unix_time: now,
-        forced: force,
+    let report = s.check();
+    let stamp = Stamp {
+        unix_time: (js_sys::Date::now() / 1000.0) as i64,
+        forced: get("force").as_bool().unwrap_or(false),
         tool: concat!("preflight-js ", env!("CARGO_PKG_VERSION")),
-    })
-    .map_err(reject)?;
-    let (parts, _) = plan.layout(now).map_err(reject)?;
-    let blob = super::bundle_view::zip_blob(&plan, &parts, &video, &files)?;
+    };
+    let plan = bundle::plan(&s, &report, &stamp).map_err(reject)?;
+    let (parts, _) = plan.layout(stamp.unix_time).map_err(reject)?;
+    let blob = super::zipblob::zip_blob(&plan, &parts, video.as_ref(), &files)?;
     let manifest = plan
         .manifest_json()
         .and_then(|t| js_sys::JSON::parse(t).ok())

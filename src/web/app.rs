@@ -10,20 +10,25 @@ use yew::prelude::*;
 use super::attachments::Attachments;
 use super::bundle_view::{self, BundleView};
 use super::client::{WorkerClient, crc_workers, next_id};
+use super::config::Config;
+use super::config::HostSink;
 use super::drafts::{self, use_drafts};
-use super::embed::Config;
 use super::form_view::FormView;
 use super::picker::Picker;
 use super::preview::Previews;
 use super::print_view::PrintView;
 use super::protocol::{FromWorker, WORKER_FAILED, file_id, still_readable};
 use super::report::ReportView;
-use super::state::{Action, Crc, CrcPart, Video};
-use super::tr;
+use super::state::{Action, Crc, CrcPart, State, Video};
+use super::{UiError, tr};
 use crate::Lang;
-use crate::bundle::{self, FileId, PlanInput, ScanIn, VideoIn};
-use crate::check::{self, Input, RuleKind, Status};
-use crate::form::Attached;
+use crate::bundle::{self, FileId, Stamp, VideoIn};
+use crate::check::{RuleKind, Status};
+use crate::profile::Profile;
+
+/// The least a worker's share of the CRC pass is: below it, one more worker
+/// costs more than it saves.
+const MIN_SHARE: u64 = 64 << 20;
 
 fn now() -> f64 {
     gloo::utils::window()
@@ -86,6 +91,10 @@ pub fn app(props: &AppProps) -> Html {
     html! { <Widget key={key} config={config} /> }
 }
 
+// Over 100 lines: a component's hooks run in one order on every render, and
+// the page's sections are one `html!`; every callback with logic in it is a
+// function below (the workers, the CRC pass, a pick, a contest switch, the
+// bundle).
 #[function_component(Widget)]
 fn widget(props: &AppProps) -> Html {
     let config = props.config.clone();
@@ -110,87 +119,14 @@ fn widget(props: &AppProps) -> Html {
         .set(!state.attachments.is_empty() || state.file().is_some());
 
     // The workers live as long as the page.
-    {
-        let client = client.clone();
-        let worker_url = config.worker_url.clone();
-        let dispatch = state.dispatcher();
-        use_effect_with((), move |_| {
-            // Each reply goes to what it names: the reducer drops one about an
-            // earlier pick or another pass.
-            let on = Callback::from(move |m: FromWorker| match m {
-                FromWorker::Probed {
-                    pick,
-                    file,
-                    result,
-                    ms,
-                } => dispatch.dispatch(Action::Probed {
-                    pick,
-                    file,
-                    result,
-                    ms,
-                    now: now(),
-                }),
-                FromWorker::Progress {
-                    pick,
-                    share,
-                    done,
-                    ms,
-                } => dispatch.dispatch(Action::CrcProgress {
-                    pick,
-                    share,
-                    done,
-                    ms,
-                }),
-                FromWorker::Crc {
-                    pick,
-                    share,
-                    result,
-                    ms,
-                    ..
-                } => dispatch.dispatch(Action::CrcShare {
-                    pick,
-                    share,
-                    result,
-                    ms,
-                }),
-                // The client answers these itself.
-                FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
-            });
-            for _ in 0..crc_workers() {
-                match WorkerClient::new(&worker_url, on.clone()) {
-                    Ok(c) => client.borrow_mut().push(c),
-                    Err(_) => gloo::console::error!("worker failed to start"),
-                }
-            }
-            || ()
-        });
-    }
+    use_workers(
+        client.clone(),
+        config.worker_url.clone(),
+        state.dispatcher(),
+    );
 
     let bundle_message = use_state(|| None::<Result<String, super::UiError>>);
-    let pick_video = {
-        let dispatch = state.dispatcher();
-        let client = client.clone();
-        let msg = bundle_message.clone();
-        // A pass over the previous video would keep reading it: stop it.
-        let running = matches!(state.crc, Crc::Running { .. });
-        Callback::from(move |file: File| {
-            if running {
-                for c in client.borrow_mut().iter_mut() {
-                    let _ = c.restart();
-                }
-            }
-            let pick = next_id();
-            dispatch.dispatch(Action::VideoPicked {
-                pick,
-                file: file.clone(),
-                started: now(),
-            });
-            msg.set(None);
-            if let Some(c) = client.borrow().first() {
-                c.probe(pick, &file);
-            }
-        })
-    };
+    let pick_video = pick_video(&state, &client, bundle_message.clone());
     // What the page shell held while the app loaded: its contest, its video.
     {
         let (pick, d, store) = (pick_video.clone(), state.dispatcher(), drafts.store.clone());
@@ -206,70 +142,10 @@ fn widget(props: &AppProps) -> Html {
             }
         });
     }
-    let on_input = {
-        let pick = pick_video.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|l| l.get(0)) {
-                pick.emit(f);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = {
-        let pick = pick_video.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if let Some(f) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|l| l.get(0))
-            {
-                pick.emit(f);
-            }
-        })
-    };
+    let (on_input, on_drop) = pick_handlers(&pick_video);
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
 
-    let start_crc = {
-        let dispatch = state.dispatcher();
-        let client = client.clone();
-        let probed = match &state.video {
-            Video::Done { pick, file, .. } => Some((*pick, file.clone())),
-            _ => None,
-        };
-        Callback::from(move |_: ()| {
-            let pool = client.borrow();
-            let Some((pick, f)) = probed.as_ref() else {
-                return;
-            };
-            if pool.is_empty() {
-                return;
-            }
-            // Split the file into one share per worker (at least 64 MiB each).
-            let total = f.size() as u64;
-            let k = (pool.len() as u64).min(total.div_ceil(64 << 20)).max(1);
-            let share = total.div_ceil(k);
-            let mut parts = Vec::new();
-            for (i, c) in pool.iter().take(k as usize).enumerate() {
-                let start = share * i as u64;
-                let end = (start + share).min(total);
-                let share = next_id();
-                c.crc(*pick, share, f, start, end);
-                parts.push(CrcPart {
-                    share,
-                    len: end - start,
-                    done: 0,
-                    crc: None,
-                });
-            }
-            dispatch.dispatch(Action::CrcStart {
-                pick: *pick,
-                parts,
-                total,
-            });
-        })
-    };
+    let start_crc = start_crc(&state, &client);
     let cancel_crc = {
         let dispatch = state.dispatcher();
         let client = client.clone();
@@ -325,33 +201,12 @@ fn widget(props: &AppProps) -> Html {
         return super::profiles::pending_view(&state, lang);
     };
     let form = state.saved.form();
-    let attached: Vec<Attached> = state
-        .attachments
-        .iter()
-        .map(|a| Attached {
-            slot: a.slot.clone(),
-            name: a.name.clone(),
-            size: a.size,
-            kind: Some(a.kind),
-            heic: false,
-        })
-        .collect();
-    let (media, file_name) = match &state.video {
-        Video::Done { info, file, .. } => (Some(info), Some(file.name())),
-        _ => (None, None),
-    };
-    let report = check::check(
-        &profile,
-        &Input {
-            category: state.saved.category.as_deref(),
-            channel: state.saved.channel.as_deref(),
-            media,
-            form: Some(&form),
-            attachments: Some(&attached),
-            file_name: file_name.as_deref(),
-        },
-    );
-
+    let entry = state.submission(&profile);
+    let media = entry.media();
+    let report = entry.check();
+    // No video, and the form says it comes later: the entry is bundled
+    // without one.
+    let video_later = entry.video.is_none() && entry.video_later().is_some();
     // Tell the host each new report (embedded only).
     {
         let json = match (&config.sink, media) {
@@ -394,129 +249,15 @@ fn widget(props: &AppProps) -> Html {
     let on_bundle = {
         let state = state.clone();
         let profile = profile.clone();
-        let report = report.clone();
         let msg = bundle_message.clone();
-        let to_host = config.bundle_to_host;
-        let sink = config.sink.clone();
+        let host = (config.bundle_to_host, config.sink.clone());
         Callback::from(move |force: bool| {
-            let Video::Done { file, .. } = &state.video else {
-                return;
-            };
-            let (file, state, profile, report, msg, sink) = (
-                file.clone(),
-                state.clone(),
-                profile.clone(),
-                report.clone(),
-                msg.clone(),
-                sink.clone(),
-            );
+            let (state, profile, msg, host) =
+                (state.clone(), profile.clone(), msg.clone(), host.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                // A File that changed on disk since it was picked can no
-                // longer be read: the zip would not hold what was checked.
-                if let Err(e) = still_readable(&file).await {
-                    msg.set(Some(Err(e.into())));
-                    return;
+                if let Some(result) = bundle_entry(&state, &profile, force, &host).await {
+                    msg.set(Some(result));
                 }
-                let (
-                    Video::Done {
-                        pick,
-                        info,
-                        file,
-                        probed,
-                        ..
-                    },
-                    Crc::Done {
-                        pick: crc_pick,
-                        crc,
-                        size,
-                        ..
-                    },
-                ) = (&state.video, &state.crc)
-                else {
-                    return;
-                };
-                let lang = state.saved.lang;
-                // The file zipped must be the file the CRC pass read (and
-                // bundle::plan checks that it is the file probed).
-                let zipping = file_id(file);
-                let read = FileId {
-                    size: *size,
-                    ..zipping.clone()
-                };
-                if crc_pick != pick {
-                    return;
-                }
-                if let Err(e) = bundle::same_file(&read, &zipping) {
-                    msg.set(Some(Err(e.into())));
-                    return;
-                }
-                let form = state.saved.form();
-                let scans: Vec<ScanIn> = state
-                    .attachments
-                    .iter()
-                    .map(|a| ScanIn {
-                        slot: a.slot.clone(),
-                        name: a.name.clone(),
-                        size: a.size,
-                        crc32: a.crc32,
-                        sha256: a.sha256.clone(),
-                        kind: a.kind,
-                    })
-                    .collect();
-                let now = (js_sys::Date::now() / 1000.0) as i64;
-                let planned = bundle::plan(&PlanInput {
-                    profile: &profile,
-                    category: state.saved.category.as_deref(),
-                    channel: state.saved.channel.as_deref(),
-                    form: &form,
-                    ticks: &state.saved.ticks,
-                    video: &VideoIn {
-                        size: *size,
-                        crc32: *crc,
-                        info: info.clone(),
-                        name: Some(zipping.name),
-                        modified_ms: zipping.modified_ms,
-                        probed_modified_ms: probed.modified_ms,
-                    },
-                    scans: &scans,
-                    report: &report,
-                    unix_time: now,
-                    forced: force,
-                    tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
-                });
-                let result = planned.map_err(super::UiError::from).and_then(|plan| {
-                    let (parts, total) = plan.layout(now).map_err(super::UiError::from)?;
-                    let files: Vec<File> =
-                        state.attachments.iter().map(|a| a.file.clone()).collect();
-                    let blob = bundle_view::zip_blob(&plan, &parts, file, &files)
-                        .map_err(|_| super::UiError::internal("Blob"))?;
-                    if let (true, Some(sink)) = (to_host, &sink) {
-                        // The platform uploads it with its own uploader.
-                        let manifest = plan
-                            .manifest_json()
-                            .and_then(|t| js_sys::JSON::parse(t).ok())
-                            .unwrap_or(wasm_bindgen::JsValue::NULL);
-                        let detail = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
-                        let _ = js_sys::Reflect::set(
-                            &detail,
-                            &"name".into(),
-                            &plan.zip_name.clone().into(),
-                        );
-                        let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
-                        sink.emit("bundle", &detail);
-                    } else {
-                        bundle_view::download(&blob, &plan.zip_name)
-                            .map_err(|_| super::UiError::internal("download"))?;
-                    }
-                    Ok(format!(
-                        "{} {}（{:.1} MB）",
-                        tr(lang, "已生成", "Made"),
-                        plan.zip_name,
-                        total as f64 / 1e6
-                    ))
-                });
-                msg.set(Some(result));
             });
         })
     };
@@ -541,87 +282,13 @@ fn widget(props: &AppProps) -> Html {
             }
         })
     };
-    let on_profile = {
-        let (d, store) = (state.dispatcher(), drafts.store.clone());
-        let scans = state.attachments.len();
-        Callback::from(move |id: String| {
-            let ok = scans == 0
-                || super::ask(&format!(
-                    "{} {scans} {}",
-                    tr(
-                        lang,
-                        "切换比赛会移除已添加的",
-                        "Switching the contest removes the"
-                    ),
-                    tr(
-                        lang,
-                        "个扫描件（已填写的内容保存在原比赛下，切换回来即可恢复）。确定切换吗？",
-                        "attached scan(s) (what you typed stays with that contest and comes back when you switch back). Switch?",
-                    )
-                ));
-            if ok {
-                let draft = store.draft(&id);
-                d.dispatch(Action::Profile(id, draft));
-            }
-            ok
-        })
-    };
-    let days = drafts::KEEP_DAYS;
-    let drafts_note = if drafts.store.persistent() {
-        format!(
-            "{}{days}{}",
-            tr(
-                lang,
-                "草稿仅保存在本机浏览器（按网站和比赛分开），不会上传；最后一次修改 ",
-                "Drafts are kept in this browser only (per site and contest), never uploaded, and deleted "
-            ),
-            tr(lang, " 天后自动删除。", " days after their last edit.")
-        )
-    } else {
-        tr(
-            lang,
-            "此浏览器不允许本页保存数据：草稿只在本页打开期间保留，关闭或刷新后不会保留。",
-            "This browser does not let the page save anything: drafts are not kept after you close or reload the page.",
-        )
-        .to_string()
-    };
+    let on_profile = on_profile(&state, state.dispatcher(), drafts.store.clone(), lang);
+    let drafts_note = drafts_note(lang, drafts.store.persistent());
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
     });
 
-    let video_status = match &state.video {
-        Video::None => html! {},
-        Video::Probing { file, .. } => html! {
-            <p class="busy" role="status">
-                <span class="spinner"></span>
-                {format!("{} {}", tr(lang, "正在读取", "Reading"), file.name())}
-            </p>
-        },
-        Video::Done {
-            file,
-            info,
-            ms,
-            total_ms,
-            ..
-        } => html! {
-            <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
-                data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
-                {format!("{} · {:.1} MB · ", file.name(), info.size_bytes as f64 / 1e6)}
-                {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
-            </p>
-        },
-        Video::Failed { file, error, .. } => html! {
-            <div class="error" role="alert" id="probe-error" data-error={error.code.clone()}>
-                <strong>{file.name()}</strong>
-                <p>{error.text(lang).to_string()}</p>
-                if error.code == WORKER_FAILED {
-                    <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
-                } else if error.code == "video_changed" {
-                    <button id="probe-recheck" onclick={recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
-                }
-            </div>
-        },
-    };
+    let video_status = video_status(&state, lang, &retry_probe, &recheck);
 
     html! {
         <main class="app" lang={if lang == Lang::Zh { "zh-CN" } else { "en" }}>
@@ -678,7 +345,7 @@ fn widget(props: &AppProps) -> Html {
             <section class="card">
                 <h2>{tr(lang, "4. 打包", "4. Bundle")}</h2>
                 <BundleView lang={lang} crc={state.crc.clone()} total={state.file().map(|f| f.size() as u64).unwrap_or(0)}
-                    ready={matches!(state.video, Video::Done { .. })} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
+                    ready={matches!(state.video, Video::Done { .. })} later={video_later} failures={all_fails.clone()} wechat={is_wechat() && !config.bundle_to_host} to_host={config.bundle_to_host} zip_name={zip_name}
                     on_start={start_crc.clone()} on_cancel={cancel_crc} on_retry={retry_crc} on_bundle={on_bundle} on_recheck={recheck} message={(*bundle_message).clone()} />
             </section>
             <section class="card actions">
@@ -692,4 +359,378 @@ fn widget(props: &AppProps) -> Html {
             <footer class="foot">{tr(lang, "本页不联网：不加载字体、统计或第三方脚本。", "This page makes no network requests: no fonts, analytics or third-party scripts.")}</footer>
         </main>
     }
+}
+
+/// The video as it is zipped: the File the CRC pass read, which must be the
+/// file probed (`bundle::plan` checks that). `None` when it is not ready.
+async fn video_to_zip(state: &State) -> Option<Result<(VideoIn, File), UiError>> {
+    let (
+        Video::Done {
+            pick,
+            info,
+            file,
+            probed,
+            ..
+        },
+        Crc::Done {
+            pick: crc_pick,
+            crc,
+            size,
+            ..
+        },
+    ) = (&state.video, &state.crc)
+    else {
+        return None;
+    };
+    // A File that changed on disk since it was picked can no longer be
+    // read: the zip would not hold what was checked.
+    if let Err(e) = still_readable(file).await {
+        return Some(Err(e.into()));
+    }
+    if crc_pick != pick {
+        return None;
+    }
+    let zipping = file_id(file);
+    let read = FileId {
+        size: *size,
+        ..zipping.clone()
+    };
+    if let Err(e) = bundle::same_file(&read, &zipping) {
+        return Some(Err(e.into()));
+    }
+    Some(Ok((
+        VideoIn {
+            size: *size,
+            crc32: *crc,
+            info: info.clone(),
+            name: Some(zipping.name),
+            modified_ms: zipping.modified_ms,
+            probed_modified_ms: probed.modified_ms,
+        },
+        file.clone(),
+    )))
+}
+
+/// The bundle button: the entry validated as a [`crate::submission::Submission`],
+/// planned, laid out as a Blob and handed to the host or downloaded. An
+/// entry whose video comes later goes without one. `None` when there is
+/// nothing to bundle yet.
+async fn bundle_entry(
+    state: &State,
+    profile: &Profile,
+    force: bool,
+    (to_host, sink): &(bool, Option<HostSink>),
+) -> Option<Result<String, UiError>> {
+    let video = match &state.video {
+        Video::None => None,
+        _ => match video_to_zip(state).await? {
+            Ok(v) => Some(v),
+            Err(e) => return Some(Err(e)),
+        },
+    };
+    let mut entry = state.submission(profile);
+    entry.video = video.as_ref().map(|v| v.0.clone());
+    let lang = state.saved.lang;
+    let result = (|| {
+        let entry = entry.validated()?;
+        let report = entry.check();
+        let stamp = Stamp {
+            unix_time: (js_sys::Date::now() / 1000.0) as i64,
+            forced: force,
+            tool: concat!("preflight-web ", env!("CARGO_PKG_VERSION")),
+        };
+        let plan = bundle::plan(&entry, &report, &stamp)?;
+        let (parts, total) = plan.layout(stamp.unix_time)?;
+        Ok::<_, crate::Error>((plan, parts, total))
+    })();
+    let (plan, parts, total) = match result {
+        Ok(x) => x,
+        Err(e) => return Some(Err(e.into())),
+    };
+    let files: Vec<File> = state.attachments.iter().map(|a| a.file.clone()).collect();
+    let Ok(blob) = super::zipblob::zip_blob(&plan, &parts, video.as_ref().map(|v| &v.1), &files)
+    else {
+        return Some(Err(UiError::internal("Blob")));
+    };
+    if let (true, Some(sink)) = (to_host, sink) {
+        // The platform uploads it with its own uploader.
+        let manifest = plan
+            .manifest_json()
+            .and_then(|t| js_sys::JSON::parse(t).ok())
+            .unwrap_or(wasm_bindgen::JsValue::NULL);
+        let detail = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&detail, &"blob".into(), &blob);
+        let _ = js_sys::Reflect::set(&detail, &"name".into(), &plan.zip_name.clone().into());
+        let _ = js_sys::Reflect::set(&detail, &"manifest".into(), &manifest);
+        sink.emit("bundle", &detail);
+    } else if bundle_view::download(&blob, &plan.zip_name).is_err() {
+        return Some(Err(UiError::internal("download")));
+    }
+    Some(Ok(format!(
+        "{} {}（{:.1} MB）",
+        tr(lang, "已生成", "Made"),
+        plan.zip_name,
+        total as f64 / 1e6
+    )))
+}
+
+/// The workers, started once: they live as long as the page. Each reply
+/// goes to what it names: the reducer drops one about an earlier pick or
+/// another pass.
+#[hook]
+fn use_workers(
+    client: Rc<RefCell<Vec<WorkerClient>>>,
+    worker_url: String,
+    dispatch: UseReducerDispatcher<State>,
+) {
+    use_effect_with((), move |_| {
+        // Each reply goes to what it names: the reducer drops one about an
+        // earlier pick or another pass.
+        let on = Callback::from(move |m: FromWorker| match m {
+            FromWorker::Probed {
+                pick,
+                file,
+                result,
+                ms,
+            } => dispatch.dispatch(Action::Probed {
+                pick,
+                file,
+                result,
+                ms,
+                now: now(),
+            }),
+            FromWorker::Progress {
+                pick,
+                share,
+                done,
+                ms,
+            } => dispatch.dispatch(Action::CrcProgress {
+                pick,
+                share,
+                done,
+                ms,
+            }),
+            FromWorker::Crc {
+                pick,
+                share,
+                result,
+                ms,
+                ..
+            } => dispatch.dispatch(Action::CrcShare {
+                pick,
+                share,
+                result,
+                ms,
+            }),
+            // The client answers these itself.
+            FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
+        });
+        for _ in 0..crc_workers() {
+            match WorkerClient::new(&worker_url, on.clone()) {
+                Ok(c) => client.borrow_mut().push(c),
+                Err(_) => gloo::console::error!("worker failed to start"),
+            }
+        }
+        || ()
+    });
+}
+
+/// Start the CRC pass over the probed video: one share per worker (at least
+/// 64 MiB each).
+fn start_crc(
+    state: &UseReducerHandle<State>,
+    client: &Rc<RefCell<Vec<WorkerClient>>>,
+) -> Callback<()> {
+    let dispatch = state.dispatcher();
+    let client = client.clone();
+    let probed = match &state.video {
+        Video::Done { pick, file, .. } => Some((*pick, file.clone())),
+        _ => None,
+    };
+    Callback::from(move |_: ()| {
+        let pool = client.borrow();
+        let Some((pick, f)) = probed.as_ref() else {
+            return;
+        };
+        if pool.is_empty() {
+            return;
+        }
+        // Split the file into one share per worker (at least MIN_SHARE each).
+        let total = f.size() as u64;
+        let k = (pool.len() as u64).min(total.div_ceil(MIN_SHARE)).max(1);
+        let share = total.div_ceil(k);
+        let mut parts = Vec::new();
+        for (i, c) in pool.iter().take(k as usize).enumerate() {
+            let start = share * i as u64;
+            let end = (start + share).min(total);
+            let share = next_id();
+            c.crc(*pick, share, f, start, end);
+            parts.push(CrcPart {
+                share,
+                len: end - start,
+                done: 0,
+                crc: None,
+            });
+        }
+        dispatch.dispatch(Action::CrcStart {
+            pick: *pick,
+            parts,
+            total,
+        });
+    })
+}
+
+/// Switch the contest, asking first when scans would be removed.
+fn on_profile(
+    state: &State,
+    dispatch: UseReducerDispatcher<State>,
+    store: Rc<drafts::Store>,
+    lang: Lang,
+) -> Callback<String, bool> {
+    let d = dispatch;
+    let scans = state.attachments.len();
+    Callback::from(move |id: String| {
+        let ok = scans == 0
+            || super::ask(&format!(
+                "{} {scans} {}",
+                tr(
+                    lang,
+                    "切换比赛会移除已添加的",
+                    "Switching the contest removes the"
+                ),
+                tr(
+                    lang,
+                    "个扫描件（已填写的内容保存在原比赛下，切换回来即可恢复）。确定切换吗？",
+                    "attached scan(s) (what you typed stays with that contest and comes back when you switch back). Switch?",
+                )
+            ));
+        if ok {
+            let draft = store.draft(&id);
+            d.dispatch(Action::Profile(id, draft));
+        }
+        ok
+    })
+}
+
+/// Where drafts are kept and for how long.
+fn drafts_note(lang: Lang, persistent: bool) -> String {
+    let days = drafts::KEEP_DAYS;
+    if persistent {
+        format!(
+            "{}{days}{}",
+            tr(
+                lang,
+                "草稿仅保存在本机浏览器（按网站和比赛分开），不会上传；最后一次修改 ",
+                "Drafts are kept in this browser only (per site and contest), never uploaded, and deleted "
+            ),
+            tr(lang, " 天后自动删除。", " days after their last edit.")
+        )
+    } else {
+        tr(
+        lang,
+        "此浏览器不允许本页保存数据：草稿只在本页打开期间保留，关闭或刷新后不会保留。",
+        "This browser does not let the page save anything: drafts are not kept after you close or reload the page.",
+    )
+    .to_string()
+    }
+}
+
+/// The line under the video picker: reading, what was read, or the error.
+fn video_status(
+    state: &State,
+    lang: Lang,
+    retry_probe: &Callback<()>,
+    recheck: &Callback<()>,
+) -> Html {
+    match &state.video {
+        Video::None => html! {},
+        Video::Probing { file, .. } => html! {
+            <p class="busy" role="status">
+                <span class="spinner"></span>
+                {format!("{} {}", tr(lang, "正在读取", "Reading"), file.name())}
+            </p>
+        },
+        Video::Done {
+            file,
+            info,
+            ms,
+            total_ms,
+            ..
+        } => html! {
+            <p class="meta" id="probe-meta" data-bytes-read={info.bytes_read.to_string()} data-reads={info.reads.to_string()}
+                data-ms={format!("{:.1}", total_ms.max(*ms))} data-worker-ms={format!("{:.1}", ms)}>
+                {format!("{} · {:.1} MB · ", file.name(), info.size_bytes as f64 / 1e6)}
+                {format!("{} {} KB {} {:.0} ms", tr(lang, "只读取了", "read only"), info.bytes_read / 1024, tr(lang, "，用时", "in"), total_ms.max(*ms))}
+            </p>
+        },
+        Video::Failed { file, error, .. } => html! {
+            <div class="error" role="alert" id="probe-error" data-error={error.code.clone()}>
+                <strong>{file.name()}</strong>
+                <p>{error.text(lang).to_string()}</p>
+                if error.code == WORKER_FAILED {
+                    <button id="probe-retry" onclick={retry_probe.reform(|_| ())}>{tr(lang, "重试", "Retry")}</button>
+                } else if error.code == "video_changed" {
+                    <button id="probe-recheck" onclick={recheck.reform(|_| ())}>{tr(lang, "重新检查", "Check again")}</button>
+                }
+            </div>
+        },
+    }
+}
+
+/// A video picked: a new pick, probed by the first worker; a pass over the
+/// previous video is stopped (it would keep reading it).
+fn pick_video(
+    state: &UseReducerHandle<State>,
+    client: &Rc<RefCell<Vec<WorkerClient>>>,
+    msg: UseStateHandle<Option<Result<String, UiError>>>,
+) -> Callback<File> {
+    let dispatch = state.dispatcher();
+    let client = client.clone();
+    // A pass over the previous video would keep reading it: stop it.
+    let running = matches!(state.crc, Crc::Running { .. });
+    Callback::from(move |file: File| {
+        if running {
+            for c in client.borrow_mut().iter_mut() {
+                let _ = c.restart();
+            }
+        }
+        let pick = next_id();
+        dispatch.dispatch(Action::VideoPicked {
+            pick,
+            file: file.clone(),
+            started: now(),
+        });
+        msg.set(None);
+        if let Some(c) = client.borrow().first() {
+            c.probe(pick, &file);
+        }
+    })
+}
+
+/// The file input's change and a drop on the video card: the file picked.
+fn pick_handlers(pick: &Callback<File>) -> (Callback<Event>, Callback<DragEvent>) {
+    let on_input = {
+        let pick = pick.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                pick.emit(f);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let pick = pick.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|l| l.get(0))
+            {
+                pick.emit(f);
+            }
+        })
+    };
+    (on_input, on_drop)
 }

@@ -1,52 +1,14 @@
-//! The bundle: the CRC pass's progress (speed, time left, cancel), then one
-//! zip made as a Blob of `[header bytes, the user's File, header bytes, scans…,
-//! central directory]` — the video is never read into memory or copied.
+//! The bundle: the CRC pass's progress (speed, time left, cancel), then the
+//! button that makes the zip (see [`super::zipblob`]) and offers it.
 
-use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement};
+use web_sys::{Blob, HtmlAnchorElement};
 use yew::prelude::*;
 
 use super::state::Crc;
 use super::{UiError, tr};
 use crate::Lang;
-use crate::bundle::{Part, Plan, Source};
-
-/// The zip as a Blob made of parts; nothing is copied into wasm memory.
-pub fn zip_blob(
-    plan: &Plan,
-    parts: &[Part],
-    video: &File,
-    scans: &[File],
-) -> Result<Blob, JsValue> {
-    let arr = Array::new();
-    for part in parts {
-        match part {
-            Part::Bytes(b) => {
-                arr.push(&Uint8Array::from(&b[..]));
-            }
-            Part::Data(i) => match plan.entries.get(*i).map(|e| &e.source) {
-                Some(Source::Video) => {
-                    arr.push(video);
-                }
-                Some(Source::Scan(j)) => {
-                    let f = scans
-                        .get(*j)
-                        .ok_or_else(|| JsValue::from_str("scan missing"))?;
-                    arr.push(f);
-                }
-                Some(Source::Bytes(b)) => {
-                    arr.push(&Uint8Array::from(&b[..]));
-                }
-                None => return Err(JsValue::from_str("entry missing")),
-            },
-        }
-    }
-    let opts = BlobPropertyBag::new();
-    opts.set_type("application/zip");
-    Blob::new_with_blob_sequence_and_options(&arr, &opts)
-}
 
 /// Offer a Blob as a download under `name`.
 pub fn download(blob: &Blob, name: &str) -> Result<(), JsValue> {
@@ -69,6 +31,9 @@ pub struct Props {
     pub crc: Crc,
     pub total: u64,
     pub ready: bool,
+    /// No video, and the form says it comes later: bundled without one.
+    #[prop_or_default]
+    pub later: bool,
     pub failures: Vec<String>,
     pub wechat: bool,
     /// The bundle goes to the host page's uploader, not to a download.
@@ -133,10 +98,14 @@ pub fn bundle_view(p: &Props) -> Html {
             </div>
         },
     };
-    let done = matches!(p.crc, Crc::Done { .. });
+    // Without a video there is no pass to wait for.
+    let done = matches!(p.crc, Crc::Done { .. }) || (p.later && !p.ready);
     html! {
         <div class="bundle" id="bundle">
             <p>{tr(lang, "打包文件名：", "Bundle name: ")}<strong>{p.zip_name.clone()}</strong></p>
+            if p.later && !p.ready {
+                <p class="hint" id="bundle-later">{tr(lang, "未选择视频：视频稍后补充，本次只打包报名表和扫描件（清单会注明视频待补充及截止日期）。", "No video: it follows later. This bundle holds the form and the scans (the manifest says the video is to follow, and by when).")}</p>
+            }
             {progress}
             if p.wechat {
                 <p class="notice">{tr(lang, "微信内无法下载文件：请点击右上角 ··· → 在浏览器打开，再打包下载。", "WeChat blocks downloads: tap ··· → Open in Browser, then bundle and download there.")}</p>

@@ -25,7 +25,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use super::embed::Config;
+use super::config::Config;
 use super::state::{Action, Saved, State};
 use crate::Lang;
 use crate::form::FormValues;

@@ -6,6 +6,7 @@ pub mod app;
 mod attachments;
 pub mod bundle_view;
 pub mod client;
+pub mod config;
 pub mod drafts;
 pub mod embed;
 mod form_view;
@@ -18,6 +19,7 @@ mod report;
 pub mod state;
 pub mod update;
 pub mod worker;
+pub mod zipblob;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -94,20 +96,20 @@ pub fn start() {
         Ok(Some(origin)) => {
             let sink = embed::post_sink(origin.clone());
             let scope = format!("frame:{origin}");
-            let c = embed::Config::from_host(&embed::iframe_config(), Some(sink.clone()), scope);
+            let c = config::Config::from_host(&embed::iframe_config(), Some(sink.clone()), scope);
             listen_for_config(origin, sink, c.work.clone());
             c
         }
         Ok(None) => {
             SHELL.with(|s| *s.borrow_mut() = Some(shell));
-            embed::Config::standalone()
+            config::Config::standalone()
         }
         // A host's mistake is shown, never a silent fall back to the
         // standalone app (whose drafts are the user's own).
-        Err(e) => embed::Config {
+        Err(e) => config::Config {
             error: Some(e),
             embedded: true,
-            ..embed::Config::standalone()
+            ..config::Config::standalone()
         },
     };
     let handle = yew::Renderer::<app::App>::with_root_and_props(
@@ -174,7 +176,7 @@ const UNSHOWN_MS: f64 = 30.0;
 /// video or scans asks the user first: in a dialog, and on the page itself
 /// (#config-confirm) when the dialog may not have been shown, so that a frame
 /// without `allow-modals` still asks rather than dropping or ignoring.
-fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
+fn listen_for_config(origin: String, sink: config::HostSink, work: config::Work) {
     let window = gloo::utils::window();
     let listener = gloo::events::EventListener::new(&window, "message", move |e| {
         let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
@@ -194,7 +196,7 @@ fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
             .ok()
             .and_then(|s| s.as_string())
             .unwrap_or_default();
-        let mut host: embed::HostConfig = serde_json::from_str(&json).unwrap_or_default();
+        let mut host: config::HostConfig = serde_json::from_str(&json).unwrap_or_default();
         if host.bundle.is_none() {
             host.bundle = Some("event".into());
         }
@@ -204,7 +206,7 @@ fn listen_for_config(origin: String, sink: embed::HostSink, work: embed::Work) {
             let (origin, sink, work) = (origin.clone(), sink.clone(), work.clone());
             move || {
                 let mut c =
-                    embed::Config::from_host(&host, Some(sink.clone()), format!("frame:{origin}"));
+                    config::Config::from_host(&host, Some(sink.clone()), format!("frame:{origin}"));
                 c.work = work.clone();
                 APP.with(|a| {
                     if let Some(h) = a.borrow_mut().as_mut() {

@@ -11,10 +11,11 @@ use yew::Reducible;
 use super::UiError;
 use super::drafts::Draft;
 use crate::Lang;
-use crate::bundle::FileId;
+use crate::bundle::{FileId, ScanIn, VideoIn};
 use crate::form::{FormValues, Value};
 use crate::probe::MediaInfo;
 use crate::profile::{self, FileKind, Profile};
+use crate::submission::Submission;
 
 /// Everything the user typed or chose; restored on reload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -95,6 +96,20 @@ pub struct Att {
     pub pages: Option<usize>,
     pub crc32: u32,
     pub sha256: String,
+}
+
+impl Att {
+    /// The scan as the core takes it.
+    pub fn scan(&self) -> ScanIn {
+        ScanIn {
+            slot: self.slot.clone(),
+            name: self.name.clone(),
+            size: self.size,
+            crc32: self.crc32,
+            sha256: self.sha256.clone(),
+            kind: self.kind,
+        }
+    }
 }
 
 /// One worker's share of the CRC pass.
@@ -264,6 +279,136 @@ impl State {
         }
     }
 
+    /// The worker's answer about pick `pick`; `false` when it is about an
+    /// earlier pick (dropped).
+    fn probed(
+        &mut self,
+        pick: u32,
+        probed: FileId,
+        result: Result<MediaInfo, UiError>,
+        ms: f64,
+        now: f64,
+    ) -> bool {
+        // Only the answer about the latest pick counts.
+        let (file, picked, started) = match &self.video {
+            Video::Probing {
+                pick: p,
+                file,
+                picked,
+                started,
+            } if *p == pick => (file.clone(), picked.clone(), *started),
+            _ => return false,
+        };
+        // And it must be about the File picked.
+        let result = result.and_then(|info| {
+            crate::bundle::same_file(&picked, &probed)
+                .map(|_| info)
+                .map_err(UiError::from)
+        });
+        self.video = match result {
+            Ok(info) => Video::Done {
+                pick,
+                file,
+                probed,
+                info,
+                ms,
+                total_ms: now - started,
+            },
+            Err(error) => Video::Failed { pick, file, error },
+        };
+        true
+    }
+
+    /// A share's progress; `false` when it is not of the running pass.
+    fn crc_progress(&mut self, pick: u32, share: u32, done: u64, t: f64) -> bool {
+        if let Crc::Running {
+            pick: p, parts, ms, ..
+        } = &mut self.crc
+        {
+            match parts.iter_mut().find(|x| x.share == share) {
+                Some(x) if *p == pick => {
+                    x.done = done.min(x.len);
+                    *ms = t.max(*ms);
+                }
+                _ => return false,
+            }
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// A share's CRC, or its failure; the pass is done when every share is.
+    /// `false` when it is not of the running pass.
+    fn crc_share(&mut self, pick: u32, share: u32, result: Result<u32, UiError>, t: f64) -> bool {
+        // Only a share of the running pass counts.
+        if let Crc::Running {
+            pick: p, parts, ms, ..
+        } = &mut self.crc
+        {
+            if *p != pick || !parts.iter().any(|x| x.share == share) {
+                return false;
+            }
+            match result {
+                Err(e) => self.crc = Crc::Failed(e),
+                Ok(c) => {
+                    if let Some(x) = parts.iter_mut().find(|x| x.share == share) {
+                        x.crc = Some(c);
+                        x.done = x.len;
+                    }
+                    *ms = t.max(*ms);
+                    if parts.iter().all(|p| p.crc.is_some()) {
+                        // Join the shares with CRC-32 combine, in file order.
+                        let mut h = crate::crc::Hasher::new();
+                        for p in parts.iter() {
+                            h.combine(&crate::crc::Hasher::new_with_initial_len(
+                                p.crc.unwrap_or(0),
+                                p.len,
+                            ));
+                        }
+                        let size = parts.iter().map(|p| p.len).sum();
+                        self.crc = Crc::Done {
+                            pick,
+                            crc: h.finalize(),
+                            size,
+                            ms: *ms,
+                            workers: parts.len(),
+                        };
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// The entry as it stands (not yet validated: see
+    /// [`Submission::validated`]): the choices, the form, the ticks, the
+    /// scans and the probed video (its CRC not known here, 0).
+    pub fn submission<'p>(&self, profile: &'p Profile) -> Submission<'p> {
+        let mut s = Submission::draft(
+            profile,
+            self.saved.category.clone(),
+            self.saved.channel.clone(),
+            self.saved.form(),
+        );
+        s.ticks = self.saved.ticks.clone();
+        s.scans = self.attachments.iter().map(Att::scan).collect();
+        if let Video::Done {
+            info, probed, file, ..
+        } = &self.video
+        {
+            let mut info = info.clone();
+            info.file = file.name();
+            s.video = Some(VideoIn {
+                size: probed.size,
+                info,
+                probed_modified_ms: probed.modified_ms,
+                ..Default::default()
+            });
+        }
+        s
+    }
+
     pub fn file(&self) -> Option<&File> {
         match &self.video {
             Video::Probing { file, .. } | Video::Done { file, .. } => Some(file),
@@ -275,6 +420,10 @@ impl State {
 impl Reducible for State {
     type Action = Action;
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per action, each a few lines: the one place the app's state changes, read top to bottom"
+    )]
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
@@ -337,38 +486,14 @@ impl Reducible for State {
             Action::PreviewsSettled => s.previews_settled = true,
             Action::Probed {
                 pick,
-                file: probed,
+                file,
                 result,
                 ms,
                 now,
             } => {
-                // Only the answer about the latest pick counts.
-                let (file, picked, started) = match &s.video {
-                    Video::Probing {
-                        pick: p,
-                        file,
-                        picked,
-                        started,
-                    } if *p == pick => (file.clone(), picked.clone(), *started),
-                    _ => return self,
-                };
-                // And it must be about the File picked.
-                let result = result.and_then(|info| {
-                    crate::bundle::same_file(&picked, &probed)
-                        .map(|_| info)
-                        .map_err(UiError::from)
-                });
-                s.video = match result {
-                    Ok(info) => Video::Done {
-                        pick,
-                        file,
-                        probed,
-                        info,
-                        ms,
-                        total_ms: now - started,
-                    },
-                    Err(error) => Video::Failed { pick, file, error },
-                };
+                if !s.probed(pick, file, result, ms, now) {
+                    return self;
+                }
             }
             Action::Attach(a) => {
                 s.att_errors.retain(|(slot, _)| slot != &a.slot);
@@ -403,20 +528,9 @@ impl Reducible for State {
                 pick,
                 share,
                 done,
-                ms: t,
+                ms,
             } => {
-                if let Crc::Running {
-                    pick: p, parts, ms, ..
-                } = &mut s.crc
-                {
-                    match parts.iter_mut().find(|x| x.share == share) {
-                        Some(x) if *p == pick => {
-                            x.done = done.min(x.len);
-                            *ms = t.max(*ms);
-                        }
-                        _ => return self,
-                    }
-                } else {
+                if !s.crc_progress(pick, share, done, ms) {
                     return self;
                 }
             }
@@ -424,44 +538,10 @@ impl Reducible for State {
                 pick,
                 share,
                 result,
-                ms: t,
+                ms,
             } => {
-                // Only a share of the running pass counts.
-                if let Crc::Running {
-                    pick: p, parts, ms, ..
-                } = &mut s.crc
-                {
-                    if *p != pick || !parts.iter().any(|x| x.share == share) {
-                        return self;
-                    }
-                    match result {
-                        Err(e) => s.crc = Crc::Failed(e),
-                        Ok(c) => {
-                            if let Some(x) = parts.iter_mut().find(|x| x.share == share) {
-                                x.crc = Some(c);
-                                x.done = x.len;
-                            }
-                            *ms = t.max(*ms);
-                            if parts.iter().all(|p| p.crc.is_some()) {
-                                // Join the shares with CRC-32 combine, in file order.
-                                let mut h = crate::crc::Hasher::new();
-                                for p in parts.iter() {
-                                    h.combine(&crate::crc::Hasher::new_with_initial_len(
-                                        p.crc.unwrap_or(0),
-                                        p.len,
-                                    ));
-                                }
-                                let size = parts.iter().map(|p| p.len).sum();
-                                s.crc = Crc::Done {
-                                    pick,
-                                    crc: h.finalize(),
-                                    size,
-                                    ms: *ms,
-                                    workers: parts.len(),
-                                };
-                            }
-                        }
-                    }
+                if !s.crc_share(pick, share, result, ms) {
+                    return self;
                 }
             }
             Action::Reset => {

@@ -14,7 +14,7 @@ use crate::Error;
 use crate::probe::{self, MediaInfo};
 
 /// CRC pass chunk: well under the 8 MiB buffer budget.
-pub const CRC_CHUNK: u64 = 4 * 1024 * 1024;
+pub const CRC_CHUNK: u64 = crate::submission::READ_CHUNK as u64;
 
 /// The BYOB stream's buffer: Chromium's Blob streams hand over at most 2 MiB
 /// per read (measured: never more in the bench's 4 GB passes), so a larger

@@ -22,6 +22,7 @@ import './profiles.mjs'; // built-in profiles fetched one at a time, when chosen
 import './shell.mjs'; // the page shell: a contest and a video chosen before the wasm arrives; the wasm fetched once
 import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no storage, origins, updates
 import './scanpdf.mjs'; // photographed pages combined into one PDF for a slot
+import './later.mjs'; // an entry whose video comes later: the app's and the API's bundle without a video
 
 const MB = 1024 * 1024;
 

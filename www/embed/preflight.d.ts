@@ -64,12 +64,19 @@ export type FormValues = Record<string, string | string[]>;
 export interface CheckOptions {
   category?: string;
   channel?: string;
+  /** Keyed by the profile's field ids; a key that is not a field rejects (`bad_form`). */
   form?: FormValues;
 }
 
 export interface BundleOptions extends CheckOptions {
   profile: ProfileInput;
-  video: File;
+  /**
+   * Left out only where the form says the video comes later (the profile's
+   * `video.later`, e.g. 科普之光's 视频线索): the bundle then holds the form and
+   * the scans, and its manifest's `video_later` says by when. Otherwise no
+   * video rejects with `video_required`.
+   */
+  video?: File;
   attachments?: { slot: string; file: File }[];
   /** Bundle although a rule fails; the manifest records the failures. */
   force?: boolean;
@@ -78,6 +85,7 @@ export interface BundleOptions extends CheckOptions {
 export interface Bundle {
   blob: Blob;
   name: string;
+  /** `manifest.json`; `media` is absent and `video_later` ({due?, text, text_en}) present when the video comes later. */
   manifest: object;
   report: Report;
 }

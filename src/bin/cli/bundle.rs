@@ -1,24 +1,20 @@
 //! `preflight bundle` and `preflight verify`: the same plan as the browser,
 //! written natively in constant memory; and an organiser's check of what arrived.
 
-use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
 use preflight::Error;
-use preflight::bundle::{self, Part, PlanInput, ScanIn, Source, VideoIn};
-use preflight::check::{self, Input, Verdict};
+use preflight::bundle::{self, Stamp, VideoIn, WriteError};
+use preflight::check::{self, Verdict};
 use preflight::form::FormValues;
 use preflight::probe;
+use preflight::submission::{MAX_FORM_JSON, Submission};
 use preflight::verify;
 
 use super::{Opts, chosen_profile, human_report, shown, text, usage};
-
-const CHUNK: usize = 4 * 1024 * 1024;
-const MAX_FORM_JSON: u64 = 1024 * 1024;
-const MAX_SCAN: u64 = preflight::form::MAX_SCAN_READ;
 
 pub(super) fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::io(&format!("{}: {e}", show(path)))
@@ -51,51 +47,6 @@ fn size_and_head(path: &Path) -> Result<(u64, Vec<u8>), Error> {
         .read_to_end(&mut head)
         .map_err(|e| io_err(path, e))?;
     Ok((len, head))
-}
-
-/// The video changed while it was being bundled.
-fn video_changed() -> Error {
-    Error::new(
-        "video_changed",
-        "视频文件在打包过程中被修改了。请关闭正在写入它的程序后重试。",
-        "The video changed while it was being bundled. Close the program writing to it and try again.",
-    )
-}
-
-/// Write one part of the layout that is not the video's data.
-fn write_part(
-    w: &mut impl Write,
-    part: &Part,
-    plan: &bundle::Plan,
-    scan_bytes: &[Vec<u8>],
-) -> std::io::Result<()> {
-    match part {
-        Part::Bytes(b) => w.write_all(b),
-        Part::Data(i) => match plan.entries.get(*i).map(|e| &e.source) {
-            Some(Source::Bytes(b)) => w.write_all(b),
-            Some(Source::Scan(j)) => w.write_all(scan_bytes.get(*j).map_or(&[][..], |v| v)),
-            Some(Source::Video) | None => Ok(()),
-        },
-    }
-}
-
-/// Where the video's data sits in a layout: its part's index and the bytes
-/// before it.
-fn video_at(parts: &[Part], plan: &bundle::Plan) -> Option<(usize, u64)> {
-    let mut off = 0u64;
-    for (k, p) in parts.iter().enumerate() {
-        off += match p {
-            Part::Bytes(b) => b.len() as u64,
-            Part::Data(i) => {
-                let e = plan.entries.get(*i)?;
-                if matches!(e.source, Source::Video) {
-                    return Some((k, off));
-                }
-                e.size
-            }
-        };
-    }
-    None
 }
 
 /// What makes two paths the same file: device and inode on Unix (so a hard
@@ -207,63 +158,28 @@ pub(super) fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), 
     }
 }
 
-pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
-    let video_path = o
-        .video
-        .as_deref()
-        .ok_or_else(|| usage("缺少 --video / --video is required"))?;
-    let out_path = o
-        .out
-        .as_deref()
-        .ok_or_else(|| usage("缺少 -o OUT.zip / -o OUT.zip is required"))?;
-    let (p, scope) = chosen_profile(o, out)?;
-    check_output(o, out_path)?;
-    // The form: an object keyed by the profile's field ids.
-    let form: FormValues = match &o.form {
-        None => FormValues::new(),
-        Some(path) => {
-            let bytes = read_capped(path, MAX_FORM_JSON)?;
-            let path = show(path);
-            let v: FormValues = serde_json::from_slice(&bytes).map_err(|e| {
-                Error::new(
-                    "bad_form",
-                    format!("{path} 不是有效的表格 JSON（应为以字段 id 为键的对象，值为字符串或字符串数组）：{e}"),
-                    format!("{path} is not a valid form JSON (an object keyed by field id, with string or string-array values): {e}"),
-                )
-            })?;
-            if let Some(bad) = v.keys().find(|k| !p.fields.iter().any(|f| &f.id == *k)) {
-                let ids: Vec<&str> = p.fields.iter().map(|f| f.id.as_str()).collect();
-                return Err(Error::new(
-                    "bad_form",
-                    format!(
-                        "表格中的「{bad}」不是此比赛的字段。可用：{}（见 preflight profile {} --json）",
-                        ids.join("、"),
-                        p.id
-                    ),
-                    format!(
-                        "\"{bad}\" in the form is not a field of this contest. Fields: {} (see preflight profile {} --json)",
-                        ids.join(", "),
-                        p.id
-                    ),
-                ));
-            }
-            v
-        }
+/// The form: an object keyed by the profile's field ids (the keys are
+/// checked by [`Submission::new`]).
+fn read_form(o: &Opts) -> Result<FormValues, Error> {
+    let Some(path) = &o.form else {
+        return Ok(FormValues::new());
     };
-    let mut info = probe::probe_file(video_path)?;
-    info.file = video_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Scans: type by content, size limits, CRC and SHA-256.
-    let mut scans = Vec::new();
+    let bytes = read_capped(path, MAX_FORM_JSON)?;
+    let path = show(path);
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::new(
+            "bad_form",
+            format!("{path} 不是有效的表格 JSON（应为以字段 id 为键的对象，值为字符串或字符串数组）：{e}"),
+            format!("{path} is not a valid form JSON (an object keyed by field id, with string or string-array values): {e}"),
+        )
+    })
+}
+
+/// Scans: type by content, size limits, CRC and SHA-256; their bytes, in
+/// the submission's order.
+fn read_scans(o: &Opts, s: &mut Submission<'_>) -> Result<Vec<Vec<u8>>, Error> {
     let mut scan_bytes = Vec::new();
-    let mut attached = Vec::new();
     for (slot_id, path) in &o.attach {
-        let slot = p.attachments.iter().find(|a| &a.id == slot_id).ok_or_else(|| {
-            let ids: Vec<&str> = p.attachments.iter().map(|a| a.id.as_str()).collect();
-            usage(&format!("附件位置「{slot_id}」不存在，可选：{} / unknown attachment slot \"{slot_id}\", choose from: {}", ids.join("、"), ids.join(", ")))
-        })?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -271,26 +187,126 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         // Judged by its size and first bytes before it is read whole, so a
         // scan over a limit gets the scan's own advice.
         let (size, head) = size_and_head(path)?;
-        preflight::form::check_scan_before_reading(slot, &name, size, &head)?;
-        let bytes = read_capped(path, slot.hard_max().unwrap_or(MAX_SCAN).clamp(1, MAX_SCAN))?;
-        let (scan, att) = ScanIn::from_bytes(slot, &name, &bytes)?;
-        attached.push(att);
-        scans.push(scan);
+        let (_, cap) = s.before_reading(slot_id, &name, size, &head)?;
+        let bytes = read_capped(path, cap)?;
+        s.add_scan(slot_id, &name, &bytes)?;
         scan_bytes.push(bytes);
     }
-    let report = check::check(
+    Ok(scan_bytes)
+}
+
+/// The video's facts: what the probe saw, under the file's own name.
+fn probe_video(path: &Path) -> Result<VideoIn, Error> {
+    let mut info = probe::probe_file(path)?;
+    info.file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let size = std::fs::metadata(path).map_err(|e| io_err(path, e))?.len();
+    Ok(VideoIn {
+        size,
+        info,
+        ..Default::default()
+    })
+}
+
+/// The size and last-modified time of a file, to tell that it did not change.
+fn stat(path: &Path) -> Result<(u64, Option<std::time::SystemTime>), Error> {
+    std::fs::metadata(path)
+        .map(|m| (m.len(), m.modified().ok()))
+        .map_err(|e| io_err(path, e))
+}
+
+/// Write the bundle to a new partial file beside `out_path`, then put it in
+/// place; the partial file is removed on any failure.
+fn write_bundle(
+    o: &Opts,
+    out_path: &Path,
+    s: &Submission<'_>,
+    report: &check::Report,
+    scan_bytes: &[Vec<u8>],
+) -> Result<bundle::Written, Error> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let stamp = Stamp {
+        unix_time: now,
+        forced: o.force,
+        tool: concat!("preflight ", env!("CARGO_PKG_VERSION")),
+    };
+    // Refused before a partial file is made.
+    bundle::plan(s, report, &stamp)?;
+    let video_path = o.video.as_deref();
+    let before = video_path.map(stat).transpose()?;
+    let mut video = match video_path {
+        Some(v) => Some(File::open(v).map_err(|e| io_err(v, e))?),
+        None => None,
+    };
+    let (partial, file) = create_partial(out_path)?;
+    let fail = |e: Error| {
+        let _ = std::fs::remove_file(&partial);
+        e
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let written = bundle::write_to(
+        s,
+        report,
+        &stamp,
+        video.as_mut().map(|f| f as &mut dyn Read),
+        scan_bytes,
+        &mut w,
+    )
+    .map_err(|e| {
+        fail(match e {
+            WriteError::Read(e) => io_err(video_path.unwrap_or(out_path), e),
+            WriteError::Write(e) => io_err(&partial, e),
+            WriteError::Changed => bundle::write::video_changed(),
+            WriteError::Plan(e) => e,
+        })
+    })?;
+    if let (Some(v), Some(before)) = (video_path, before)
+        && stat(v).map_err(fail)? != before
+    {
+        return Err(fail(bundle::write::video_changed()));
+    }
+    let io = |e: std::io::Error| fail(io_err(&partial, e));
+    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+    file.set_len(written.total).map_err(io)?;
+    drop(file);
+    finish(&partial, out_path, o.overwrite).map_err(fail)?;
+    Ok(written)
+}
+
+pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
+    let out_path = o
+        .out
+        .as_deref()
+        .ok_or_else(|| usage("缺少 -o OUT.zip / -o OUT.zip is required"))?;
+    let (p, scope) = chosen_profile(o, out)?;
+    check_output(o, out_path)?;
+    let mut s = Submission::new(
         &p,
-        &Input {
-            category: scope.category.as_deref(),
-            channel: scope.channel.as_deref(),
-            media: Some(&info),
-            form: Some(&form),
-            attachments: Some(&attached),
-            file_name: Some(&info.file),
-        },
-    );
-    if report.verdict == Verdict::Fail && !o.force {
-        let _ = writeln!(out, "{}", human_report(&show(video_path), &report, o.lang));
+        scope.category.as_deref(),
+        scope.channel.as_deref(),
+        read_form(o)?,
+    )?;
+    // No video: only where the form says it comes later.
+    if o.video.is_none() {
+        s.video_or_later()?;
+    }
+    s.video = o.video.as_deref().map(probe_video).transpose()?;
+    let scan_bytes = read_scans(o, &mut s)?;
+    let report = s.check();
+    let shown_video = o
+        .video
+        .as_deref()
+        .map_or(bundle::VIDEO_LATER_NAME.to_string(), show);
+    if let Err(e) = Submission::refuse_failures(&report, o.force) {
+        if e.code != "rules_fail" {
+            return Err(e);
+        }
+        let _ = writeln!(out, "{}", human_report(&shown_video, &report, o.lang));
         let ids: Vec<String> = report.failures().map(|r| r.id.clone()).collect();
         let _ = writeln!(
             out,
@@ -300,95 +316,23 @@ pub fn cmd_bundle(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
         );
         return Ok(1);
     }
-    // One read of the video. Its CRC is not known before it is read, yet the
-    // headers before it hold that CRC: so the video is copied first, hashing,
-    // to where a plan made with a stand-in CRC puts its data; then the plan is
-    // made with the real CRC and everything around the video is written. The
-    // headers before the video keep their length (a CRC is 4 bytes in any
-    // header), which is checked.
-    let stat = |path: &Path| {
-        std::fs::metadata(path)
-            .map(|m| (m.len(), m.modified().ok()))
-            .map_err(|e| io_err(path, e))
-    };
-    let before = stat(video_path)?;
-    let size = before.0;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let ticks = BTreeSet::new();
-    let make_plan = |crc32: u32| {
-        bundle::plan(&PlanInput {
-            profile: &p,
-            category: scope.category.as_deref(),
-            channel: scope.channel.as_deref(),
-            form: &form,
-            ticks: &ticks,
-            video: &VideoIn {
-                size,
-                crc32,
-                info: info.clone(),
-                ..Default::default()
-            },
-            scans: &scans,
-            report: &report,
-            unix_time: now,
-            forced: o.force,
-            tool: concat!("preflight ", env!("CARGO_PKG_VERSION")),
-        })
-    };
-    let no_video = || Error::corrupt("bundle plan without the video");
-    let draft = make_plan(0)?;
-    let (_, video_off) = video_at(&draft.layout(now)?.0, &draft).ok_or_else(no_video)?;
-    let (partial, file) = create_partial(out_path)?;
-    let fail = |e: Error| {
-        let _ = std::fs::remove_file(&partial);
-        e
-    };
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let io = |e: std::io::Error| fail(io_err(&partial, e));
-    w.seek(SeekFrom::Start(video_off)).map_err(io)?;
-    let mut f = File::open(video_path).map_err(|e| fail(io_err(video_path, e)))?;
-    let mut buf = vec![0u8; CHUNK];
-    let mut h = crc32fast::Hasher::new();
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf).map_err(|e| fail(io_err(video_path, e)))?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-        w.write_all(&buf[..k]).map_err(io)?;
-    }
-    if n != size || stat(video_path)? != before {
-        return Err(fail(video_changed()));
-    }
-    let plan = make_plan(h.finalize()).map_err(fail)?;
-    let (parts, total) = plan.layout(now).map_err(fail)?;
-    let (split, at) = video_at(&parts, &plan).ok_or_else(|| fail(no_video()))?;
-    if at != video_off {
-        return Err(fail(Error::corrupt("bundle layout changed with the CRC")));
-    }
-    w.seek(SeekFrom::Start(0)).map_err(io)?;
-    for part in &parts[..split] {
-        write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
-    }
-    w.seek(SeekFrom::Start(at + size)).map_err(io)?;
-    for part in &parts[split + 1..] {
-        write_part(&mut w, part, &plan, &scan_bytes).map_err(io)?;
-    }
-    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
-    file.set_len(total).map_err(io)?;
-    drop(file);
-    finish(&partial, out_path, o.overwrite).map_err(fail)?;
-    let _ = writeln!(out, "{}（{} 字节 / bytes）", show(out_path), total);
-    for e in &plan.entries {
+    let written = write_bundle(o, out_path, &s, &report, &scan_bytes)?;
+    let _ = writeln!(out, "{}（{} 字节 / bytes）", show(out_path), written.total);
+    for e in &written.plan.entries {
         let _ = writeln!(out, "  {:>12}  {:08x}  {}", e.size, e.crc32, e.name);
     }
-    let _ = writeln!(out, "建议文件名 / suggested name: {}", plan.zip_name);
-    let _ = write!(out, "{}", preflight::describe::submit_text(&p, o.lang));
+    if let Some(l) = s.video.is_none().then(|| s.video_later()).flatten() {
+        let _ = writeln!(
+            out,
+            "{}",
+            text::video_later(l.due.as_deref(), &l.text, &l.text_en)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "建议文件名 / suggested name: {}",
+        written.plan.zip_name
+    );
     Ok(if report.verdict == Verdict::Fail {
         1
     } else {
@@ -418,7 +362,7 @@ pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
             v.entries.len()
         );
         for e in &v.entries {
-            let _ = writeln!(out, "  ✓ {:>12}  {:08x}  {}", e.1, e.2, e.0);
+            let _ = writeln!(out, "  ✓ {:>12}  {:08x}  {}", e.size, e.crc32, e.name);
         }
         // What the entry says of itself: the contest and the form, so an
         // organiser checking a batch sees whose entry this is.
@@ -457,7 +401,15 @@ pub fn cmd_verify(o: &Opts, out: &mut dyn Write) -> Result<i32, Error> {
                 m.failures.join(", ")
             );
         }
-        let _ = writeln!(out, "{}", human_report(&v.video_name, report, o.lang));
+        if let Some(l) = &m.video_later {
+            let _ = writeln!(
+                out,
+                "{}",
+                text::video_later(l.due.as_deref(), &l.text, &l.text_en)
+            );
+        }
+        let shown_video = v.video_name.as_deref().unwrap_or(bundle::VIDEO_LATER_NAME);
+        let _ = writeln!(out, "{}", human_report(shown_video, report, o.lang));
     }
     Ok(if report.verdict == Verdict::Fail {
         1

@@ -186,14 +186,15 @@ const HELP: &str = "preflight — 视频投稿预检 / contest video preflight
   preflight check FILE... --profile ID [--category C] [--channel C] [--json] [--lang en]
   preflight profiles [--json]
   preflight profile ID [--json]
-  preflight bundle --profile ID [--category C] [--channel C] --form form.json --video FILE
+  preflight bundle --profile ID [--category C] [--channel C] --form form.json [--video FILE]
                    [--attach SLOT=FILE]... -o OUT.zip [--force] [--overwrite]
   preflight verify BUNDLE.zip [--json] [--lang en]
   preflight scans-to-pdf PHOTO... -o OUT.pdf [--overwrite]
 
 Exit codes: 0 pass (warnings allowed), 1 a rule fails, 2 unreadable input or bad usage.
 bundle: --force bundles despite failing rules (the manifest records them);
-        --overwrite replaces an existing OUT.zip (never an input file).
+        --overwrite replaces an existing OUT.zip (never an input file);
+        --video may be left out only where the form says the video comes later.
 ";
 
 /// A command's own lines of [`HELP`].

@@ -127,6 +127,14 @@ pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
     out
 }
 
+/// The lines that say an entry goes without its video, which follows.
+pub fn video_later(due: Option<&str>, text: &str, text_en: &str) -> String {
+    let due = due
+        .map(|d| format!("（截止 {d}）/ (due {d})"))
+        .unwrap_or_default();
+    format!("未附视频：视频稍后补充{due}。/ No video: it follows later.\n  {text}\n  {text_en}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
