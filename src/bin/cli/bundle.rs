@@ -20,11 +20,11 @@ const CHUNK: usize = 4 * 1024 * 1024;
 const MAX_FORM_JSON: u64 = 1024 * 1024;
 const MAX_SCAN: u64 = preflight::form::MAX_SCAN_READ;
 
-fn io_err(path: &Path, e: std::io::Error) -> Error {
+pub(super) fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::io(&format!("{}: {e}", show(path)))
 }
 
-fn show(p: &Path) -> String {
+pub(super) fn show(p: &Path) -> String {
     shown(p.as_os_str())
 }
 
@@ -102,17 +102,17 @@ fn video_at(parts: &[Part], plan: &bundle::Plan) -> Option<(usize, u64)> {
 /// link or a symlink to an input counts as that input), the canonical path
 /// elsewhere. `None` when nothing is there.
 #[cfg(unix)]
-fn identity(p: &Path) -> Option<(u64, u64)> {
+pub(super) fn identity(p: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn identity(p: &Path) -> Option<PathBuf> {
+pub(super) fn identity(p: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(p).ok()
 }
 
-fn output_exists(out: &Path) -> Error {
+pub(super) fn output_exists(out: &Path) -> Error {
     let o = show(out);
     Error::new(
         "output_exists",
@@ -156,7 +156,7 @@ fn check_output(o: &Opts, out: &Path) -> Result<(), Error> {
 /// A new file next to `out` to write the bundle into, created exclusively
 /// (never an existing file, never through a link): `OUT.partial`, or
 /// `OUT.N.partial` when that name is taken.
-fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
+pub(super) fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
     let mut last = None;
     for n in 0..1000u32 {
         let mut name: OsString = out.as_os_str().to_owned();
@@ -186,7 +186,7 @@ fn create_partial(out: &Path) -> Result<(PathBuf, File), Error> {
 /// Put the finished `partial` at `out`: replacing what is there only with
 /// `--overwrite`; otherwise through a hard link, which fails rather than
 /// replace a file that appeared in the meantime.
-fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
+pub(super) fn finish(partial: &Path, out: &Path, overwrite: bool) -> Result<(), Error> {
     if overwrite {
         return std::fs::rename(partial, out).map_err(|e| io_err(out, e));
     }
