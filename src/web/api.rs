@@ -286,3 +286,145 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
 pub fn profiles_js() -> Vec<JsValue> {
     profile::builtin_ids().map(JsValue::from).collect()
 }
+
+#[derive(Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct FixOptions {
+    faststart: bool,
+    mp4: bool,
+    strip_location: bool,
+    strip_device: bool,
+    profile: Option<JsonValue>,
+    category: Option<String>,
+    channel: Option<String>,
+}
+
+type JsonValue = serde_json::Value;
+
+impl Default for FixOptions {
+    fn default() -> Self {
+        let d = crate::fix::Options::default();
+        FixOptions {
+            faststart: d.faststart,
+            mp4: d.mp4,
+            strip_location: d.strip_location,
+            strip_device: d.strip_device,
+            profile: None,
+            category: None,
+            channel: None,
+        }
+    }
+}
+
+/// `fix(file, {faststart, mp4, stripLocation, stripDevice, profile, category,
+/// channel})` → `{blob, name, changes, media, report}`: the remux as a Blob of
+/// the new header bytes and `file.slice()`s (never a copy of the media);
+/// `blob` is `file` itself when nothing applies. Reads the top-level headers
+/// and the `moov` only.
+#[wasm_bindgen(js_name = fix)]
+pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
+    use crate::fix::{self, Piece};
+    let o: FixOptions = if options.is_undefined() || options.is_null() {
+        FixOptions::default()
+    } else {
+        let s = js_sys::JSON::stringify(&options)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        serde_json::from_str(&s).map_err(|e| {
+            reject(Error::new(
+                "bad_options",
+                format!("选项无效：{e}"),
+                format!("Invalid options: {e}"),
+            ))
+        })?
+    };
+    let opts = fix::Options {
+        faststart: o.faststart,
+        mp4: o.mp4,
+        strip_location: o.strip_location,
+        strip_device: o.strip_device,
+    };
+    let size = file.size() as u64;
+    // The layout walk is synchronous: answer it from ranges read so far and
+    // walk again after reading the one it lacked (a handful of rounds).
+    let mut have: Vec<(u64, Vec<u8>)> = Vec::new();
+    let src = loop {
+        let mut missing = None;
+        let r = fix::read_layout(size, |at, len| {
+            if let Some((_, b)) = have.iter().find(|(a, b)| *a == at && b.len() as u64 == len) {
+                return Ok(b.clone());
+            }
+            missing = Some((at, len));
+            Err(Error::io("pending"))
+        });
+        match (r, missing) {
+            (Ok(s), _) => break s,
+            (Err(_), Some((at, len))) if have.len() < fix::MAX_TOP => {
+                let b = read(&file, at as f64, (at + len) as f64)
+                    .await
+                    .map_err(reject)?;
+                if b.len() as u64 != len {
+                    return Err(reject(Error::truncated("file shrank while reading")));
+                }
+                have.push((at, b));
+            }
+            (Err(e), _) => return Err(reject(e)),
+        }
+    };
+    let name = file.dyn_ref::<File>().map(|f| f.name()).unwrap_or_default();
+    let (blob, out_name, changes) = match fix::plan(&src, &opts).map_err(reject)? {
+        None => (file.clone(), name.clone(), Vec::new()),
+        Some(plan) => {
+            let parts = js_sys::Array::new();
+            for p in &plan.pieces {
+                match p {
+                    Piece::Bytes(b) => parts.push(&Uint8Array::from(b.as_slice())),
+                    Piece::Copy { offset, len } => {
+                        let s: Blob = file
+                            .slice_with_f64_and_f64(*offset as f64, (offset + len) as f64)
+                            .map_err(|_| reject(Error::io("Blob.slice")))?;
+                        parts.push(&s)
+                    }
+                };
+            }
+            let bag = web_sys::BlobPropertyBag::new();
+            let kind = if plan.mp4 {
+                "video/mp4".to_string()
+            } else {
+                file.type_()
+            };
+            bag.set_type(&kind);
+            let blob = Blob::new_with_blob_sequence_and_options(&parts, &bag)
+                .map_err(|_| reject(Error::io("new Blob")))?;
+            (blob, plan.file_name(&name), plan.changes)
+        }
+    };
+    let mut media = probe_blob(&blob).await.map_err(reject)?;
+    media.file = out_name.clone();
+    let report = match &o.profile {
+        None => JsValue::NULL,
+        Some(pv) => {
+            let pv = js_sys::JSON::parse(&pv.to_string()).unwrap_or(JsValue::NULL);
+            let p = profile_of(&pv).await.map_err(reject)?;
+            let co = resolved(
+                &p,
+                Options {
+                    category: o.category.clone(),
+                    channel: o.channel.clone(),
+                    form: None,
+                },
+            )
+            .map_err(reject)?;
+            to_js(&run_check(&p, &co, &media, None))?
+        }
+    };
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &"blob".into(), &blob);
+    let _ = Reflect::set(&out, &"name".into(), &out_name.into());
+    let _ = Reflect::set(&out, &"changes".into(), &to_js(&changes)?);
+    let _ = Reflect::set(&out, &"media".into(), &to_js(&media)?);
+    let _ = Reflect::set(&out, &"report".into(), &report);
+    let _ = Reflect::set(&out, &"bytesRead".into(), &(src.bytes_read as f64).into());
+    Ok(out.into())
+}
