@@ -614,7 +614,7 @@ fn media_in_two_mdats_near_4gib_gets_co64() {
     let plan = plan_file(&path, &Options::default())
         .unwrap()
         .expect("a plan");
-    let codes: Vec<&str> = plan.changes.iter().map(|c| c.code).collect();
+    let codes: Vec<&str> = plan.changes.iter().map(|c| c.code.as_str()).collect();
     assert_eq!(codes, ["faststart", "co64"]);
     // Header bytes, then mdat, junk, mdat in one range: never the moov.
     assert!(matches!(plan.pieces[0], Piece::Bytes(_)));

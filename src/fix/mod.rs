@@ -13,7 +13,7 @@
 
 mod moov;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::probe::MAX_MOOV;
@@ -23,8 +23,7 @@ pub const MAX_TOP: usize = 10_000;
 const MAX_FTYP: u64 = 64 * 1024;
 
 /// What to do; each only where it applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub faststart: bool,
     pub mp4: bool,
@@ -66,7 +65,7 @@ pub struct Source {
 }
 
 /// One piece of the output, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Piece {
     Bytes(Vec<u8>),
     /// `len` bytes of the original file from `offset`.
@@ -77,16 +76,16 @@ pub enum Piece {
 }
 
 /// One thing the remux changed, said for a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Stable: `faststart`, `mp4`, `track_dropped`, `location_removed`,
     /// `device_removed`, `co64`.
-    pub code: &'static str,
+    pub code: String,
     pub zh: String,
     pub en: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub pieces: Vec<Piece>,
     /// Size of the output.

@@ -276,8 +276,12 @@ fn fourcc(k: &[u8]) -> String {
         .collect()
 }
 
-fn change(code: &'static str, zh: String, en: String) -> Change {
-    Change { code, zh, en }
+fn change(code: &str, zh: String, en: String) -> Change {
+    Change {
+        code: code.into(),
+        zh,
+        en,
+    }
 }
 
 /// A track's handler, sample entry types and id.

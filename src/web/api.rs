@@ -287,35 +287,6 @@ pub fn profiles_js() -> Vec<JsValue> {
     profile::builtin_ids().map(JsValue::from).collect()
 }
 
-#[derive(Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct FixOptions {
-    faststart: bool,
-    mp4: bool,
-    strip_location: bool,
-    strip_device: bool,
-    profile: Option<JsonValue>,
-    category: Option<String>,
-    channel: Option<String>,
-}
-
-type JsonValue = serde_json::Value;
-
-impl Default for FixOptions {
-    fn default() -> Self {
-        let d = crate::fix::Options::default();
-        FixOptions {
-            faststart: d.faststart,
-            mp4: d.mp4,
-            strip_location: d.strip_location,
-            strip_device: d.strip_device,
-            profile: None,
-            category: None,
-            channel: None,
-        }
-    }
-}
-
 /// `fix(file, {faststart, mp4, stripLocation, stripDevice, profile, category,
 /// channel})` → `{blob, name, changes, media, report}`: the remux as a Blob of
 /// the new header bytes and `file.slice()`s (never a copy of the media);
@@ -323,27 +294,15 @@ impl Default for FixOptions {
 /// and the `moov` only.
 #[wasm_bindgen(js_name = fix)]
 pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
-    use crate::fix::{self, Piece};
-    let o: FixOptions = if options.is_undefined() || options.is_null() {
-        FixOptions::default()
-    } else {
-        let s = js_sys::JSON::stringify(&options)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
-        serde_json::from_str(&s).map_err(|e| {
-            reject(Error::new(
-                "bad_options",
-                format!("选项无效：{e}"),
-                format!("Invalid options: {e}"),
-            ))
-        })?
-    };
+    use crate::fix;
+    let get = |k: &str| Reflect::get(&options, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let d = fix::Options::default();
+    let flag = |k: &str, d: bool| get(k).as_bool().unwrap_or(d);
     let opts = fix::Options {
-        faststart: o.faststart,
-        mp4: o.mp4,
-        strip_location: o.strip_location,
-        strip_device: o.strip_device,
+        faststart: flag("faststart", d.faststart),
+        mp4: flag("mp4", d.mp4),
+        strip_location: flag("stripLocation", d.strip_location),
+        strip_device: flag("stripDevice", d.strip_device),
     };
     let size = file.size() as u64;
     // The layout walk is synchronous: answer it from ranges read so far and
@@ -376,48 +335,27 @@ pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
     let (blob, out_name, changes) = match fix::plan(&src, &opts).map_err(reject)? {
         None => (file.clone(), name.clone(), Vec::new()),
         Some(plan) => {
-            let parts = js_sys::Array::new();
-            for p in &plan.pieces {
-                match p {
-                    Piece::Bytes(b) => parts.push(&Uint8Array::from(b.as_slice())),
-                    Piece::Copy { offset, len } => {
-                        let s: Blob = file
-                            .slice_with_f64_and_f64(*offset as f64, (offset + len) as f64)
-                            .map_err(|_| reject(Error::io("Blob.slice")))?;
-                        parts.push(&s)
-                    }
-                };
-            }
-            let bag = web_sys::BlobPropertyBag::new();
-            let kind = if plan.mp4 {
-                "video/mp4".to_string()
-            } else {
-                file.type_()
-            };
-            bag.set_type(&kind);
-            let blob = Blob::new_with_blob_sequence_and_options(&parts, &bag)
-                .map_err(|_| reject(Error::io("new Blob")))?;
+            let blob = super::protocol::fixed_blob(&file, &plan).map_err(reject)?;
             (blob, plan.file_name(&name), plan.changes)
         }
     };
     let mut media = probe_blob(&blob).await.map_err(reject)?;
     media.file = out_name.clone();
-    let report = match &o.profile {
-        None => JsValue::NULL,
-        Some(pv) => {
-            let pv = js_sys::JSON::parse(&pv.to_string()).unwrap_or(JsValue::NULL);
-            let p = profile_of(&pv).await.map_err(reject)?;
-            let co = resolved(
-                &p,
-                Options {
-                    category: o.category.clone(),
-                    channel: o.channel.clone(),
-                    form: None,
-                },
-            )
-            .map_err(reject)?;
-            to_js(&run_check(&p, &co, &media, None))?
-        }
+    let pv = get("profile");
+    let report = if pv.is_undefined() || pv.is_null() {
+        JsValue::NULL
+    } else {
+        let p = profile_of(&pv).await.map_err(reject)?;
+        let co = resolved(
+            &p,
+            Options {
+                category: get("category").as_string(),
+                channel: get("channel").as_string(),
+                form: None,
+            },
+        )
+        .map_err(reject)?;
+        to_js(&run_check(&p, &co, &media, None))?
     };
     let out = js_sys::Object::new();
     let _ = Reflect::set(&out, &"blob".into(), &blob);

@@ -154,7 +154,8 @@ fn widget(props: &AppProps) -> Html {
                     ms,
                 }),
                 // The client answers these itself.
-                FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
+                FromWorker::Ready { .. } | FromWorker::Failed { .. } | FromWorker::Fixed { .. } => {
+                }
             });
             for _ in 0..crc_workers() {
                 match WorkerClient::new(&worker_url, on.clone()) {

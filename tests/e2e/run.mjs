@@ -20,6 +20,7 @@ import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, 
 import './pick.mjs'; // the latest pick is what is checked and bundled; dead workers; changed files
 import './profiles.mjs'; // built-in profiles fetched one at a time, when chosen; a failed fetch and 重试
 import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no storage, origins, updates
+import './fix.mjs'; // Preflight.fix: moov-at-end and GPS files remuxed into a Blob of header bytes and File slices
 
 const MB = 1024 * 1024;
 
