@@ -304,35 +304,9 @@ pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
         strip_location: flag("stripLocation", d.strip_location),
         strip_device: flag("stripDevice", d.strip_device),
     };
-    let size = file.size() as u64;
-    // The layout walk is synchronous: answer it from ranges read so far and
-    // walk again after reading the one it lacked (a handful of rounds).
-    let mut have: Vec<(u64, Vec<u8>)> = Vec::new();
-    let src = loop {
-        let mut missing = None;
-        let r = fix::read_layout(size, |at, len| {
-            if let Some((_, b)) = have.iter().find(|(a, b)| *a == at && b.len() as u64 == len) {
-                return Ok(b.clone());
-            }
-            missing = Some((at, len));
-            Err(Error::io("pending"))
-        });
-        match (r, missing) {
-            (Ok(s), _) => break s,
-            (Err(_), Some((at, len))) if have.len() < fix::MAX_TOP => {
-                let b = read(&file, at as f64, (at + len) as f64)
-                    .await
-                    .map_err(reject)?;
-                if b.len() as u64 != len {
-                    return Err(reject(Error::truncated("file shrank while reading")));
-                }
-                have.push((at, b));
-            }
-            (Err(e), _) => return Err(reject(e)),
-        }
-    };
+    let (plan, bytes_read) = plan_blob(&file, &opts).await.map_err(reject)?;
     let name = file.dyn_ref::<File>().map(|f| f.name()).unwrap_or_default();
-    let (blob, out_name, changes) = match fix::plan(&src, &opts).map_err(reject)? {
+    let (blob, out_name, changes) = match plan {
         None => (file.clone(), name.clone(), Vec::new()),
         Some(plan) => {
             let blob = super::protocol::fixed_blob(&file, &plan).map_err(reject)?;
@@ -363,6 +337,40 @@ pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
     let _ = Reflect::set(&out, &"changes".into(), &to_js(&changes)?);
     let _ = Reflect::set(&out, &"media".into(), &to_js(&media)?);
     let _ = Reflect::set(&out, &"report".into(), &report);
-    let _ = Reflect::set(&out, &"bytesRead".into(), &(src.bytes_read as f64).into());
+    let _ = Reflect::set(&out, &"bytesRead".into(), &(bytes_read as f64).into());
     Ok(out.into())
+}
+
+/// The remux plan of a Blob on the calling thread (`crate::fix`): the
+/// layout walk is synchronous, so it is answered from the ranges read so far
+/// and walked again after reading the one it lacked (a handful of rounds,
+/// headers and the `moov` only). Returns the plan and the bytes read.
+pub async fn plan_blob(
+    file: &Blob,
+    opts: &crate::fix::Options,
+) -> Result<(Option<crate::fix::Plan>, u64), Error> {
+    use crate::fix;
+    let size = file.size() as u64;
+    let mut have: Vec<(u64, Vec<u8>)> = Vec::new();
+    loop {
+        let mut missing = None;
+        let r = fix::read_layout(size, |at, len| {
+            if let Some((_, b)) = have.iter().find(|(a, b)| *a == at && b.len() as u64 == len) {
+                return Ok(b.clone());
+            }
+            missing = Some((at, len));
+            Err(Error::io("pending"))
+        });
+        match (r, missing) {
+            (Ok(src), _) => return Ok((fix::plan(&src, opts)?, src.bytes_read)),
+            (Err(_), Some((at, len))) if have.len() < fix::MAX_TOP => {
+                let b = read(file, at as f64, (at + len) as f64).await?;
+                if b.len() as u64 != len {
+                    return Err(Error::truncated("file shrank while reading"));
+                }
+                have.push((at, b));
+            }
+            (Err(e), _) => return Err(e),
+        }
+    }
 }

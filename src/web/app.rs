@@ -641,7 +641,7 @@ fn widget(props: &AppProps) -> Html {
                     }
                 </p>
                 {video_status}
-                <ReportView report={Rc::new(report.clone())} lang={lang} ticks={state.saved.ticks.clone()} dispatch={state.dispatcher()} />
+                <ReportView report={Rc::new(report.clone())} lang={lang} ticks={state.saved.ticks.clone()} dispatch={state.dispatcher()} file={state.file().cloned()} on_fixed={Some(pick_video.clone())} />
             </section>
             if let Some(file) = state.file().cloned() {
                 <section class="card">

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, boxes, launch, makeSparseMp4, serve } from './lib.mjs';
+import { DIST, FIXTURES, appReady, boxes, launch, makeSparseMp4, serve } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'fix');
@@ -126,6 +126,38 @@ describe('Preflight.fix', () => {
     });
     assert.equal(again, 0);
     assert.deepEqual(page.errors, []);
+  });
+
+  it('the app: 一键修复 beside the failing rules fixes the MOV, checks and offers the fixed MP4', async () => {
+    const context = await chrome.context({ acceptDownloads: true }, { origins: [app.origin], name: 'fix app' });
+    cleanup.push(() => context.close());
+    const p = await context.newPage();
+    p.setDefaultTimeout(60_000);
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(app.origin + '/');
+    await appReady(p);
+    await p.selectOption('#profile', 'cujs-video-abstract-2026');
+    await p.check('input[name=channel][value=unit]');
+    await p.setInputFiles('#video-input', fx.gps);
+    await p.waitForSelector('li[data-rule=container][data-status=fail]');
+    assert.ok(await p.$('li[data-rule="privacy.location"] button.fix-now'), 'no fix button beside privacy.location');
+    assert.equal(await p.$('li[data-rule=duration] button.fix-now'), null);
+    await p.click('li[data-rule=container] button.fix-now');
+    await p.waitForSelector('#fixing.done');
+    await p.waitForFunction(() => document.querySelector('#probe-meta')?.textContent.includes('gps.mp4'));
+    await p.waitForSelector('li[data-rule=container][data-status=pass]');
+    assert.equal(await p.$eval('li[data-rule=faststart]', (e) => e.dataset.status), 'pass');
+    assert.equal(await p.$('li[data-rule="privacy.location"]'), null);
+    const codes = await p.$$eval('#fixing [data-change]', (l) => l.map((e) => e.dataset.change));
+    assert.deepEqual(codes, ['faststart', 'mp4', 'location_removed']);
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#download-fixed')]);
+    assert.equal(dl.suggestedFilename(), 'gps.mp4');
+    const out = path.join(HERE, 'app-fixed.mp4');
+    await dl.saveAs(out);
+    assert.equal(await framemd5(out), await framemd5(fx.gps));
+    assert.equal((await ffprobe(out)).format.tags.major_brand, 'isom');
+    assert.deepEqual(errors, []);
   });
 
   it('300 MB and 4 GB moov-at-end files: the Blob exists fast, reading the moov and little more', async () => {
