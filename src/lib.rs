@@ -10,6 +10,7 @@ pub mod check;
 pub mod crc;
 pub mod describe;
 pub mod error;
+pub mod fix;
 pub mod form;
 pub mod num;
 pub mod pdf;

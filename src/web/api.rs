@@ -141,6 +141,22 @@ fn submission<'p>(p: &'p Profile, o: &Options) -> Result<Submission<'p>, Error> 
     )
 }
 
+/// The report on a probed video for an entry (its form's rules only when a
+/// form was given).
+fn check_media(p: &Profile, s: &Submission<'_>, m: &MediaInfo, with_form: bool) -> check::Report {
+    check::check(
+        p,
+        &Input {
+            category: s.category.as_deref(),
+            channel: s.channel.as_deref(),
+            media: Some(m),
+            form: with_form.then_some(&s.form),
+            attachments: None,
+            file_name: Some(&m.file),
+        },
+    )
+}
+
 /// `probe(file)` → the probe's JSON (as `preflight probe --json`).
 #[wasm_bindgen(js_name = probe)]
 pub async fn probe_js(file: Blob) -> Result<JsValue, JsValue> {
@@ -156,17 +172,7 @@ pub async fn check_js(file: Blob, profile: JsValue, options: JsValue) -> Result<
     let o = options_of(&options).map_err(reject)?;
     let s = submission(&p, &o).map_err(reject)?;
     let m = probe_blob(&file).await.map_err(reject)?;
-    let report = check::check(
-        &p,
-        &Input {
-            category: s.category.as_deref(),
-            channel: s.channel.as_deref(),
-            media: Some(&m),
-            form: o.form.as_ref().map(|_| &s.form),
-            attachments: None,
-            file_name: Some(&m.file),
-        },
-    );
+    let report = check_media(&p, &s, &m, o.form.is_some());
     to_js(&report)
 }
 
@@ -274,4 +280,89 @@ pub async fn bundle_js(opts: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = profiles)]
 pub fn profiles_js() -> Vec<JsValue> {
     profile::builtin_ids().map(JsValue::from).collect()
+}
+
+/// `fix(file, {faststart, mp4, stripLocation, stripDevice, profile, category,
+/// channel})` → `{blob, name, changes, media, report}`: the remux as a Blob of
+/// the new header bytes and `file.slice()`s (never a copy of the media);
+/// `blob` is `file` itself when nothing applies. Reads the top-level headers
+/// and the `moov` only.
+#[wasm_bindgen(js_name = fix)]
+pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
+    use crate::fix;
+    let get = |k: &str| Reflect::get(&options, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let d = fix::Options::default();
+    let flag = |k: &str, d: bool| get(k).as_bool().unwrap_or(d);
+    let opts = fix::Options {
+        faststart: flag("faststart", d.faststart),
+        mp4: flag("mp4", d.mp4),
+        strip_location: flag("stripLocation", d.strip_location),
+        strip_device: flag("stripDevice", d.strip_device),
+    };
+    let (plan, bytes_read) = plan_blob(&file, &opts).await.map_err(reject)?;
+    let name = file.dyn_ref::<File>().map(|f| f.name()).unwrap_or_default();
+    let (blob, out_name, changes) = match plan {
+        None => (file.clone(), name.clone(), Vec::new()),
+        Some(plan) => {
+            let blob = super::protocol::fixed_blob(&file, &plan).map_err(reject)?;
+            (blob, plan.file_name(&name), plan.changes)
+        }
+    };
+    let mut media = probe_blob(&blob).await.map_err(reject)?;
+    media.file = out_name.clone();
+    let pv = get("profile");
+    let report = if pv.is_undefined() || pv.is_null() {
+        JsValue::NULL
+    } else {
+        let p = profile_of(&pv).await.map_err(reject)?;
+        let o = Options {
+            category: get("category").as_string(),
+            channel: get("channel").as_string(),
+            form: None,
+        };
+        let s = submission(&p, &o).map_err(reject)?;
+        to_js(&check_media(&p, &s, &media, false))?
+    };
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &"blob".into(), &blob);
+    let _ = Reflect::set(&out, &"name".into(), &out_name.into());
+    let _ = Reflect::set(&out, &"changes".into(), &to_js(&changes)?);
+    let _ = Reflect::set(&out, &"media".into(), &to_js(&media)?);
+    let _ = Reflect::set(&out, &"report".into(), &report);
+    let _ = Reflect::set(&out, &"bytesRead".into(), &(bytes_read as f64).into());
+    Ok(out.into())
+}
+
+/// The remux plan of a Blob on the calling thread (`crate::fix`): the
+/// layout walk is synchronous, so it is answered from the ranges read so far
+/// and walked again after reading the one it lacked (a handful of rounds,
+/// headers and the `moov` only). Returns the plan and the bytes read.
+pub async fn plan_blob(
+    file: &Blob,
+    opts: &crate::fix::Options,
+) -> Result<(Option<crate::fix::Plan>, u64), Error> {
+    use crate::fix;
+    let size = file.size() as u64;
+    let mut have: Vec<(u64, Vec<u8>)> = Vec::new();
+    loop {
+        let mut missing = None;
+        let r = fix::read_layout(size, |at, len| {
+            if let Some((_, b)) = have.iter().find(|(a, b)| *a == at && b.len() as u64 == len) {
+                return Ok(b.clone());
+            }
+            missing = Some((at, len));
+            Err(Error::io("pending"))
+        });
+        match (r, missing) {
+            (Ok(src), _) => return Ok((fix::plan(&src, opts)?, src.bytes_read)),
+            (Err(_), Some((at, len))) if have.len() < fix::MAX_TOP => {
+                let b = read(file, at as f64, (at + len) as f64).await?;
+                if b.len() as u64 != len {
+                    return Err(Error::truncated("file shrank while reading"));
+                }
+                have.push((at, b));
+            }
+            (Err(e), _) => return Err(e),
+        }
+    }
 }

@@ -322,7 +322,7 @@ fn widget(props: &AppProps) -> Html {
                     }
                 </p>
                 {video_status}
-                <ReportView report={Rc::new(report.clone())} lang={lang} ticks={state.saved.ticks.clone()} dispatch={state.dispatcher()} />
+                <ReportView report={Rc::new(report.clone())} lang={lang} ticks={state.saved.ticks.clone()} dispatch={state.dispatcher()} file={state.file().cloned()} on_fixed={Some(pick_video.clone())} />
             </section>
             if let Some(file) = state.file().cloned() {
                 <section class="card">
@@ -523,7 +523,7 @@ fn use_workers(
                 ms,
             }),
             // The client answers these itself.
-            FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
+            FromWorker::Ready { .. } | FromWorker::Failed { .. } | FromWorker::Fixed { .. } => {}
         });
         for _ in 0..crc_workers() {
             match WorkerClient::new(&worker_url, on.clone()) {

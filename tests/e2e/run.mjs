@@ -23,6 +23,7 @@ import './shell.mjs'; // the page shell: a contest and a video chosen before the
 import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no storage, origins, updates
 import './scanpdf.mjs'; // photographed pages combined into one PDF for a slot
 import './later.mjs'; // an entry whose video comes later: the app's and the API's bundle without a video
+import './fix.mjs'; // Preflight.fix: moov-at-end and GPS files remuxed into a Blob of header bytes and File slices
 
 const MB = 1024 * 1024;
 

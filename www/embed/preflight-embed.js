@@ -169,6 +169,7 @@
     profiles: function () { return load().then(function (wb) { return wb.profiles(); }); },
     probe: function (file) { return load().then(function (wb) { return wb.probe(file); }); },
     check: function (file, profile, options) { return load().then(function (wb) { return wb.check(file, profile, options || {}); }); },
-    bundle: function (opts) { return load().then(function (wb) { return wb.bundle(opts); }); }
+    bundle: function (opts) { return load().then(function (wb) { return wb.bundle(opts); }); },
+    fix: function (file, options) { return load().then(function (wb) { return wb.fix(file, options || {}); }); }
   };
 })();

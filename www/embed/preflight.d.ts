@@ -90,12 +90,43 @@ export interface Bundle {
   report: Report;
 }
 
+/** Options of `fix`: each operation defaults to on (only where it applies),
+ * `stripDevice` to off. With `profile`, `report` is the fixed file's check. */
+export interface FixOptions {
+  faststart?: boolean;
+  mp4?: boolean;
+  stripLocation?: boolean;
+  stripDevice?: boolean;
+  profile?: ProfileInput;
+  category?: string;
+  channel?: string;
+}
+
+export interface FixChange {
+  /** `faststart`, `mp4`, `track_dropped`, `location_removed`, `device_removed`, `co64`. */
+  code: string;
+  zh: string;
+  en: string;
+}
+
+/** A remux without re-encoding: `blob` is the new header bytes and slices of
+ * the original File (never a copy); the File itself when `changes` is empty. */
+export interface Fixed {
+  blob: Blob;
+  name: string;
+  changes: FixChange[];
+  media: MediaInfo;
+  report: Report | null;
+  bytesRead: number;
+}
+
 export interface PreflightApi {
   ready(): Promise<true>;
   profiles(): Promise<string[]>;
   probe(file: Blob): Promise<MediaInfo>;
   check(file: Blob, profile: ProfileInput, options?: CheckOptions): Promise<Report>;
   bundle(options: BundleOptions): Promise<Bundle>;
+  fix(file: Blob, options?: FixOptions): Promise<Fixed>;
 }
 
 declare global {

@@ -20,7 +20,7 @@ pub(super) fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::io(&format!("{}: {e}", show(path)))
 }
 
-fn show(p: &Path) -> String {
+pub(super) fn show(p: &Path) -> String {
     shown(p.as_os_str())
 }
 
@@ -53,17 +53,17 @@ fn size_and_head(path: &Path) -> Result<(u64, Vec<u8>), Error> {
 /// link or a symlink to an input counts as that input), the canonical path
 /// elsewhere. `None` when nothing is there.
 #[cfg(unix)]
-fn identity(p: &Path) -> Option<(u64, u64)> {
+pub(super) fn identity(p: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn identity(p: &Path) -> Option<PathBuf> {
+pub(super) fn identity(p: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(p).ok()
 }
 
-fn output_exists(out: &Path) -> Error {
+pub(super) fn output_exists(out: &Path) -> Error {
     let o = show(out);
     Error::new(
         "output_exists",

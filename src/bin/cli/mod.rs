@@ -2,6 +2,7 @@
 //! allowed), 1 a rule fails, 2 unreadable input or bad usage.
 
 mod bundle;
+mod fix;
 mod scans;
 pub mod text;
 
@@ -28,6 +29,8 @@ pub struct Opts {
     pub channel: Option<String>,
     /// Paths (or, for `profile`, an id) as given: not necessarily UTF-8.
     pub files: Vec<OsString>,
+    /// `fix`: the operations asked for (none: all that apply).
+    pub fix_ops: preflight::fix::Options,
 }
 
 /// A path for messages: its bytes that are not UTF-8 as `\xff` (the output
@@ -51,6 +54,17 @@ fn takes(cmd: &str, flag: &str) -> bool {
             "probe" => matches!(flag, "--json"),
             "check" => matches!(flag, "--json" | "--profile" | "--category" | "--channel"),
             "profiles" | "profile" | "verify" => matches!(flag, "--json"),
+            "fix" => matches!(
+                flag,
+                "--json"
+                    | "-o"
+                    | "--out"
+                    | "--overwrite"
+                    | "--faststart"
+                    | "--mp4"
+                    | "--strip-location"
+                    | "--strip-device"
+            ),
             "bundle" => matches!(
                 flag,
                 "--profile"
@@ -107,6 +121,12 @@ fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
         category: None,
         channel: None,
         files: Vec::new(),
+        fix_ops: preflight::fix::Options {
+            faststart: false,
+            mp4: false,
+            strip_location: false,
+            strip_device: false,
+        },
     };
     let mut it = args.iter().cloned();
     let mut only_files = false;
@@ -137,6 +157,10 @@ fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
             "--json" => o.json = true,
             "--force" => o.force = true,
             "--overwrite" => o.overwrite = true,
+            "--faststart" => o.fix_ops.faststart = true,
+            "--mp4" => o.fix_ops.mp4 = true,
+            "--strip-location" => o.fix_ops.strip_location = true,
+            "--strip-device" => o.fix_ops.strip_device = true,
             "--form" => o.form = Some(value("--form")?.into()),
             "--video" => o.video = Some(value("--video")?.into()),
             "-o" | "--out" => o.out = Some(value("-o")?.into()),
@@ -160,7 +184,7 @@ fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
     // Positional arguments: how many each command takes.
     let most = match cmd {
         "probe" | "check" => usize::MAX,
-        "profile" | "verify" => 1,
+        "profile" | "verify" | "fix" => 1,
         _ => 0,
     };
     if o.files.len() > most {
@@ -190,11 +214,17 @@ const HELP: &str = "preflight — 视频投稿预检 / contest video preflight
                    [--attach SLOT=FILE]... -o OUT.zip [--force] [--overwrite]
   preflight verify BUNDLE.zip [--json] [--lang en]
   preflight scans-to-pdf PHOTO... -o OUT.pdf [--overwrite]
+  preflight fix IN -o OUT [--faststart] [--mp4] [--strip-location] [--strip-device]
+                   [--overwrite] [--json]
 
 Exit codes: 0 pass (warnings allowed), 1 a rule fails, 2 unreadable input or bad usage.
 bundle: --force bundles despite failing rules (the manifest records them);
         --overwrite replaces an existing OUT.zip (never an input file);
         --video may be left out only where the form says the video comes later.
+fix: remux without re-encoding: moov to the front, QuickTime to MP4, location
+        removed (all that apply unless some are named; --strip-device also
+        removes the device make/model). Exit 0 fixed or nothing to fix,
+        1 refused (the file cannot be fixed this way), 2 unreadable or usage.
 ";
 
 /// A command's own lines of [`HELP`].
@@ -218,10 +248,15 @@ fn command_usage(cmd: &str) -> String {
                 .filter(|l| l.starts_with("bundle:") || l.starts_with("        --")),
         );
     }
+    if cmd == "fix" {
+        lines.extend(HELP.lines().skip_while(|l| !l.starts_with("fix:")));
+    }
     format!("用法 / usage:\n{}\n", lines.join("\n"))
 }
 
-const COMMANDS: [&str; 6] = ["probe", "check", "profiles", "profile", "bundle", "verify"];
+const COMMANDS: [&str; 7] = [
+    "probe", "check", "profiles", "profile", "bundle", "verify", "fix",
+];
 
 pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let Some((cmd, rest)) = args.split_first() else {
@@ -248,6 +283,7 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         "bundle" => opts(cmd_s).and_then(|o| bundle::cmd_bundle(&o, out)),
         "verify" => opts(cmd_s).and_then(|o| bundle::cmd_verify(&o, out)),
         "scans-to-pdf" => scans::cmd(rest, out),
+        "fix" => opts(cmd_s).and_then(|o| fix::cmd_fix(&o, out, err)),
         "help" | "--help" | "-h" => {
             let _ = write!(out, "{HELP}");
             Ok(0)
