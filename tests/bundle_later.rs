@@ -26,7 +26,7 @@ fn kepu_form(dir: &TestDir, status: &str) -> PathBuf {
         "position": "科普部部长",
         "phone": "13912345678",
         "email": "zhang@example.com",
-        "video_categories": ["venue_visit"],
+        "video_categories": [category_for(status)],
         "status": [status],
         "supervisor": "某省科协",
         "supervisor_type": "local_cast"
@@ -40,13 +40,23 @@ fn kepu_form(dir: &TestDir, status: &str) -> PathBuf {
     write_form(dir, &format!("kepu-{status}.json"), v)
 }
 
-fn kepu_bundle(form: &Path, out: &Path) -> Run {
+/// The category an entry of this status belongs to: the notice keeps
+/// 科普月精剪视频 for the 科普月 category and 视频待自行制作 for the others.
+fn category_for(status: &str) -> &'static str {
+    if status == "highlight_cut" {
+        "kepuyue_cut"
+    } else {
+        "venue_visit"
+    }
+}
+
+fn kepu_bundle(form: &Path, out: &Path, status: &str) -> Run {
     preflight(&[
         "bundle",
         "--profile",
         KEPU,
         "--category",
-        "venue_visit",
+        category_for(status),
         "--form",
         s(form),
         "-o",
@@ -62,7 +72,7 @@ fn a_leads_only_entry_is_bundled_without_its_video() {
         ("highlight_cut", "9 月 15 日"),
     ] {
         let zip = dir.join(format!("{status}.zip"));
-        let r = kepu_bundle(&kepu_form(&dir, status), &zip);
+        let r = kepu_bundle(&kepu_form(&dir, status), &zip, status);
         assert_eq!(r.code, 0, "{status}:\n{}{}", r.stdout, r.stderr);
         assert!(
             r.stdout.contains("未附视频：视频稍后补充")
@@ -101,7 +111,7 @@ fn a_leads_only_entry_is_bundled_without_its_video() {
         );
         assert!(later["text_en"].as_str().is_some_and(|t| t.contains("15 ")));
         assert_eq!(m["rules"][0]["id"], "video.later", "{m}");
-        assert_eq!(m["verdict"], "pass");
+        assert_eq!(m["verdict"], "pass", "{}", m["rules"]);
         // `preflight verify` accepts it and says the video follows.
         let v = preflight(&["verify", z]);
         assert_eq!(v.code, 0, "verify {status}:\n{}{}", v.stdout, v.stderr);
@@ -118,7 +128,7 @@ fn no_video_is_refused_where_the_video_does_not_come_later() {
     let dir = TestDir::new("later-refused");
     // 科普之光, a finished video: the form says it is there.
     let zip = dir.join("finished.zip");
-    let r = kepu_bundle(&kepu_form(&dir, "finished"), &zip);
+    let r = kepu_bundle(&kepu_form(&dir, "finished"), &zip, "finished");
     assert_error_zh_en(
         &r,
         "video_required",
@@ -233,7 +243,7 @@ fn without_video(zip: &Path, out: &Path, edit: impl Fn(&mut serde_json::Value)) 
 fn verify_refuses_a_video_less_bundle_whose_entry_needs_its_video() {
     let dir = TestDir::new("later-verify");
     let leads = dir.join("leads.zip");
-    let r = kepu_bundle(&kepu_form(&dir, "to_produce"), &leads);
+    let r = kepu_bundle(&kepu_form(&dir, "to_produce"), &leads, "to_produce");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     // The same bundle rewritten, unchanged: verify accepts the rewrite (so a
     // refusal below is the form's doing, not the rewriting's).
