@@ -81,6 +81,14 @@ fn assert_same_media(input: &Path, output: &Path) {
 }
 
 fn check_rule(p: &Path, rule: &str) -> String {
+    checked_rule(p, rule)["status"]
+        .as_str()
+        .unwrap_or("absent")
+        .to_string()
+}
+
+/// The rule as `preflight check --json` reports it (`null` when absent).
+fn checked_rule(p: &Path, rule: &str) -> serde_json::Value {
     let r = preflight(&[
         "check",
         s(p),
@@ -96,9 +104,8 @@ fn check_rule(p: &Path, rule: &str) -> String {
         .unwrap()
         .iter()
         .find(|x| x["id"] == rule)
-        .map_or("absent".into(), |x| {
-            x["status"].as_str().unwrap().to_string()
-        })
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn tags(p: &Path) -> String {
@@ -235,6 +242,18 @@ fn a_quicktime_h264_aac_file_with_gps_becomes_an_mp4_without_location() {
     assert!(tags(&input).contains("location"), "{}", tags(&input));
     assert_eq!(check_rule(&input, "container"), "fail");
     assert_eq!(check_rule(&input, "privacy.location"), "warn");
+    // The advice names the fix that works here, not a re-encode.
+    for (rule, command) in [
+        ("container", "preflight fix 输入.mov -o 输出.mp4"),
+        ("privacy.location", "preflight fix --strip-location"),
+    ] {
+        let r = checked_rule(&input, rule);
+        let fix = format!("{} {}", r["fix_zh"], r["fix_en"]);
+        assert!(
+            fix.contains(command) && fix.contains("一键修复"),
+            "{rule}: {fix}"
+        );
+    }
     let out = dir.join("out.mp4");
     let r = fix_cli(&input, &out, &["--strip-device"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);

@@ -306,7 +306,10 @@ fn gps_is_a_privacy_warning_not_data_in_the_report() {
             "{name}: {}",
             rule.message_zh
         );
-        assert!(rule.fix_en.contains("-map_metadata -1 -c copy"), "{name}");
+        assert!(
+            rule.fix_en.contains("preflight fix --strip-location"),
+            "{name}"
+        );
         assert!(rule.fix_zh.contains("定位"), "{name}");
         assert_no_coordinates(name, &format!("{rule:?}"));
         assert!(

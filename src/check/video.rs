@@ -78,6 +78,15 @@ pub(super) fn container(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
                 if original(p) {
                     r.fix_zh = ORIGINAL_ZH.into();
                     r.fix_en = ORIGINAL_EN.into();
+                } else if m.container == "mov" && rule.value.iter().any(|c| c == "mp4") {
+                    // A QuickTime file whose codecs MP4 carries is rewrapped
+                    // here (`crate::fix`); the fix says when it cannot be.
+                    r.fix_zh = format!(
+                        "点「一键修复（不重新编码）」把 MOV 转为 MP4（或运行 preflight fix 输入.mov -o 输出.mp4），画面和声音不变；若提示无法转换，{FIX_EXPORT_ZH}。"
+                    );
+                    r.fix_en = format!(
+                        "Click 一键修复 (fix without re-encoding) to turn the MOV into an MP4 (or run preflight fix in.mov -o out.mp4); picture and sound stay as they are. If it says it cannot: {FIX_EXPORT_EN}."
+                    );
                 } else {
                     r.fix_zh =
                         format!("{FIX_EXPORT_ZH}；或用 ffmpeg -i 输入 -c copy 输出.mp4 只换封装。");
@@ -639,8 +648,8 @@ pub(super) fn faststart(p: &Profile, input: &Input<'_>) -> Option<RuleResult> {
             r.measured = "否 / no".into();
             r.zh = "索引（moov）在文件末尾，网页播放要先下载整个文件才能开始。".into();
             r.en = "The index (moov) is at the end: a web player must download the whole file before playing.".into();
-            r.fix_zh = "导出时勾选「网络优化」/「快速启动」，或运行 ffmpeg -i 输入.mp4 -c copy -movflags +faststart 输出.mp4（不重新编码）。".into();
-            r.fix_en = "Tick 'Web optimized' / 'Fast start' when exporting, or run ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4 (no re-encode).".into();
+            r.fix_zh = "点「一键修复（不重新编码）」把索引移到文件开头（或运行 preflight fix 输入.mp4 -o 输出.mp4）；以后导出时勾选「网络优化」/「快速启动」。".into();
+            r.fix_en = "Click 一键修复 (fix without re-encoding) to move the index to the front (or run preflight fix in.mp4 -o out.mp4); next time tick 'Web optimized' / 'Fast start' when exporting.".into();
         }
     }
     Some(r.done(RuleKind::Video))
@@ -678,8 +687,8 @@ pub(super) fn privacy_location(_p: &Profile, input: &Input<'_>) -> Option<RuleRe
     r.measured = "含拍摄地点 / has location".into();
     r.zh = "视频文件带有拍摄地点（GPS 定位）：收到视频的人都能读出你在哪里拍摄。Preflight 不会把坐标写进报告和清单，但视频文件本身仍带着它。".into();
     r.en = "The video carries the place where it was shot (GPS location): anyone who receives it can read where you were. Preflight keeps the coordinates out of its report and manifest, but the video file itself still carries them.".into();
-    r.fix_zh = "提交前去掉定位：运行 ffmpeg -i 输入.mp4 -map_metadata -1 -c copy 输出.mp4（不重新编码，也会去掉拍摄时间等信息）；以后在 iPhone 上拍摄前，在「设置 → 隐私与安全性 → 定位服务 → 相机」中关闭定位。".into();
-    r.fix_en = "Remove it before submitting: run ffmpeg -i in.mp4 -map_metadata -1 -c copy out.mp4 (no re-encoding; it also drops the recording time and other metadata). On an iPhone, turn off location for the Camera before shooting (Settings → Privacy & Security → Location Services → Camera).".into();
+    r.fix_zh = "提交前去掉定位：点「一键修复（不重新编码）」（或运行 preflight fix --strip-location 输入.mp4 -o 输出.mp4），只去掉定位，画面、声音和拍摄时间不变；以后在 iPhone 上拍摄前，在「设置 → 隐私与安全性 → 定位服务 → 相机」中关闭定位。".into();
+    r.fix_en = "Remove it before submitting: click 一键修复 (fix without re-encoding), or run preflight fix --strip-location in.mp4 -o out.mp4 — only the location goes; picture, sound and recording time stay. On an iPhone, turn off location for the Camera before shooting (Settings → Privacy & Security → Location Services → Camera).".into();
     Some(r.done(RuleKind::Video))
 }
 
