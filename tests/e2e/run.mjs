@@ -9,12 +9,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
 import {
   DIST, FIXTURES, LOOKAHEAD, PROFILES, SHOTS, STREAM_CHUNK, TAIL, WECHAT_UA,
   appReady, assertPreviews, boxes, buildCli, eventually, instrumentWorker, jsHeapUsed, launch, makeFixtures,
   makeSparseMp4, offOrigin, oracle, pageStatuses, recordedContexts, rendererPeakRss, serve, servedButNotRecorded,
+  enginesToRun, unsupported, NOT_RUN,
 } from './lib.mjs';
 import './embed.mjs'; // the embedded widget, the JS API, iframe mode, offline, styles
 import './pick.mjs'; // the latest pick is what is checked and bundled; dead workers; changed files
@@ -86,7 +87,8 @@ function alias(file, name) {
   return to;
 }
 
-describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
+for (const engine of enginesToRun()) describe(`Preflight in ${engine}`, { timeout: 900_000 }, () => {
+  const t0 = Date.now();
   before(async () => {
     assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
     cli = buildCli();
@@ -96,11 +98,19 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     fs.mkdirSync(FIXTURES, { recursive: true });
     fs.rmSync(snapshot, { recursive: true, force: true });
     fs.cpSync(DIST, snapshot, { recursive: true });
-    [server, chrome, fx] = await Promise.all([serve(snapshot), launch(), makeFixtures()]);
+    [server, chrome, fx] = await Promise.all([serve(snapshot, { engine }), launch(engine), makeFixtures()]);
+  });
+
+  // A WebKit context is a MiniBrowser of its own, a Firefox one holds its
+  // decoders: each test's go when it ends.
+  afterEach(async () => {
+    if (engine === 'chromium') return;
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
   });
 
   after(async () => {
-    for (const c of cleanup.reverse()) await c().catch(() => {});
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
+    console.log(`# ${chrome?.version ?? engine}: the app suite took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     await chrome?.close();
     await server?.close();
   });
@@ -249,7 +259,7 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
       assert.equal(await page.isVisible('#wechat-notice'), wechat);
       assert.equal(await page.locator('#wechat-notice').count(), wechat ? 1 : 0);
       fs.mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-top.png`) });
+      await page.screenshot({ path: path.join(SHOTS, `${engine}-${name}-top.png`) });
 
       await chooseProfile(page, 'sichuan-kepu-2024');
       await page.check('input[name=channel][value=self]');
@@ -261,8 +271,8 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
       await noScroll('with a report, previews and a scan');
       assert.equal(await page.isVisible('#wechat-notice'), wechat);
       await page.evaluate(() => document.querySelector('#probe-meta').scrollIntoView({ block: 'start' }));
-      await page.screenshot({ path: path.join(SHOTS, `${name}-report.png`) });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-full.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SHOTS, `${engine}-${name}-report.png`) });
+      await page.screenshot({ path: path.join(SHOTS, `${engine}-${name}-full.png`), fullPage: true });
       assert.deepEqual(page.errors, []);
     });
   }
@@ -370,6 +380,7 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('moov at the end: time to report; the worker reads the moov + 16 KiB, in two reads (three past 64 KiB)', async (t) => {
+    if (unsupported(t, engine, 'workers')) return;
     const page = await newPage({}, 'moov at the end');
     await chooseProfile(page, 'sichuan-kepu-2024'); // fails on duration, so no CRC pass starts
     const reads = await instrumentWorker(page.worker);
@@ -414,6 +425,7 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('a 2.2 GB sparse file: the worker reads only its ends; memory stays small', async (t) => {
+    if (unsupported(t, engine, 'workers', 'cdp')) return;
     const page = await newPage();
     await chooseProfile(page, 'sichuan-kepu-2024'); // fails, so no CRC pass starts by itself
     const reads = await instrumentWorker(page.worker);
@@ -475,7 +487,8 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     assert.deepEqual(page.errors, []);
   });
 
-  it('a video picked before the worker has loaded its wasm is still checked', async () => {
+  it('a video picked before the worker has loaded its wasm is still checked', async (t) => {
+    if (unsupported(t, engine, 'noServiceWorker')) return;
     // A worker sets its message handler only after its wasm has arrived and
     // compiled; on a slow phone the user can pick before that. Hold back every
     // load of the wasm after the page's own by 3 s, and pick at once. No
@@ -483,6 +496,7 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     // page's own then held back), and the workers' loads would come from its
     // cache, never waiting.
     const slow = await serve(path.join(FIXTURES, 'dist'), {
+      engine,
       delay: (p, n) => (p.endsWith('.wasm') && n > 1 ? 3_000 : 0),
     });
     cleanup.push(() => slow.close());
@@ -501,7 +515,8 @@ describe('Preflight in headless Chromium', { timeout: 600_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
-  it('no request of any page, frame or worker of any context leaves its origins', () => {
+  it('no request of any page, frame or worker of any context leaves its origins', (t) => {
+    if (unsupported(t, engine, 'requests')) return;
     // Every context of every browser this process started (the embed tests'
     // and every other suite run from here included): this suite runs last.
     const contexts = recordedContexts();
