@@ -63,6 +63,12 @@ export const ENGINE_LIMITS = {
   initScript: {
     webkit: 'WebDriver classic cannot run a script before the page\'s own',
   },
+  console: {
+    webkit: 'WebDriver classic reports no console messages',
+  },
+  dialogText: {
+    webkit: 'WebDriver classic: the adapter answers confirm() in the page, decided before it opens, so a test cannot read its text first',
+  },
   tabs: {
     webkit: 'each WebKit context is a MiniBrowser of its own: two tabs sharing storage need one session with two windows',
   },
@@ -214,6 +220,23 @@ class Locator {
     return this.one('(el) => el.textContent');
   }
 
+  allTextContents() {
+    return this.all('(els) => els.map((el) => el.textContent)');
+  }
+
+  boundingBox() {
+    return this.one(`(el) => {
+      const r = el.getBoundingClientRect();
+      return r.width || r.height ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
+    }`);
+  }
+
+  async screenshot({ path: out } = {}) {
+    await this.waitFor();
+    await this.page._native('shot', this.steps, out);
+    return fs.readFileSync(out);
+  }
+
   getAttribute(name) {
     return this.one('(el, n) => el.getAttribute(n)', name);
   }
@@ -255,6 +278,7 @@ class Locator {
   }
 
   async selectOption(value) {
+    await this.page._armDialogs();
     await this.one(`(el, v) => {
       el.value = v;
       el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -288,7 +312,7 @@ class Page {
     this.drv = drv;
     this._context = context;
     this._timeout = 30_000;
-    this._listeners = { pageerror: [], dialog: [], download: [] };
+    this._listeners = { pageerror: [], dialog: [], download: [], console: [] };
     this._answers = []; // queued answers for the page's confirm()
   }
 
@@ -365,13 +389,15 @@ class Page {
         addEventListener('error', (e) => __pfLog.push({ kind: 'pageerror', message: String(e.message) }));
         addEventListener('unhandledrejection', (e) => __pfLog.push({ kind: 'pageerror', message: String(e.reason && e.reason.message || e.reason) }));
       }
-      const ask = (type, fallback) => function (message) {
-        const a = __pfAnswers.length ? __pfAnswers.shift() : fallback;
-        __pfLog.push({ kind: 'dialog', type, message: String(message ?? ''), answer: a });
-        return a;
-      };
-      window.confirm = ask('confirm', false);
-      window.alert = ask('alert', undefined);
+      if (!${!!this.drv.nativeDialogs}) {
+        const ask = (type, fallback) => function (message) {
+          const a = __pfAnswers.length ? __pfAnswers.shift() : fallback;
+          __pfLog.push({ kind: 'dialog', type, message: String(message ?? ''), answer: a });
+          return a;
+        };
+        window.confirm = ask('confirm', false);
+        window.alert = ask('alert', undefined);
+      }
       window.__pfDownloads = [];
       // The Blob behind each blob: URL the page makes (the page's CSP may
       // not let a script fetch a blob: URL back).
@@ -400,7 +426,7 @@ class Page {
   /** Queue the answers of listeners for the next confirm(): they decide at once. */
   async _armDialogs() {
     const ls = this._listeners.dialog;
-    if (!ls.length) return;
+    if (!ls.length || this.drv.nativeDialogs) return;
     // The listener decides now, on a dialog it is told is a confirm.
     const l = ls[0];
     let answer = null;
@@ -439,7 +465,7 @@ class Page {
   }
 
   async _native(kind, steps, arg) {
-    if (kind === 'click') await this._armDialogs();
+    await this._armDialogs();
     await this.drv.native(kind, `(() => { ${RESOLVE}; return __pfResolve(${JSON.stringify(steps)})[0]; })()`, arg);
   }
 
@@ -546,7 +572,7 @@ class Page {
 }
 
 /** The in-page part of every evaluation: a JSON envelope with the page's log. */
-const ENVELOPE = (src) => `(${src}).then((v) => ({ v: v === undefined ? null : v }), (e) => ({ e: String(e) + (e && e.stack ? '\\n' + e.stack : '') }))
+const ENVELOPE = (src) => `(${src}).then((v) => ({ v: v === undefined ? null : v }), (e) => ({ e: (e instanceof Error ? String(e) : JSON.stringify(e)) + (e && e.stack ? '\\n' + e.stack : '') }))
   .then((o) => { if (window.__pfLog && window.__pfLog.length) { o.log = window.__pfLog; window.__pfLog = []; } return JSON.stringify(o); })`;
 
 // ---------------------------------------------------------------- Firefox
@@ -571,14 +597,17 @@ export async function launchFirefox() {
   const context = async (options = {}) => {
     const ctx = await browser.createBrowserContext();
     const pages = [];
+    const inits = [];
     const wrap = {
       newPage: async () => {
         const p = await ctx.newPage();
         p.setDefaultTimeout(120_000);
+        for (const [fn, arg] of inits) await p.evaluateOnNewDocument(fn, arg);
         if (options.viewport) await p.setViewport({ ...options.viewport, deviceScaleFactor: options.deviceScaleFactor ?? 1, isMobile: !!options.isMobile, hasTouch: !!options.hasTouch });
         if (options.userAgent) await p.setUserAgent(options.userAgent);
         const drv = {
           nativeErrors: true,
+          nativeDialogs: true,
           eval: async (src) => JSON.parse(await p.evaluate(ENVELOPE(src))),
           native: async (kind, elSrc, arg) => {
             const h = await p.evaluateHandle(elSrc);
@@ -588,6 +617,7 @@ export async function launchFirefox() {
               if (kind === 'files') await el.uploadFile(...arg);
               else if (kind === 'click') await el.click();
               else if (kind === 'type') { await el.focus(); await p.keyboard.type(arg); }
+              else if (kind === 'shot') await el.screenshot({ path: arg });
             } finally {
               await h.dispose().catch(() => {});
             }
@@ -601,11 +631,18 @@ export async function launchFirefox() {
         const page = new Page('firefox', drv, wrap);
         page._raw = p;
         p.on('pageerror', (e) => page._emit('pageerror', e));
+        p.on('console', (m) => page._emit('console', { text: () => m.text(), type: () => m.type() }));
+        // As Playwright: a dialog no listener takes is dismissed.
+        p.on('dialog', (dlg) => {
+          const d = { type: () => dlg.type(), message: () => dlg.message(), accept: (v) => dlg.accept(v), dismiss: () => dlg.dismiss() };
+          if (!page._emit('dialog', d)) dlg.dismiss().catch(() => {});
+        });
         pages.push(page);
         return page;
       },
       pages: () => pages.slice(),
-      addInitScript: async () => { throw new Error('addInitScript: use page-level init on firefox'); },
+      /** Run before the page's own scripts in every page made after it (BiDi preload scripts). */
+      addInitScript: async (fn, arg) => { inits.push([fn, arg]); },
       close: () => ctx.close(),
     };
     return wrap;
@@ -709,7 +746,11 @@ export async function launchWebkit() {
           native: async (kind, elSrc, arg) => {
             const el = await d.executeScript(`return ${elSrc};`);
             if (!el) throw new Error(`webkit: no element for ${kind}`);
-            if (kind === 'files') await el.sendKeys(arg.join('\n'));
+            if (kind === 'files') {
+              // WebDriver adds to what a multiple input holds: as Playwright, replace it.
+              await d.executeScript('arguments[0].value = ""', el);
+              await el.sendKeys(arg.join('\n'));
+            }
             else if (kind === 'click') {
               try {
                 await el.click();
@@ -719,6 +760,7 @@ export async function launchWebkit() {
                 await d.executeScript('arguments[0].click()', el);
               }
             } else if (kind === 'type') await el.sendKeys(arg);
+            else if (kind === 'shot') fs.writeFileSync(arg, Buffer.from(await el.takeScreenshot(true), 'base64'));
           },
           goto: (url) => d.get(url),
           reload: () => d.navigate().refresh(),

@@ -47,6 +47,11 @@ export const WECHAT_UA =
   'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20240404 MMWEBID/5538 ' +
   'MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
+// A real iOS WeChat user agent (WKWebView: WebKit, whatever the browser).
+export const WECHAT_IOS_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 ' +
+  'MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN';
+
 // ---------------------------------------------------------------- server
 
 /** Every server `serve()` started in this process: {origin, hits}. */
