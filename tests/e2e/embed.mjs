@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, PROFILES, ROOT, SHOTS, appReady, buildCli, eventually, launch, oracle, serve, enginesToRun, unsupported } from './lib.mjs';
+import { DIST, FIXTURES, PROFILES, ROOT, SHOTS, appReady, buildCli, eventually, launch, oracle, serve, NOT_RUN, enginesToRun, unsupported } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'embed'); // target/e2e/embed
@@ -663,31 +663,40 @@ for (const engine of enginesToRun()) describe(`Preflight embedded: element, JS A
     assert.notEqual(a['main.app']['font-family'], hostBody[2]);
     assert.equal(a['.card']['border-top-style'], 'solid');
     assert.deepEqual(await box(hostile), await box(plain), 'the widget\'s size');
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const [sa, sb] = await Promise.all([
-      hostile.locator('#widget').screenshot({ path: path.join(SHOTS, 'embed-hostile-host.png') }),
-      plain.locator('#widget').screenshot({ path: path.join(SHOTS, 'embed-plain-host.png') }),
-    ]);
-    const diff = await plain.evaluate(async ([a, b]) => {
-      const img = async (b64) => createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
-      const [x, y] = await Promise.all([img(a), img(b)]);
-      if (x.width !== y.width || x.height !== y.height) return { size: [x.width, x.height, y.width, y.height] };
-      const px = (bm) => {
-        const c = new OffscreenCanvas(bm.width, bm.height);
-        const g = c.getContext('2d');
-        g.drawImage(bm, 0, 0);
-        return g.getImageData(0, 0, bm.width, bm.height).data;
-      };
-      const [p, q] = [px(x), px(y)];
-      let n = 0;
-      for (let i = 0; i < p.length; i += 4) {
-        if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 48) n++;
-      }
-      return { size: [x.width, x.height], differing: n, total: p.length / 4 };
-    }, [sa.toString('base64'), sb.toString('base64')]);
-    t.diagnostic(`widget screenshots ${diff.size.join('×')}: ${diff.differing ?? '?'} of ${diff.total ?? '?'} pixels differ (identical bytes: ${sa.equals(sb)})`);
-    assert.equal(diff.size.length, 2, `screenshot sizes differ: ${diff.size}`);
-    assert.ok(diff.differing <= diff.total * 0.001, `${diff.differing} pixels differ`);
+    if (engine === 'webkit') {
+      // WebKitWebDriver's element screenshot of a widget taller than the
+      // window is clipped where the window happens to be scrolled: compared,
+      // two equal widgets differ. The computed styles above are compared.
+      const why = 'not run on webkit: WebKitWebDriver clips an element screenshot to the scrolled window';
+      NOT_RUN.push(`${t.name} (its pixel comparison): ${why}`);
+      t.diagnostic(`pixel comparison ${why}`);
+    } else {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      const [sa, sb] = await Promise.all([
+        hostile.locator('#widget').screenshot({ path: path.join(SHOTS, `${engine}-embed-hostile-host.png`) }),
+        plain.locator('#widget').screenshot({ path: path.join(SHOTS, `${engine}-embed-plain-host.png`) }),
+      ]);
+      const diff = await plain.evaluate(async ([a, b]) => {
+        const img = async (b64) => createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+        const [x, y] = await Promise.all([img(a), img(b)]);
+        if (x.width !== y.width || x.height !== y.height) return { size: [x.width, x.height, y.width, y.height] };
+        const px = (bm) => {
+          const c = new OffscreenCanvas(bm.width, bm.height);
+          const g = c.getContext('2d');
+          g.drawImage(bm, 0, 0);
+          return g.getImageData(0, 0, bm.width, bm.height).data;
+        };
+        const [p, q] = [px(x), px(y)];
+        let n = 0;
+        for (let i = 0; i < p.length; i += 4) {
+          if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 48) n++;
+        }
+        return { size: [x.width, x.height], differing: n, total: p.length / 4 };
+      }, [sa.toString('base64'), sb.toString('base64')]);
+      t.diagnostic(`widget screenshots ${diff.size.join('×')}: ${diff.differing ?? '?'} of ${diff.total ?? '?'} pixels differ (identical bytes: ${sa.equals(sb)})`);
+      assert.equal(diff.size.length, 2, `screenshot sizes differ: ${diff.size}`);
+      assert.ok(diff.differing <= diff.total * 0.001, `${diff.differing} pixels differ`);
+    }
 
     // With a report: the verdict and the rules too.
     await Promise.all([hostile, plain].map((p) => p.setInputFiles('#widget #video-input', fx.land)));

@@ -556,14 +556,15 @@ class Page {
     if (event !== 'download') throw new Error(`waitForEvent('${event}'): ${ENGINE_LIMITS.filechooser[this.engine]}`);
     await this._hook();
     return new Promise((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${this.engine}: no download within ${timeout} ms`)), timeout);
-      this._listeners.download.push({ once: true, fn: (d) => { clearTimeout(timer); ok(d); } });
-      // Keep looking at the page until the download is in.
+      let pending = true;
+      const timer = setTimeout(() => { pending = false; fail(new Error(`${this.engine}: no download within ${timeout} ms`)); }, timeout);
+      this._listeners.download.push({ once: true, fn: (d) => { pending = false; clearTimeout(timer); ok(d); } });
+      // Keep looking at the page until this download is in (or the time is up).
       const look = async () => {
-        while (this._listeners.download.length) {
+        while (pending) {
           const out = await this.drv.eval('(async () => ({ v: true }))()').catch(() => null);
           if (out) await this._drain(out.log);
-          await sleep(100);
+          if (pending) await sleep(100);
         }
       };
       look();
