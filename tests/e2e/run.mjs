@@ -348,7 +348,12 @@ for (const engine of enginesToRun()) describe(`Preflight in ${engine}`, { timeou
     assert.ok(manifest.files.some((f) => f.role === 'scan'), 'the scan is in the bundle');
     assert.equal(manifest.profile, 'sichuan-kepu-2024');
     assert.equal(v.report.verdict, manifest.verdict);
-    t.diagnostic(`${dl.suggestedFilename()}: ${fs.statSync(zip).size} B, verdict ${manifest.verdict}, verify exit ${verify.code ?? 0}`);
+    // The CRC pass reads through a BYOB stream where Blob streams have one
+    // (Chromium, Firefox), else through FileReaderSync (WebKitGTK): this
+    // bundle went through whichever this engine has.
+    const byob = await page.evaluate(() => { try { new Blob([new Uint8Array(1)]).stream().getReader({ mode: 'byob' }); return true; } catch { return false; } });
+    t.diagnostic(`${dl.suggestedFilename()}: ${fs.statSync(zip).size} B, verdict ${manifest.verdict}, verify exit ${verify.code ?? 0}; ` +
+      `CRC pass through ${byob ? 'a BYOB stream reader' : 'the FileReaderSync fallback (no BYOB reader on Blob streams here)'}`);
     assert.deepEqual(page.errors, []);
   });
 
