@@ -29,6 +29,10 @@ pub struct Props {
 /// The longest the CRC pass waits for the frames.
 pub const SETTLE_MS: u32 = 4_000;
 
+/// The longest the frames are waited for at all: then the page says it cannot
+/// show them.
+pub const GIVE_UP_MS: u32 = 15_000;
+
 #[derive(Clone, Copy, PartialEq)]
 enum Shot {
     Loading,
@@ -37,6 +41,7 @@ enum Shot {
     Failed,
 }
 
+/// Draw the video's current frame into `canvas`.
 fn draw(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) {
     let (w, h) = (video.video_width(), video.video_height());
     if w == 0 || h == 0 {
@@ -57,6 +62,79 @@ fn draw(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) {
             f64::from(ch),
         );
     }
+}
+
+/// Whether every pixel of `canvas` is opaque: a frame was drawn whole.
+/// (getImageData through Reflect: a 320-wide canvas is read in well under a
+/// millisecond.)
+fn painted(canvas: &HtmlCanvasElement) -> bool {
+    use js_sys::{Function, Reflect, Uint8ClampedArray};
+    let (w, h) = (canvas.width(), canvas.height());
+    let Ok(Some(ctx)) = canvas.get_context("2d") else {
+        return false;
+    };
+    let Some(get) = Reflect::get(&ctx, &"getImageData".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return true; // cannot look: take the frame as drawn
+    };
+    let args = js_sys::Array::of4(&0.into(), &0.into(), &w.into(), &h.into());
+    let Some(data) = Reflect::apply(&get, &ctx, &args)
+        .ok()
+        .and_then(|img| Reflect::get(&img, &"data".into()).ok())
+        .and_then(|d| d.dyn_into::<Uint8ClampedArray>().ok())
+    else {
+        return true;
+    };
+    data.to_vec().chunks_exact(4).all(|p| p[3] == 255)
+}
+
+/// How often, and how far apart, a frame that `seeked` announced but the
+/// canvas did not get is drawn again: WebKitGTK (GStreamer) fires `seeked`
+/// before the frame can be drawn, which leaves the canvas transparent, and
+/// at times draws nothing until the element seeks again.
+const REDRAW_TRIES: u32 = 200;
+const REDRAW_MS: u32 = 50;
+/// Every this many tries without a frame, the element seeks to the same time again.
+const RESEEK_EVERY: u32 = 10;
+
+/// Draw the current frame into `canvas`, again every [`REDRAW_MS`] until it
+/// is drawn whole (at most [`REDRAW_TRIES`] times), then `then()`; nothing
+/// more once the element has let go of `url` (another file, or settled).
+/// While it tries, `busy` is set: the `seeked` of its own re-seeks are not
+/// the next step.
+fn shoot(
+    video: HtmlVideoElement,
+    canvas: Option<HtmlCanvasElement>,
+    url: Rc<String>,
+    tries: u32,
+    busy: Rc<std::cell::Cell<bool>>,
+    then: Rc<dyn Fn()>,
+) {
+    if video.src() != *url {
+        busy.set(false);
+        return;
+    }
+    let Some(c) = canvas else {
+        busy.set(false);
+        then();
+        return;
+    };
+    busy.set(true);
+    draw(&video, &c);
+    if tries == 0 || painted(&c) {
+        busy.set(false);
+        then();
+        return;
+    }
+    if (REDRAW_TRIES - tries) % RESEEK_EVERY == RESEEK_EVERY - 1 {
+        video.set_current_time(video.current_time());
+    }
+    Timeout::new(REDRAW_MS, move || {
+        shoot(video, Some(c), url, tries - 1, busy, then)
+    })
+    .forget();
 }
 
 #[function_component(Previews)]
@@ -85,8 +163,17 @@ pub fn previews(p: &Props) -> Html {
             // then lets go of the file, so that its decoder and buffers do not
             // stay alive beside the CRC pass.
             let settled = Rc::new(std::cell::Cell::new(false));
+            let told = Rc::new(std::cell::Cell::new(false));
+            let tell = {
+                let told = told.clone();
+                Rc::new(move || {
+                    if !told.replace(true) {
+                        on_settled.emit(());
+                    }
+                })
+            };
             let settle = {
-                let (settled, video) = (settled.clone(), video.clone());
+                let (settled, video, tell) = (settled.clone(), video.clone(), tell.clone());
                 Rc::new(move || {
                     if settled.replace(true) {
                         return;
@@ -95,12 +182,25 @@ pub fn previews(p: &Props) -> Html {
                         let _ = v.remove_attribute("src");
                         v.load();
                     }
-                    on_settled.emit(());
+                    tell();
                 })
             };
+            // After SETTLE_MS the CRC pass starts whatever the frames do; a
+            // slow decoder (WebKitGTK's GStreamer takes seconds for a 1080p
+            // seek) still gets until GIVE_UP_MS to draw them, and then the
+            // page says it has none rather than wait for ever.
             let timer = {
-                let settle = settle.clone();
-                Timeout::new(SETTLE_MS, move || settle())
+                let tell = tell.clone();
+                Timeout::new(SETTLE_MS, move || tell())
+            };
+            let give_up = {
+                let (settle, settled, shot) = (settle.clone(), settled.clone(), shot.clone());
+                Timeout::new(GIVE_UP_MS, move || {
+                    if !settled.get() {
+                        shot.set(Shot::Failed);
+                        settle();
+                    }
+                })
             };
             if let (Some(v), Some(url)) = (video.cast::<HtmlVideoElement>(), url.clone()) {
                 let phase = Rc::new(RefCell::new(Shot::Loading));
@@ -125,29 +225,50 @@ pub fn previews(p: &Props) -> Html {
                 {
                     let (v2, phase, shot, settle) =
                         (v.clone(), phase.clone(), shot.clone(), settle.clone());
+                    let src = Rc::new(url.clone());
+                    let busy = Rc::new(std::cell::Cell::new(false));
                     ls.push(EventListener::new(&v, "seeked", move |_| {
+                        if busy.get() {
+                            return;
+                        }
                         let now = *phase.borrow();
                         match now {
                             Shot::Loading => {
-                                if let Some(c) = start.cast::<HtmlCanvasElement>() {
-                                    draw(&v2, &c);
-                                }
                                 *phase.borrow_mut() = Shot::Start;
-                                shot.set(Shot::Start);
-                                let d = v2.duration();
-                                v2.set_current_time(if d.is_finite() {
-                                    (d - 1.0).max(0.0)
-                                } else {
-                                    0.0
+                                let (v3, shot) = (v2.clone(), shot.clone());
+                                let next: Rc<dyn Fn()> = Rc::new(move || {
+                                    shot.set(Shot::Start);
+                                    let d = v3.duration();
+                                    v3.set_current_time(if d.is_finite() {
+                                        (d - 1.0).max(0.0)
+                                    } else {
+                                        0.0
+                                    });
                                 });
+                                shoot(
+                                    v2.clone(),
+                                    start.cast::<HtmlCanvasElement>(),
+                                    src.clone(),
+                                    REDRAW_TRIES,
+                                    busy.clone(),
+                                    next,
+                                );
                             }
                             Shot::Start => {
-                                if let Some(c) = end.cast::<HtmlCanvasElement>() {
-                                    draw(&v2, &c);
-                                }
                                 *phase.borrow_mut() = Shot::Done;
-                                shot.set(Shot::Done);
-                                settle();
+                                let (shot, settle) = (shot.clone(), settle.clone());
+                                let next: Rc<dyn Fn()> = Rc::new(move || {
+                                    shot.set(Shot::Done);
+                                    settle();
+                                });
+                                shoot(
+                                    v2.clone(),
+                                    end.cast::<HtmlCanvasElement>(),
+                                    src.clone(),
+                                    REDRAW_TRIES,
+                                    busy.clone(),
+                                    next,
+                                );
                             }
                             _ => {}
                         }
@@ -169,6 +290,7 @@ pub fn previews(p: &Props) -> Html {
             }
             move || {
                 drop(timer);
+                drop(give_up);
                 if let Some(u) = url {
                     let _ = web_sys::Url::revoke_object_url(&u);
                 }

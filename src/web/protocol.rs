@@ -36,17 +36,28 @@ pub fn video_changed() -> Error {
 }
 
 /// Read the last byte of `file`: a File that changed on disk since it was
-/// picked can no longer be read (the browser checks its size and
+/// picked can no longer be read (Chromium and WebKit check its size and
 /// modification time against the pick's), so it is not the file checked.
+/// Firefox reads a changed file as it is now: one that shrank gives no byte
+/// there, which is as much a change.
 pub async fn still_readable(file: &web_sys::Blob) -> Result<(), Error> {
     let n = file.size();
+    let want = if n >= 1.0 { 1.0 } else { 0.0 };
     let slice = file
         .slice_with_f64_and_f64((n - 1.0).max(0.0), n)
         .map_err(|_| video_changed())?;
-    wasm_bindgen_futures::JsFuture::from(slice.array_buffer())
+    let buf = wasm_bindgen_futures::JsFuture::from(slice.array_buffer())
         .await
-        .map(|_| ())
-        .map_err(|_| video_changed())
+        .map_err(|_| video_changed())?;
+    let got = js_sys::Reflect::get(&buf, &"byteLength".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    if got == want {
+        Ok(())
+    } else {
+        Err(video_changed())
+    }
 }
 
 /// Page → worker.

@@ -17,9 +17,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, PROFILES, ROOT, SHOTS, appReady, buildCli, eventually, launch, oracle, serve } from './lib.mjs';
+import { DIST, FIXTURES, PROFILES, ROOT, SHOTS, appReady, buildCli, eventually, launch, oracle, serve, NOT_RUN, enginesToRun, unsupported } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'embed'); // target/e2e/embed
@@ -317,7 +317,7 @@ const videoStatuses = (r) => Object.fromEntries(r.rules.filter((x) => x.kind ===
 
 // ---------------------------------------------------------------- tests
 
-describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeout: 300_000 }, () => {
+for (const engine of enginesToRun()) describe(`Preflight embedded: element, JS API, iframe, offline, styles (${engine})`, { timeout: 300_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(DIST, 'embed', 'preflight-embed.js')), 'dist/embed/ is missing: run `trunk build --release` first');
     fs.rmSync(HERE, { recursive: true, force: true });
@@ -333,12 +333,18 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     javaDir.catch(() => {});
     // Serve a copy, so that a rebuild of dist/ meanwhile cannot mix two builds.
     fs.cpSync(DIST, SNAP, { recursive: true });
-    [app, host2, third, chrome, fx] = await Promise.all([serve(SNAP), serve(SNAP), serve(THIRD), launch(), makeVideos()]);
+    [app, host2, third, chrome, fx] = await Promise.all([serve(SNAP, { engine }), serve(SNAP, { engine }), serve(THIRD, { engine }), launch(engine), makeVideos()]);
     writePages(third.origin);
   });
 
+  // A WebKit context is a MiniBrowser of its own: each test's go when it ends.
+  afterEach(async () => {
+    if (engine === 'chromium') return;
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
+  });
+
   after(async () => {
-    for (const c of cleanup.reverse()) await c().catch(() => {});
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
     await chrome?.close();
     await Promise.all([app, host2, third].map((s) => s?.close()));
   });
@@ -493,7 +499,8 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.deepEqual(page.errors, []);
   });
 
-  it('iframe mode: reports go to the named origin only; config is taken from it only', async () => {
+  it('iframe mode: reports go to the named origin only; config is taken from it only', async (t) => {
+    if (unsupported(t, engine, 'frames')) return;
     const names = Object.fromEntries(['sichuan-kepu-2024', 'nmg-kepu-2025'].map((id) => [id, profileJson(id).name]));
     const appUrl = app.origin + '/index.html';
     assert.notEqual(host2.origin, app.origin);
@@ -565,7 +572,8 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
   });
 
   it('offline: after one visit the standalone app reloads and checks a video with the network gone', async (t) => {
-    const own = await serve(SNAP); // a server of its own, to switch off
+    if (unsupported(t, engine, 'offline', 'workers')) return;
+    const own = await serve(SNAP, { engine }); // a server of its own, to switch off
     try {
       const page = await newPage(own.url, {}, { origins: [own.origin], name: 'offline' });
       await appReady(page);
@@ -655,31 +663,40 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.notEqual(a['main.app']['font-family'], hostBody[2]);
     assert.equal(a['.card']['border-top-style'], 'solid');
     assert.deepEqual(await box(hostile), await box(plain), 'the widget\'s size');
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const [sa, sb] = await Promise.all([
-      hostile.locator('#widget').screenshot({ path: path.join(SHOTS, 'embed-hostile-host.png') }),
-      plain.locator('#widget').screenshot({ path: path.join(SHOTS, 'embed-plain-host.png') }),
-    ]);
-    const diff = await plain.evaluate(async ([a, b]) => {
-      const img = async (b64) => createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
-      const [x, y] = await Promise.all([img(a), img(b)]);
-      if (x.width !== y.width || x.height !== y.height) return { size: [x.width, x.height, y.width, y.height] };
-      const px = (bm) => {
-        const c = new OffscreenCanvas(bm.width, bm.height);
-        const g = c.getContext('2d');
-        g.drawImage(bm, 0, 0);
-        return g.getImageData(0, 0, bm.width, bm.height).data;
-      };
-      const [p, q] = [px(x), px(y)];
-      let n = 0;
-      for (let i = 0; i < p.length; i += 4) {
-        if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 48) n++;
-      }
-      return { size: [x.width, x.height], differing: n, total: p.length / 4 };
-    }, [sa.toString('base64'), sb.toString('base64')]);
-    t.diagnostic(`widget screenshots ${diff.size.join('×')}: ${diff.differing ?? '?'} of ${diff.total ?? '?'} pixels differ (identical bytes: ${sa.equals(sb)})`);
-    assert.equal(diff.size.length, 2, `screenshot sizes differ: ${diff.size}`);
-    assert.ok(diff.differing <= diff.total * 0.001, `${diff.differing} pixels differ`);
+    if (engine === 'webkit') {
+      // WebKitWebDriver's element screenshot of a widget taller than the
+      // window is clipped where the window happens to be scrolled: compared,
+      // two equal widgets differ. The computed styles above are compared.
+      const why = 'not run on webkit: WebKitWebDriver clips an element screenshot to the scrolled window';
+      NOT_RUN.push(`${t.name} (its pixel comparison): ${why}`);
+      t.diagnostic(`pixel comparison ${why}`);
+    } else {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      const [sa, sb] = await Promise.all([
+        hostile.locator('#widget').screenshot({ path: path.join(SHOTS, `${engine}-embed-hostile-host.png`) }),
+        plain.locator('#widget').screenshot({ path: path.join(SHOTS, `${engine}-embed-plain-host.png`) }),
+      ]);
+      const diff = await plain.evaluate(async ([a, b]) => {
+        const img = async (b64) => createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+        const [x, y] = await Promise.all([img(a), img(b)]);
+        if (x.width !== y.width || x.height !== y.height) return { size: [x.width, x.height, y.width, y.height] };
+        const px = (bm) => {
+          const c = new OffscreenCanvas(bm.width, bm.height);
+          const g = c.getContext('2d');
+          g.drawImage(bm, 0, 0);
+          return g.getImageData(0, 0, bm.width, bm.height).data;
+        };
+        const [p, q] = [px(x), px(y)];
+        let n = 0;
+        for (let i = 0; i < p.length; i += 4) {
+          if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 48) n++;
+        }
+        return { size: [x.width, x.height], differing: n, total: p.length / 4 };
+      }, [sa.toString('base64'), sb.toString('base64')]);
+      t.diagnostic(`widget screenshots ${diff.size.join('×')}: ${diff.differing ?? '?'} of ${diff.total ?? '?'} pixels differ (identical bytes: ${sa.equals(sb)})`);
+      assert.equal(diff.size.length, 2, `screenshot sizes differ: ${diff.size}`);
+      assert.ok(diff.differing <= diff.total * 0.001, `${diff.differing} pixels differ`);
+    }
 
     // With a report: the verdict and the rules too.
     await Promise.all([hostile, plain].map((p) => p.setInputFiles('#widget #video-input', fx.land)));
@@ -710,7 +727,8 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
     assert.deepEqual(plain.errors, []);
   });
 
-  it('attributes: a new profile re-renders the widget, its workers do not pile up, removal stops them', async () => {
+  it('attributes: a new profile re-renders the widget, its workers do not pile up, removal stops them', async (t) => {
+    if (unsupported(t, engine, 'workers')) return;
     const page = await newPage(app.origin + '/plain-host.html');
     await widgetReady(page);
     // The app starts min(cores, 4) workers (src/web/client.rs crc_workers).
@@ -776,6 +794,7 @@ describe('Preflight embedded: element, JS API, iframe, offline, styles', { timeo
   });
 
   it('no request of the embedded widget, its host pages, frames or workers leaves their origins', (t) => {
+    if (unsupported(t, engine, 'requests')) return;
     if (chrome.contexts.length === 0) return t.skip('no embed test ran');
     assert.deepEqual(chrome.contexts.filter((c) => c.requests.length === 0).map((c) => c.name), [], 'contexts that recorded nothing');
     assert.deepEqual(chrome.offOrigin(), [], 'requests that left their origins');

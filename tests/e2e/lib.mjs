@@ -13,6 +13,10 @@ import { promisify } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
+import { launchFirefox, launchWebkit } from './engine.mjs';
+
+export { ENGINES, ENGINE_LIMITS, NOT_RUN, enginesToRun, unsupported } from './engine.mjs';
+
 const run = promisify(execFile);
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,6 +47,11 @@ export const WECHAT_UA =
   'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20240404 MMWEBID/5538 ' +
   'MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
+// A real iOS WeChat user agent (WKWebView: WebKit, whatever the browser).
+export const WECHAT_IOS_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 ' +
+  'MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN';
+
 // ---------------------------------------------------------------- server
 
 /** Every server `serve()` started in this process: {origin, hits}. */
@@ -65,10 +74,13 @@ const MIME = {
  * Serve `dir` on 127.0.0.1 at a free port. Returns {origin, url, hits, close}.
  * `delay(pathname, n)` may hold the n-th request of a path back (ms).
  */
-export async function serve(dir = DIST, { delay = () => 0 } = {}) {
+export async function serve(dir = DIST, { delay = () => 0, engine = 'chromium' } = {}) {
   const root = path.resolve(dir);
   const hits = [];
-  const entry = { origin: '', hits };
+  // Only Chromium's driver reports every request (workers' and service
+  // workers' too): the servers of the other engines' tests are not held to
+  // `servedButNotRecorded`.
+  const entry = { origin: '', hits, engine };
   SERVERS.push(entry);
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
@@ -144,7 +156,8 @@ const CONTEXTS = [];
  * request of its pages, frames, workers and service workers, and every
  * WebSocket, for `offOrigin()` to check at the end of a suite.
  */
-export async function launch() {
+export async function launch(engine = 'chromium') {
+  if (engine !== 'chromium') return launchOther(engine);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-e2e-'));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -197,6 +210,8 @@ export async function launch() {
   };
   browser.newContext = (options) => context(options);
   return {
+    engine: 'chromium',
+    version: `Chromium ${browser.version()}`,
     browser,
     userDataDir,
     context,
@@ -206,6 +221,34 @@ export async function launch() {
     close: async () => {
       await browser.close().catch(() => {});
       fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Firefox or WebKit behind the same {context, contexts, offOrigin, close} as
+ * `launch()` gives for Chromium. Their contexts are not recorded for
+ * `offOrigin` (their drivers do not report every request: ENGINE_LIMITS.requests).
+ */
+async function launchOther(engine) {
+  const b = engine === 'firefox' ? await launchFirefox() : engine === 'webkit' ? await launchWebkit() : null;
+  if (!b) throw new Error(`unknown engine ${engine}`);
+  const open = [];
+  const context = async (options = {}) => {
+    const ctx = await b.context(options);
+    open.push(ctx);
+    return ctx;
+  };
+  return {
+    engine,
+    get version() { return b.version; },
+    browser: null,
+    context,
+    contexts: [],
+    offOrigin: () => [],
+    close: async () => {
+      for (const c of open) await c.close().catch(() => {});
+      await b.close();
     },
   };
 }
@@ -267,7 +310,7 @@ export function servedButNotRecorded() {
     }
   }
   const missed = [];
-  for (const s of SERVERS) {
+  for (const s of SERVERS.filter((x) => x.engine === 'chromium')) {
     for (const p of new Set(s.hits)) {
       if (seen.has(s.origin + p)) continue;
       if (p === '/index.html' && seen.has(s.origin + '/')) continue;
@@ -283,6 +326,8 @@ export function servedButNotRecorded() {
 /** Wait until the app has rendered and its worker is up; returns the worker. */
 export async function appReady(page) {
   await page.waitForSelector('#profile', { timeout: 30_000 });
+  // Elsewhere a worker has no handle (ENGINE_LIMITS.workers): the page is ready.
+  if (page.engine && page.engine !== 'chromium') return null;
   const deadline = Date.now() + 15_000;
   while (page.workers().length === 0) {
     if (Date.now() > deadline) throw new Error('the worker never started');

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, PROFILES, appReady, launch, serve } from './lib.mjs';
+import { DIST, PROFILES, appReady, launch, serve, enginesToRun, unsupported } from './lib.mjs';
 
 const IDS = fs.readdirSync(path.join(DIST, 'profiles')).map((f) => f.replace(/\.json$/, '')).sort();
 const FIRST = 'cujs-video-abstract-2026'; // the picker's first contest, a fresh page's
@@ -35,14 +35,20 @@ async function open() {
   return page;
 }
 
-describe('Built-in profiles are fetched one at a time, when chosen', { timeout: 300_000 }, () => {
+for (const engine of enginesToRun()) describe(`Built-in profiles are fetched one at a time, when chosen (${engine})`, { timeout: 300_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
-    [app, chrome] = await Promise.all([serve(DIST), launch()]);
+    [app, chrome] = await Promise.all([serve(DIST, { engine }), launch(engine)]);
+  });
+
+  // A WebKit context is a MiniBrowser of its own: each test's go when it ends.
+  afterEach(async () => {
+    if (engine === 'chromium') return;
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
   });
 
   after(async () => {
-    for (const c of cleanup.reverse()) await c().catch(() => {});
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
     await chrome?.close();
     await app?.close();
   });
@@ -63,7 +69,8 @@ describe('Built-in profiles are fetched one at a time, when chosen', { timeout: 
     assert.equal(wasm.indexOf(Buffer.from(notice)), -1, 'a profile\'s text is not in the wasm');
   });
 
-  it('the service worker keeps every profile of its build, and offline a new contest comes from it', async () => {
+  it('the service worker keeps every profile of its build, and offline a new contest comes from it', async (t) => {
+    if (unsupported(t, engine, 'offline')) return;
     const context = await chrome.context({}, { origins: [app.origin], name: 'profiles offline' });
     cleanup.push(() => context.close());
     const page = await context.newPage();
@@ -88,7 +95,8 @@ describe('Built-in profiles are fetched one at a time, when chosen', { timeout: 
     await context.setOffline(false);
   });
 
-  it('fetches only the chosen contest\'s profile, once', async () => {
+  it('fetches only the chosen contest\'s profile, once', async (t) => {
+    if (unsupported(t, engine, 'requests', 'noServiceWorker')) return;
     const page = await open();
     await page.goto(app.url);
     await appReady(page);
@@ -114,7 +122,8 @@ describe('Built-in profiles are fetched one at a time, when chosen', { timeout: 
     assert.deepEqual(page.errors, []);
   });
 
-  it('a failed profile fetch shows the error with 重试, and 重试 recovers', async () => {
+  it('a failed profile fetch shows the error with 重试, and 重试 recovers', async (t) => {
+    if (unsupported(t, engine, 'route', 'noServiceWorker')) return;
     const page = await open();
     let answer = 'ok';
     await page.route(`**/profiles/${OTHER}.json*`, (route) => {

@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, appReady, eventually, launch, serve } from './lib.mjs';
+import { DIST, FIXTURES, appReady, eventually, launch, serve, ENGINE_LIMITS, NOT_RUN, enginesToRun, unsupported } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'trust'); // target/e2e/trust
@@ -88,7 +88,7 @@ async function serveWithCsp(dir, csp) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }) };
 }
 
-describe('Preflight keeps its user\'s data: drafts, storage, origins, updates', { timeout: 600_000 }, () => {
+for (const engine of enginesToRun()) describe(`Preflight keeps its user's data: drafts, storage, origins, updates (${engine})`, { timeout: 600_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
     fs.rmSync(HERE, { recursive: true, force: true });
@@ -105,19 +105,26 @@ document.getElementById('preflight').src = q.get('src');
 <script src="frame.js"></script>
 `);
     fx = { land: path.join(HERE, 'land-1080p-3s.mp4'), png: path.join(HERE, 'scan.png') };
-    [app, framer, chrome] = await Promise.all([serve(SNAP), serve(FRAMER), launch(),
+    [app, framer, chrome] = await Promise.all([serve(SNAP, { engine }), serve(FRAMER, { engine }), launch(engine),
       ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=2', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
         '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', fx.land]),
       ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x2458d3:size=240x160', '-frames:v', '1', fx.png])]);
   });
 
+  // A WebKit context is a MiniBrowser of its own: each test's go when it ends.
+  afterEach(async () => {
+    if (engine === 'chromium') return;
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
+  });
+
   after(async () => {
-    for (const c of cleanup.reverse()) await c().catch(() => {});
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
     await chrome?.close();
     await Promise.all([app, framer].map((s) => s?.close()));
   });
 
-  it('a framing site sees none of the standalone app\'s drafts, only what was typed in its frame', async () => {
+  it('a framing site sees none of the standalone app\'s drafts, only what was typed in its frame', async (t) => {
+    if (unsupported(t, engine, 'frames')) return;
     const context = await newContext('drafts: a framing site', {}, [app.origin, framer.origin]);
     const own = await open(context, app.url);
     await appReady(own);
@@ -186,7 +193,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(page.errors, []);
   });
 
-  it('a draft not edited for 30 days is deleted, not restored', async () => {
+  it('a draft not edited for 30 days is deleted, not restored', async (t) => {
+    if (unsupported(t, engine, 'initScript')) return;
     const context = await newContext('drafts: 30 days');
     // The page's clock runs `skew` ms ahead (kept across reloads in sessionStorage).
     await context.addInitScript(() => {
@@ -239,7 +247,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(page.errors, []);
   });
 
-  it('two tabs: an edit in one shows in the other, with a notice; neither is lost', async () => {
+  it('two tabs: an edit in one shows in the other, with a notice; neither is lost', async (t) => {
+    if (unsupported(t, engine, 'tabs')) return;
     const context = await newContext('drafts: two tabs');
     const a = await open(context, app.url);
     await appReady(a);
@@ -262,7 +271,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(b.errors, []);
   });
 
-  it('switching contest with a scan attached asks first; declining keeps everything', async () => {
+  it('switching contest with a scan attached asks first; declining keeps everything', async (t) => {
+    if (unsupported(t, engine, 'dialogText')) return;
     const context = await newContext('drafts: confirm a contest switch');
     const page = await open(context, app.url);
     await appReady(page);
@@ -290,7 +300,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(page.errors, []);
   });
 
-  it('iframe: a host\'s new config asks before it drops a picked video and scans', async () => {
+  it('iframe: a host\'s new config asks before it drops a picked video and scans', async (t) => {
+    if (unsupported(t, engine, 'frames')) return;
     const context = await newContext('iframe: confirm a new config', {}, [framer.origin, app.origin]);
     const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(framer.origin)}&profile=${CONTEST}&channel=self`));
     const frame = page.frameLocator('#preflight');
@@ -315,7 +326,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(page.errors, []);
   });
 
-  it('iframe sandboxed without allow-modals: the question a dialog cannot ask is asked on the page', async () => {
+  it('iframe sandboxed without allow-modals: the question a dialog cannot ask is asked on the page', async (t) => {
+    if (unsupported(t, engine, 'frames')) return;
     const context = await newContext('iframe: no allow-modals', {}, [framer.origin, app.origin]);
     const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(framer.origin)}&profile=${CONTEST}&channel=self`,
       'allow-scripts allow-same-origin allow-forms allow-downloads'));
@@ -347,7 +359,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.deepEqual(page.errors, []);
   });
 
-  it('with localStorage throwing, the app runs, checks, bundles and says drafts are not kept', async () => {
+  it('with localStorage throwing, the app runs, checks, bundles and says drafts are not kept', async (t) => {
+    if (unsupported(t, engine, 'initScript')) return;
     const context = await newContext('no localStorage', { acceptDownloads: true });
     await context.addInitScript(() => {
       Object.defineProperty(window, 'localStorage', {
@@ -377,12 +390,13 @@ document.getElementById('preflight').src = q.get('src');
     const zip = path.join(HERE, 'no-storage.zip');
     await download.saveAs(zip);
     assert.ok(fs.statSync(zip).size > fs.statSync(fx.land).size);
-    const t = await run('unzip', ['-t', zip]);
-    assert.match(t.stdout, /No errors detected/);
+    const unzipT = await run('unzip', ['-t', zip]);
+    assert.match(unzipT.stdout, /No errors detected/);
     assert.deepEqual(page.errors, []);
   });
 
-  it('origin: a trailing slash or upper case is normalised; a path is refused aloud, not ignored', async () => {
+  it('origin: a trailing slash or upper case is normalised; a path is refused aloud, not ignored', async (t) => {
+    if (unsupported(t, engine, 'frames')) return;
     const context = await newContext('iframe: origin normalised', {}, [framer.origin, app.origin]);
     for (const given of [`${framer.origin}/`, framer.origin.replace('http://', 'HTTP://')]) {
       const page = await open(context, framePage(`${app.origin}/index.html?origin=${encodeURIComponent(given)}&profile=${CONTEST}`));
@@ -408,6 +422,7 @@ document.getElementById('preflight').src = q.get('src');
   });
 
   it('CSP: with the recommended header (\'wasm-unsafe-eval\', no \'unsafe-eval\') page and workers run; the worker obeys its own header', async (t) => {
+    if (unsupported(t, engine, 'console')) return;
     const ok = await serveWithCsp(SNAP, () => CSP);
     // The same, but the worker's script is served without 'wasm-unsafe-eval'.
     const strictWorker = await serveWithCsp(SNAP, (p) => (p === '/worker_loader.js' ? CSP.replace(" 'wasm-unsafe-eval'", '') : CSP));
@@ -426,6 +441,13 @@ document.getElementById('preflight').src = q.get('src');
     assert.match(download.suggestedFilename(), /\.zip$/);
     assert.deepEqual(violations, [], 'CSP reports with the recommended header');
     assert.deepEqual(page.errors, []);
+    if (engine !== 'chromium') {
+      // The second half evaluates in a worker.
+      const why = `not run on ${engine}: ${ENGINE_LIMITS.workers[engine]}`;
+      NOT_RUN.push(`${t.name} (its worker half): ${why}`);
+      t.diagnostic(`its worker half ${why}`);
+      return;
+    }
 
     const other = await open(context, strictWorker.url + '?crc_workers=1');
     const worker = await appReady(other);
@@ -435,7 +457,8 @@ document.getElementById('preflight').src = q.get('src');
     assert.match(got, /CompileError|Content Security Policy|wasm-unsafe-eval/, 'the worker follows its own response\'s header');
   });
 
-  it('a worker of another build than its page: the page reloads once, then says so and offers 重试', async () => {
+  it('a worker of another build than its page: the page reloads once, then says so and offers 重试', async (t) => {
+    if (unsupported(t, engine, 'noServiceWorker')) return;
     // A deploy between the page's load and its worker's: the worker runs
     // another build. Served without the service worker, which would pair
     // them itself.
@@ -449,7 +472,7 @@ document.getElementById('preflight').src = q.get('src');
       fs.readFileSync(loader, 'utf8').replace(/(importScripts\([^)]*\);)/, `$1\nself.PREFLIGHT_BUILD = '${other}';`),
     );
     assert.match(fs.readFileSync(loader, 'utf8'), new RegExp(other), 'the worker announces another build');
-    const own = await serve(dir);
+    const own = await serve(dir, { engine });
     cleanup.push(() => own.close());
     const context = await newContext('a worker of another build', { serviceWorkers: 'block' }, [own.origin]);
     const page = await open(context, own.url);
@@ -466,6 +489,7 @@ document.getElementById('preflight').src = q.get('src');
   });
 
   it('service worker: after a deploy one reload runs the new build whole (page and workers); offline then runs it too', async (t) => {
+    if (unsupported(t, engine, 'workers', 'offline')) return;
     // Two builds of the same app: build 2 is build 1 with another id and a marker.
     const b1 = path.join(HERE, 'build1');
     const b2 = path.join(HERE, 'build2');
@@ -491,7 +515,7 @@ document.getElementById('preflight').src = q.get('src');
       fs.renameSync(live + '.new', live);
     };
     deploy(b1);
-    const own = await serve(live);
+    const own = await serve(live, { engine });
     cleanup.push(() => own.close());
     const context = await newContext('service worker: a deploy', {}, [own.origin]);
     const page = await open(context, own.url);
