@@ -54,6 +54,7 @@ fn takes(cmd: &str, flag: &str) -> bool {
             "probe" => matches!(flag, "--json"),
             "check" => matches!(flag, "--json" | "--profile" | "--category" | "--channel"),
             "profiles" | "profile" | "verify" => matches!(flag, "--json"),
+            "scans-to-pdf" => matches!(flag, "-o" | "--out" | "--overwrite"),
             "fix" => matches!(
                 flag,
                 "--json"
@@ -107,7 +108,7 @@ fn split_attach(v: OsString) -> Option<(String, PathBuf)> {
     Some((slot, file))
 }
 
-fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
+pub(super) fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
     let mut o = Opts {
         json: false,
         force: false,
@@ -183,7 +184,7 @@ fn parse_opts(cmd: &str, args: &[OsString]) -> Result<Opts, Error> {
     }
     // Positional arguments: how many each command takes.
     let most = match cmd {
-        "probe" | "check" => usize::MAX,
+        "probe" | "check" | "scans-to-pdf" => usize::MAX,
         "profile" | "verify" | "fix" => 1,
         _ => 0,
     };

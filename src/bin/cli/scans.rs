@@ -6,52 +6,18 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
+use preflight::Error;
 use preflight::pdf::{self, Part};
-use preflight::{Error, Lang};
 
 use super::bundle::{check_output, create_partial, finish, io_err};
-use super::{Opts, shown, text_value, usage};
-
-fn opts(args: &[OsString]) -> Result<Opts, Error> {
-    // The options' defaults, then this command's own few.
-    let mut o = super::parse_opts("scans-to-pdf", &[])?;
-    let mut it = args.iter().cloned();
-    let mut only_files = false;
-    while let Some(a) = it.next() {
-        let flag = a.to_str().unwrap_or("");
-        if only_files || flag == "-" || !a.as_encoded_bytes().starts_with(b"-") {
-            o.files.push(a);
-            continue;
-        }
-        let mut value = |name: &str| {
-            it.next()
-                .ok_or_else(|| usage(&format!("{name} 需要一个值 / {name} needs a value")))
-        };
-        match flag {
-            "--" => only_files = true,
-            "--overwrite" => o.overwrite = true,
-            "-o" | "--out" => o.out = Some(value("-o")?.into()),
-            "--lang" => {
-                o.lang = Lang::parse(&text_value("--lang", value("--lang")?)?)
-                    .ok_or_else(|| usage("--lang 只能是 zh 或 en / --lang is zh or en"))?
-            }
-            _ => {
-                let f = shown(&a);
-                return Err(usage(&format!(
-                    "scans-to-pdf 不接受选项 {f} / scans-to-pdf does not take {f}"
-                )));
-            }
-        }
-    }
-    Ok(o)
-}
+use super::{shown, usage};
 
 pub fn cmd(args: &[OsString], out: &mut dyn Write) -> Result<i32, Error> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         let _ = write!(out, "{}", super::command_usage("scans-to-pdf"));
         return Ok(0);
     }
-    let o = opts(args)?;
+    let o = super::parse_opts("scans-to-pdf", args)?;
     let out_path = o
         .out
         .as_deref()
