@@ -739,6 +739,26 @@ fn kepu_light_status_follows_the_category() {
     assert_eq!(worst(&run("state_key_lab", "to_produce")), Status::Pass);
     assert_eq!(worst(&run("kepuyue_cut", "highlight_cut")), Status::Pass);
     assert_eq!(worst(&run("kepuyue_cut", "finished")), Status::Pass);
+    // Without a form (`preflight check` of a video) nothing was chosen: the
+    // check says what to keep in mind when filling it, it does not pass.
+    let r = check::check(
+        &p,
+        &Input {
+            category: Some("state_key_lab"),
+            channel: Some("unit"),
+            ..Default::default()
+        },
+    );
+    for rule in r.rules.iter().filter(|r| r.id.starts_with("status_")) {
+        assert_eq!(
+            rule.status,
+            Status::Manual,
+            "{}: {}",
+            rule.id,
+            rule.message_zh
+        );
+        assert!(rule.message_zh.contains("填表"), "{}", rule.message_zh);
+    }
 }
 
 /// 「码流不低于5—8M/s」: between the two figures the rule warns and says how

@@ -279,6 +279,15 @@ fn option_for_categories(
             form::Value::Text(t) => t == option,
             form::Value::List(l) => l.iter().any(|x| x == option),
         });
+    if input.form.is_none() {
+        // Nothing chosen yet (a video checked without its form).
+        r.status = Status::Manual;
+        r.zh = format!("填表时请注意：{}。", r.expected);
+        r.en = format!(
+            "When you fill in the form: \"{opt_en}\" is for some categories only (the notice: \"{quote}\")."
+        );
+        return r.done(RuleKind::Form);
+    }
     match input.category {
         Some(cat) if chosen && !categories.iter().any(|c| c == cat) => {
             let (cat_zh, cat_en) = label(&p.categories, cat);
