@@ -11,9 +11,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
-use wasm_bindgen::JsCast;
 use preflight::tools_worker::{FromTools, ToTools, answer};
 use preflight::web::tools::blob_of;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Blob, FileReaderSync};
 
