@@ -2,7 +2,8 @@
 // headless Chromium: a plain visit (contest, video, check, bundle) never asks
 // for tools_loader.js, tools.js or tools_bg.wasm; 一键修复 asks for each once,
 // and the fixed file is made. The time from the click to the fixed file, with
-// the tools' cold load, is printed.
+// the tools' cold load, is printed. Offline, after one visit, 一键修复 still
+// works: the service worker keeps the tools.
 //
 // Imported and run by tests/e2e/run.mjs.
 
@@ -82,5 +83,46 @@ describe('the tools worker, loaded on demand', () => {
     assert.deepEqual(tools().map((p) => path.basename(p)).sort(), ['tools.js', 'tools_bg.wasm', 'tools_loader.js']);
     console.log(`# 一键修复 on a ${fs.statSync(mov).size}-byte moov-at-end MOV, the tools loaded cold: ${ms} ms from the click to the fixed file`);
     assert.deepEqual(errors, []);
+  });
+
+  it('offline: after one visit (which never asked for them), the service worker has the tools and 一键修复 works', async () => {
+    const own = await serve(DIST); // a server of its own, to switch off
+    try {
+      const context = await chrome.context({}, { origins: [own.origin], name: 'tools offline' });
+      cleanup.push(() => context.close());
+      const page = await context.newPage();
+      page.setDefaultTimeout(60_000);
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(own.origin + '/');
+      await appReady(page);
+      const kept = await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+        for (const end = Date.now() + 20_000; Date.now() < end;) {
+          if (await caches.match('tools_bg.wasm') && await caches.match('tools.js') && await caches.match('tools_loader.js')) return true;
+          await new Promise((ok) => setTimeout(ok, 50));
+        }
+        return false;
+      });
+      assert.ok(kept, 'the service worker did not keep the tools');
+      for (const w of page.workers()) await w.evaluate(() => wasm_bindgen({ module_or_path: './app_bg.wasm' }).then(() => true));
+      await own.close();
+      await context.setOffline(true);
+      const served = [];
+      context.on('response', (r) => served.push({ path: new URL(r.url()).pathname, sw: r.fromServiceWorker(), status: r.status() }));
+      await page.reload();
+      await appReady(page);
+      await page.selectOption('#profile', 'cujs-video-abstract-2026');
+      await page.check('input[name=channel][value=unit]');
+      await page.setInputFiles('#video-input', mov);
+      await page.click('li[data-rule=container][data-status=fail] button.fix-now');
+      await page.waitForSelector('#fixing.done');
+      await page.waitForSelector('li[data-rule=container][data-status=pass]');
+      const wasm = served.filter((s) => s.path.endsWith('/tools_bg.wasm'));
+      assert.ok(wasm.length === 1 && wasm[0].sw && wasm[0].status === 200, `tools_bg.wasm from the service worker: ${JSON.stringify(served)}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await own.close().catch(() => {});
+    }
   });
 });
