@@ -18,13 +18,13 @@ for f in boot.js sw.js worker_loader.js app.js tools_loader.js tools.js; do
 done
 perl -0pi -e 's{[ \t]*<!--.*?-->[ \t]*\n?}{}gs' "$d/index.html"
 # The scripts (the wasm-bindgen glue app.js and tools.js, the page's boot.js,
-# the workers' loaders) minified by terser (installed by ./dev into
+# the tools worker's loader) minified by terser (installed by ./dev into
 # tests/e2e/node_modules): about 1.6 KB of the payload's brotli. Top-level
 # names stay (app.js declares the global `wasm_bindgen`). sw.js is left as it
 # is: the id is stamped into it below.
 terser=tests/e2e/node_modules/.bin/terser
 [ -x "$terser" ] || { echo "stamp-build.sh: no $terser (run ./dev setup)" >&2; exit 1; }
-for f in app.js tools.js boot.js worker_loader.js tools_loader.js; do
+for f in app.js tools.js boot.js tools_loader.js; do
   "$terser" "$d/$f" --compress --mangle -o "$d/$f.min"
   mv "$d/$f.min" "$d/$f"
 done
