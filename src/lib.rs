@@ -42,5 +42,13 @@ impl Lang {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+// The app's browser edge. Its `#[wasm_bindgen]` exports (the JS API) would
+// land in every wasm that links the library, so the tools worker's build
+// (the `tools` feature, src/bin/tools.rs) leaves it out.
+#[cfg(all(target_arch = "wasm32", not(feature = "tools")))]
 pub mod web;
+
+/// The tools worker (the remux and the PDF writer, loaded on demand).
+#[cfg(target_arch = "wasm32")]
+#[path = "web/tools_worker.rs"]
+pub mod tools_worker;

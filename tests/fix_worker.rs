@@ -1,20 +1,19 @@
-//! The remux request in a real dedicated Web Worker (where `FileReaderSync`
-//! exists), by wasm-bindgen-test-runner in headless Chromium:
+//! The tools worker's remux request in a real dedicated Web Worker (where
+//! `FileReaderSync` exists), by wasm-bindgen-test-runner in headless Chromium:
 //!
 //!   CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test fix_worker
 //!
-//! The worker answers `ToWorker::Fix` with the plan of the committed
-//! moov-at-end `tiny.mp4`, reading its headers and moov only; the page's Blob
-//! of that plan has the moov first and the same media bytes. On native
+//! The tools worker answers `ToTools::Fix` with the plan of the committed
+//! moov-at-end `tiny.mp4` (new bytes and ranges of the file), reading its
+//! headers and moov only; the page's Blob of that plan has the moov first and
+//! the same media bytes. On native
 //! targets this file compiles to nothing (tests/fix.rs tests the remux there).
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-
 use js_sys::{Array, Uint8Array};
-use preflight::fix::Piece;
-use preflight::web::protocol::{FromWorker, ToWorker, fixed_blob};
-use preflight::web::worker::answer;
+use preflight::tools_worker::{FromTools, ToTools, answer};
+use preflight::web::tools::blob_of;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Blob, FileReaderSync};
 
@@ -39,56 +38,47 @@ fn boxes(data: &[u8]) -> Vec<(String, usize, usize)> {
 }
 
 #[wasm_bindgen_test]
-async fn the_worker_plans_the_fix_and_the_page_blob_is_moov_first() {
+fn the_worker_plans_the_fix_and_the_page_blob_is_moov_first() {
     let arr = Array::new();
     arr.push(&Uint8Array::from(TINY));
     let file = Blob::new_with_u8_array_sequence(&arr).unwrap();
-    let got = RefCell::new(Vec::new());
-    answer(
-        ToWorker::Fix {
-            pick: 7,
+    let (msg, parts) = answer(
+        &ToTools::Fix {
+            id: 7,
             faststart: true,
             mp4: true,
             strip_location: true,
             strip_device: false,
         },
-        file.clone(),
-        |m| got.borrow_mut().push(m.clone()),
-    )
-    .await;
-    let got = got.into_inner();
-    assert_eq!(got.len(), 1);
+        std::slice::from_ref(&file),
+    );
     // Through the wire as the page gets it.
-    let wire: FromWorker = serde_json::from_str(&serde_json::to_string(&got[0]).unwrap()).unwrap();
-    let FromWorker::Fixed {
-        pick,
-        result,
-        bytes_read,
-        ..
-    } = wire
-    else {
-        panic!("{:?}", got[0]);
+    let wire: FromTools = serde_json::from_str(&serde_json::to_string(&msg).unwrap()).unwrap();
+    let FromTools::Done { id, result } = wire else {
+        panic!("{msg:?}");
     };
-    assert_eq!(pick, 7);
-    let plan = result.unwrap().expect("tiny.mp4 has its moov at the end");
+    assert_eq!(id, 7);
+    let made = result.unwrap();
     let top = boxes(TINY);
     let moov = top.iter().find(|b| b.0 == "moov").unwrap();
     let mdat = top.iter().find(|b| b.0 == "mdat").unwrap();
     assert!(mdat.1 < moov.1);
     assert!(
-        bytes_read <= (moov.2 - moov.1) as u64 + 64 * 1024,
-        "{bytes_read}"
+        made.bytes_read <= (moov.2 - moov.1) as u64 + 64 * 1024,
+        "{}",
+        made.bytes_read
     );
     assert_eq!(
-        plan.changes
+        made.changes
             .iter()
             .map(|c| c.code.as_str())
             .collect::<Vec<_>>(),
         ["faststart"]
     );
-    assert!(matches!(plan.pieces.last(), Some(Piece::Copy { .. })));
-    let out = fixed_blob(&file, &plan).unwrap();
-    assert_eq!(out.size() as u64, plan.size);
+    // The media is a range of the file, not bytes in the reply.
+    assert!(!parts.get(parts.length() - 1).is_instance_of::<Uint8Array>());
+    let out = blob_of(std::slice::from_ref(&file), &parts, "video/mp4").unwrap();
+    assert_eq!(out.size() as u64, made.size);
     let bytes = Uint8Array::new(
         &FileReaderSync::new()
             .unwrap()

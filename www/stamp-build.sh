@@ -13,11 +13,22 @@ grep -q "'profiles/" "$d/sw.js" || { echo "stamp-build.sh: no profile list in sw
 # What the browser downloads carries no comments (the sources keep theirs):
 # whole-line // comments and /** … */ blocks of the scripts, <!-- … --> of
 # the page. About 2 KB of the payload's brotli.
-for f in boot.js sw.js worker_loader.js app.js; do
+for f in boot.js sw.js worker_loader.js app.js tools_loader.js tools.js; do
   perl -0pi -e 's{^[ \t]*/\*\*.*?\*/[ \t]*\n}{}gms; s{^[ \t]*//[^\n]*\n}{}gm' "$d/$f"
 done
 perl -0pi -e 's{[ \t]*<!--.*?-->[ \t]*\n?}{}gs' "$d/index.html"
-id=$(cd "$d" && cat app_bg.wasm app.js worker_loader.js boot.js style.css index.html manifest.webmanifest icon.svg sw.js profiles/*.json | sha256sum | cut -c1-16)
+# The scripts (the wasm-bindgen glue app.js and tools.js, the page's boot.js,
+# the tools worker's loader) minified by terser (installed by ./dev into
+# tests/e2e/node_modules): about 1.6 KB of the payload's brotli. Top-level
+# names stay (app.js declares the global `wasm_bindgen`). sw.js is left as it
+# is: the id is stamped into it below.
+terser=tests/e2e/node_modules/.bin/terser
+[ -x "$terser" ] || { echo "stamp-build.sh: no $terser (run ./dev setup)" >&2; exit 1; }
+for f in app.js tools.js boot.js tools_loader.js; do
+  "$terser" "$d/$f" --compress --mangle -o "$d/$f.min"
+  mv "$d/$f.min" "$d/$f"
+done
+id=$(cd "$d" && cat app_bg.wasm app.js worker_loader.js tools_bg.wasm tools.js tools_loader.js boot.js style.css index.html manifest.webmanifest icon.svg sw.js profiles/*.json | sha256sum | cut -c1-16)
 printf '\nself.PREFLIGHT_BUILD = "%s";\n' "$id" >> "$d/app.js"
 sed -i "s/__BUILD__/$id/" "$d/sw.js"
 sed -i "s|src=\"boot.js\"|src=\"boot.js?v=$id\"|" "$d/index.html"

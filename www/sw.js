@@ -4,13 +4,15 @@ var BUILD = '__BUILD__';
 var CACHE = 'preflight-' + BUILD;
 // The built-in profiles (profiles/ID.json, fetched when a contest is chosen)
 // are listed by www/stamp-build.sh from the build's profiles/ folder.
-var FILES = ['index.html', 'boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'style.css', 'manifest.webmanifest', 'icon.svg'].concat(/*__PROFILES__*/[]);
+// The tools worker's files (tools*: the remux and the PDF writer) are loaded
+// by the page only when asked for, and kept here so that fixing works offline.
+var FILES = ['index.html', 'boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'style.css', 'manifest.webmanifest', 'icon.svg', 'tools_loader.js', 'tools.js', 'tools_bg.wasm'].concat(/*__PROFILES__*/[]);
 
 // The files the page asks for as NAME?v=BUILD: the page has just loaded them,
 // so they are taken from the HTTP cache when it has them (a name with this
 // build's id is this build's file; app.js is checked below), rather than
 // downloaded a second time. The rest are small and fetched afresh.
-var VERSIONED = ['boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js'];
+var VERSIONED = ['boot.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'tools_loader.js', 'tools.js', 'tools_bg.wasm'];
 
 self.addEventListener('install', function (e) {
   // Read every body first (an unread one holds a connection), check that all

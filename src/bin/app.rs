@@ -3,7 +3,7 @@
 //! `www/worker_loader.js` with `importScripts`), so the browser downloads and
 //! compiles the code once; `main` looks at where it runs.
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "tools")))]
 fn main() {
     if preflight::web::in_worker() {
         preflight::web::worker::run();
@@ -12,7 +12,8 @@ fn main() {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+// The tools worker's build (`--features tools`) has no app to start.
+#[cfg(not(all(target_arch = "wasm32", not(feature = "tools"))))]
 fn main() {
     eprintln!("This is the browser app: build and serve it with `./dev serve`.");
     std::process::exit(2);

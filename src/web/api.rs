@@ -283,31 +283,26 @@ pub fn profiles_js() -> Vec<JsValue> {
 }
 
 /// `fix(file, {faststart, mp4, stripLocation, stripDevice, profile, category,
-/// channel})` → `{blob, name, changes, media, report}`: the remux as a Blob of
+/// channel})` → `{blob, name, changes, media, report}`: the remux (in the
+/// tools worker, loaded on the first call: src/web/tools.rs) as a Blob of
 /// the new header bytes and `file.slice()`s (never a copy of the media);
 /// `blob` is `file` itself when nothing applies. Reads the top-level headers
 /// and the `moov` only.
 #[wasm_bindgen(js_name = fix)]
 pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
-    use crate::fix;
     let get = |k: &str| Reflect::get(&options, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    let d = fix::Options::default();
+    let d = super::tools::FixOptions::default();
     let flag = |k: &str, d: bool| get(k).as_bool().unwrap_or(d);
-    let opts = fix::Options {
+    let opts = super::tools::FixOptions {
         faststart: flag("faststart", d.faststart),
         mp4: flag("mp4", d.mp4),
         strip_location: flag("stripLocation", d.strip_location),
         strip_device: flag("stripDevice", d.strip_device),
     };
-    let (plan, bytes_read) = plan_blob(&file, &opts).await.map_err(reject)?;
-    let name = file.dyn_ref::<File>().map(|f| f.name()).unwrap_or_default();
-    let (blob, out_name, changes) = match plan {
-        None => (file.clone(), name.clone(), Vec::new()),
-        Some(plan) => {
-            let blob = super::protocol::fixed_blob(&file, &plan).map_err(reject)?;
-            (blob, plan.file_name(&name), plan.changes)
-        }
-    };
+    let fixed = super::tools::fix(&file, opts)
+        .await
+        .map_err(|e| to_js(&e).unwrap_or_else(|e| e))?;
+    let (blob, out_name) = (fixed.blob, fixed.name);
     let mut media = probe_blob(&blob).await.map_err(reject)?;
     media.file = out_name.clone();
     let pv = get("profile");
@@ -326,43 +321,9 @@ pub async fn fix_js(file: Blob, options: JsValue) -> Result<JsValue, JsValue> {
     let out = js_sys::Object::new();
     let _ = Reflect::set(&out, &"blob".into(), &blob);
     let _ = Reflect::set(&out, &"name".into(), &out_name.into());
-    let _ = Reflect::set(&out, &"changes".into(), &to_js(&changes)?);
+    let _ = Reflect::set(&out, &"changes".into(), &to_js(&fixed.changes)?);
     let _ = Reflect::set(&out, &"media".into(), &to_js(&media)?);
     let _ = Reflect::set(&out, &"report".into(), &report);
-    let _ = Reflect::set(&out, &"bytesRead".into(), &(bytes_read as f64).into());
+    let _ = Reflect::set(&out, &"bytesRead".into(), &(fixed.bytes_read as f64).into());
     Ok(out.into())
-}
-
-/// The remux plan of a Blob on the calling thread (`crate::fix`): the
-/// layout walk is synchronous, so it is answered from the ranges read so far
-/// and walked again after reading the one it lacked (a handful of rounds,
-/// headers and the `moov` only). Returns the plan and the bytes read.
-pub async fn plan_blob(
-    file: &Blob,
-    opts: &crate::fix::Options,
-) -> Result<(Option<crate::fix::Plan>, u64), Error> {
-    use crate::fix;
-    let size = file.size() as u64;
-    let mut have: Vec<(u64, Vec<u8>)> = Vec::new();
-    loop {
-        let mut missing = None;
-        let r = fix::read_layout(size, |at, len| {
-            if let Some((_, b)) = have.iter().find(|(a, b)| *a == at && b.len() as u64 == len) {
-                return Ok(b.clone());
-            }
-            missing = Some((at, len));
-            Err(Error::io("pending"))
-        });
-        match (r, missing) {
-            (Ok(src), _) => return Ok((fix::plan(&src, opts)?, src.bytes_read)),
-            (Err(_), Some((at, len))) if have.len() < fix::MAX_TOP => {
-                let b = read(file, at as f64, (at + len) as f64).await?;
-                if b.len() as u64 != len {
-                    return Err(Error::truncated("file shrank while reading"));
-                }
-                have.push((at, b));
-            }
-            (Err(e), _) => return Err(e),
-        }
-    }
 }

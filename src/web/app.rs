@@ -523,7 +523,7 @@ fn use_workers(
                 ms,
             }),
             // The client answers these itself.
-            FromWorker::Ready { .. } | FromWorker::Failed { .. } | FromWorker::Fixed { .. } => {}
+            FromWorker::Ready { .. } | FromWorker::Failed { .. } => {}
         });
         for _ in 0..crc_workers() {
             match WorkerClient::new(&worker_url, on.clone()) {

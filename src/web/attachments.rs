@@ -13,7 +13,6 @@ use super::state::{Action, Att, State};
 use super::{UiError, tr};
 use crate::Lang;
 use crate::form;
-use crate::pdf::{self, Part};
 use crate::profile::{AttachmentSlot, FileKind, Profile};
 
 #[derive(Properties, PartialEq)]
@@ -40,47 +39,13 @@ fn unreadable(name: &str) -> UiError {
     }
 }
 
-/// Photos into one PDF (see [`crate::pdf`]): each read once for its header;
-/// the PDF is a `File` of the new bytes and slices of the photos (nothing
-/// copied), taken by the slot like any PDF, named after the first photo.
+/// Photos into one PDF, in the tools worker (see [`super::tools::pdf`]):
+/// a `File` of the new bytes and slices of the photos (nothing copied),
+/// taken by the slot like any PDF, named after the first photo.
 async fn combine(slot: AttachmentSlot, photos: Vec<File>, d: UseReducerDispatcher<State>) {
-    let fail = |e: UiError| d.dispatch(Action::AttachError(slot.id.clone(), e));
-    let mut images = Vec::new();
-    for f in &photos {
-        let all = if f.size() as u64 <= form::MAX_SCAN_READ {
-            bytes(f).await
-        } else {
-            None
-        };
-        match all.map(|b| pdf::read_image(&f.name(), &b)) {
-            Some(Ok(im)) => images.push(im),
-            Some(Err(e)) => return fail(e.into()),
-            None => return fail(unreadable(&f.name())),
-        }
-    }
-    let doc = match pdf::build(&images) {
-        Ok(doc) => doc,
-        Err(e) => return fail(e.into()),
-    };
-    let parts = js_sys::Array::new();
-    for p in &doc.parts {
-        let part: Option<wasm_bindgen::JsValue> = match p {
-            Part::Bytes(b) => Some(Uint8Array::from(&b[..]).into()),
-            Part::Slice { image, start, len } => photos
-                .get(*image)
-                .and_then(|f| {
-                    f.slice_with_f64_and_f64(*start as f64, (start + len) as f64)
-                        .ok()
-                })
-                .map(Into::into),
-        };
-        parts.push(&part.unwrap_or_default());
-    }
-    let first = photos.first().map(|f| f.name()).unwrap_or_default();
-    let stem = first.rsplit_once('.').map_or(first.as_str(), |s| s.0);
-    match File::new_with_blob_sequence(&parts, &format!("{stem}.pdf")) {
-        Ok(file) => take(slot.clone(), file, d.clone()).await,
-        Err(_) => fail(unreadable(&first)),
+    match super::tools::pdf(&photos).await {
+        Ok(file) => take(slot, file, d).await,
+        Err(e) => d.dispatch(Action::AttachError(slot.id.clone(), e)),
     }
 }
 

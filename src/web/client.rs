@@ -193,7 +193,7 @@ impl Inner {
             m => m,
         };
         let done = match &msg {
-            FromWorker::Probed { pick, .. } | FromWorker::Fixed { pick, .. } => Some((*pick, None)),
+            FromWorker::Probed { pick, .. } => Some((*pick, None)),
             FromWorker::Crc { pick, share, .. } => Some((*pick, Some(*share))),
             _ => None,
         };
@@ -273,7 +273,7 @@ impl WorkerClient {
     fn send(&self, req: &ToWorker, file: &File) {
         let inner = &self.inner;
         let open = match req {
-            ToWorker::Probe { pick } | ToWorker::Fix { pick, .. } => (*pick, None),
+            ToWorker::Probe { pick } => (*pick, None),
             ToWorker::Crc { pick, share, .. } => (*pick, Some(*share)),
         };
         if inner.live.borrow().is_none() && inner.start().is_err() {

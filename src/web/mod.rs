@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod protocol;
 mod report;
 pub mod state;
+pub mod tools;
 pub mod update;
 pub mod worker;
 pub mod zipblob;

@@ -37,6 +37,11 @@ pub fn set_base(base: &str) {
     }
 }
 
+/// Where the app's files are, ending in "/".
+pub fn base() -> String {
+    BASE.with(|b| b.borrow().clone())
+}
+
 /// A fetched profile, if it was fetched already.
 pub fn cached(id: &str) -> Option<Rc<Profile>> {
     CACHE.with(|c| c.borrow().iter().find(|p| p.id == id).cloned())

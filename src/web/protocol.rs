@@ -72,14 +72,6 @@ pub enum ToWorker {
         start: u64,
         end: u64,
     },
-    /// The remux plan of the File (`crate::fix`): headers and `moov` read.
-    Fix {
-        pick: u32,
-        faststart: bool,
-        mp4: bool,
-        strip_location: bool,
-        strip_device: bool,
-    },
 }
 
 /// Worker → page.
@@ -113,15 +105,6 @@ pub enum FromWorker {
         share: u32,
         result: Result<u32, UiError>,
         size: u64,
-        ms: f64,
-    },
-    /// The remux plan; `None` when nothing applies. [`fixed_blob`] makes
-    /// the fixed file of it on the page.
-    Fixed {
-        pick: u32,
-        file: FileId,
-        result: Result<Option<crate::fix::Plan>, UiError>,
-        bytes_read: u64,
         ms: f64,
     },
     /// A request the worker could not take (no File, a message it cannot
@@ -168,31 +151,4 @@ impl UiError {
             ),
         }
     }
-}
-
-/// The fixed file: a Blob of the plan's header bytes and slices of `file`
-/// (never a copy of the media), typed `video/mp4` when the output is MP4.
-pub fn fixed_blob(file: &web_sys::Blob, plan: &crate::fix::Plan) -> Result<web_sys::Blob, Error> {
-    use crate::fix::Piece;
-    let parts = js_sys::Array::new();
-    for p in &plan.pieces {
-        match p {
-            Piece::Bytes(b) => parts.push(&js_sys::Uint8Array::from(b.as_slice())),
-            Piece::Copy { offset, len } => {
-                let s = file
-                    .slice_with_f64_and_f64(*offset as f64, offset.saturating_add(*len) as f64)
-                    .map_err(|_| Error::io("Blob.slice"))?;
-                parts.push(&s)
-            }
-        };
-    }
-    let bag = web_sys::BlobPropertyBag::new();
-    let kind = if plan.mp4 {
-        "video/mp4".to_string()
-    } else {
-        file.type_()
-    };
-    bag.set_type(&kind);
-    web_sys::Blob::new_with_blob_sequence_and_options(&parts, &bag)
-        .map_err(|_| Error::io("new Blob"))
 }

@@ -33,7 +33,7 @@ enum Fixing {
     Done {
         blob: web_sys::Blob,
         name: String,
-        changes: Vec<crate::fix::Change>,
+        changes: Vec<crate::tools_worker::Change>,
     },
     Failed(super::UiError),
 }
@@ -51,34 +51,30 @@ fn fixable(r: &RuleResult, report: &Report) -> bool {
 /// Fix `file` with every operation that applies; on success hand the fixed
 /// File to `on_fixed`.
 async fn fix_video(file: web_sys::File, on_fixed: Callback<web_sys::File>) -> Fixing {
-    let plan = super::api::plan_blob(&file, &crate::fix::Options::default())
-        .await
-        .and_then(|(plan, _)| {
-            plan.ok_or_else(|| {
-                crate::Error::new(
-                    "nothing_to_fix",
-                    "这个文件不需要修复。",
-                    "This file needs no fix.",
-                )
-            })
-        });
-    let made = plan.and_then(|plan| {
-        let blob = super::protocol::fixed_blob(&file, &plan)?;
-        let name = plan.file_name(&file.name());
-        let fixed = web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&blob), &name)
+    let fixed = match super::tools::fix(&file, super::tools::FixOptions::default()).await {
+        Ok(f) if f.changes.is_empty() => Err(crate::Error::new(
+            "nothing_to_fix",
+            "这个文件不需要修复。",
+            "This file needs no fix.",
+        )
+        .into()),
+        r => r,
+    };
+    let made = fixed.and_then(|f| {
+        let file = web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&f.blob), &f.name)
             .map_err(|_| crate::Error::io("new File"))?;
-        Ok((blob, name, plan.changes, fixed))
+        Ok((f, file))
     });
     match made {
-        Ok((blob, name, changes, fixed)) => {
+        Ok((f, fixed)) => {
             on_fixed.emit(fixed);
             Fixing::Done {
-                blob,
-                name,
-                changes,
+                blob: f.blob,
+                name: f.name,
+                changes: f.changes,
             }
         }
-        Err(e) => Fixing::Failed(e.into()),
+        Err(e) => Fixing::Failed(e),
     }
 }
 

@@ -67,27 +67,6 @@ pub fn probe_blob(blob: &Blob, name: &str) -> Result<MediaInfo, Error> {
     Ok(info)
 }
 
-/// The remux plan of a File in this worker (`crate::fix`): its top-level
-/// headers, `ftyp` and `moov` read with `FileReaderSync`, never the media.
-/// Returns the plan (`None`: nothing applies) and the bytes read.
-pub fn fix_blob(
-    blob: &Blob,
-    opts: &crate::fix::Options,
-) -> Result<(Option<crate::fix::Plan>, u64), Error> {
-    let reader = FileReaderSync::new().map_err(|_| Error::io("FileReaderSync"))?;
-    let size = blob.size();
-    if !(size.is_finite() && size >= 0.0) {
-        return Err(Error::io("file size"));
-    }
-    let src = crate::fix::read_layout(size as u64, |at, len| {
-        let mut v = vec![0u8; usize::try_from(len).map_err(|_| Error::io("read too large"))?];
-        let n = read_into(&reader, blob, at, &mut v)?;
-        v.truncate(n);
-        Ok(v)
-    })?;
-    Ok((crate::fix::plan(&src, opts)?, src.bytes_read))
-}
-
 /// CRC-32 of a whole Blob, reading 4 MiB slices into one buffer; calls
 /// `progress(done)` about every 32 MiB.
 pub fn crc_blob(blob: &Blob, progress: impl FnMut(u64)) -> Result<u32, Error> {
@@ -311,32 +290,6 @@ pub async fn answer(req: ToWorker, file: Blob, post: impl Fn(&FromWorker)) {
                 ms: now() - t0,
             });
         }
-        ToWorker::Fix {
-            pick,
-            faststart,
-            mp4,
-            strip_location,
-            strip_device,
-        } => {
-            let facts = file_id(&file);
-            let opts = crate::fix::Options {
-                faststart,
-                mp4,
-                strip_location,
-                strip_device,
-            };
-            let (result, bytes_read) = match fix_blob(&file, &opts) {
-                Ok((plan, n)) => (Ok(plan), n),
-                Err(e) => (Err(UiError::from(e)), 0),
-            };
-            post(&FromWorker::Fixed {
-                pick,
-                file: facts,
-                result,
-                bytes_read,
-                ms: now() - t0,
-            });
-        }
         ToWorker::Crc {
             pick,
             share,
@@ -382,7 +335,6 @@ pub fn run() {
                 let (pick, share) = match req {
                     Some(ToWorker::Probe { pick }) => (Some(pick), None),
                     Some(ToWorker::Crc { pick, share, .. }) => (Some(pick), Some(share)),
-                    Some(ToWorker::Fix { pick, .. }) => (Some(pick), None),
                     None => (None, None),
                 };
                 post(

@@ -27,6 +27,7 @@ import './trust.mjs'; // drafts per origin and contest, expiry, two tabs, no sto
 import './scanpdf.mjs'; // photographed pages combined into one PDF for a slot
 import './later.mjs'; // an entry whose video comes later: the app's and the API's bundle without a video
 import './fix.mjs'; // Preflight.fix: moov-at-end and GPS files remuxed into a Blob of header bytes and File slices
+import './tools.mjs'; // the tools worker (remux, PDF) loaded only when a fix is asked for
 
 const MB = 1024 * 1024;
 
