@@ -227,9 +227,32 @@ fn strip_title(s: &str) -> String {
         .filter(|(_, ext)| ext.len() <= 4 && ext.is_ascii())
         .map_or(s, |(stem, _)| stem);
     s.chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|c| title_char(*c))
         .map(crate::case::fold)
         .collect()
+}
+
+/// The characters of a title that count when it is compared: letters, digits
+/// and CJK, not spaces, punctuation or symbols — ASCII's and the CJK and
+/// fullwidth blocks' (what titles and file names use). Written out instead of
+/// `char::is_alphanumeric`, whose Unicode tables would go into the wasm.
+fn title_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !c.is_whitespace()
+        && !matches!(c,
+            '\u{0080}'..='\u{00A9}' | '\u{00AB}'..='\u{00B1}' | '\u{00B4}' | '\u{00B6}'..='\u{00B8}'
+            | '\u{00BB}' | '\u{00BF}' | '\u{00D7}' | '\u{00F7}' // C1 controls, Latin-1 signs
+            | '\u{2000}'..='\u{2BFF}' // general punctuation, symbols, arrows, shapes
+            | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{302A}'..='\u{3030}'
+            | '\u{3036}'..='\u{3037}' | '\u{303D}'..='\u{3040}' // CJK punctuation, marks
+            | '\u{3097}'..='\u{309C}' | '\u{30A0}' | '\u{30FB}' // kana marks, middle dot
+            | '\u{FE10}'..='\u{FE6F}' // vertical and small forms
+            | '\u{FF00}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF65}' | '\u{FFBF}'..='\u{FFC1}' | '\u{FFC8}'..='\u{FFC9}'
+            | '\u{FFD0}'..='\u{FFD1}' | '\u{FFD8}'..='\u{FFD9}' | '\u{FFDD}'..='\u{FFEF}' // fullwidth punctuation, signs
+        )
 }
 
 /// An answer the notice allows in some categories only: chosen with another
@@ -307,4 +330,36 @@ fn option_for_categories(
         }
     }
     r.done(RuleKind::Form)
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::title_char;
+
+    /// Where titles and file names live (ASCII, Latin, CJK punctuation and
+    /// ideographs, fullwidth forms), `title_char` keeps what
+    /// `char::is_alphanumeric` keeps.
+    #[test]
+    fn title_char_agrees_with_is_alphanumeric_where_titles_live() {
+        let ranges = [
+            0x0000..=0x024F,
+            0x2000..=0x206F,
+            0x3000..=0x303F,
+            0x3040..=0x30FF,
+            0x4E00..=0x9FFF,
+            0xFE10..=0xFE6F,
+            0xFF00..=0xFFEF,
+        ];
+        let mut wrong = Vec::new();
+        for r in ranges {
+            for u in r {
+                if let Some(c) = char::from_u32(u) {
+                    if title_char(c) != c.is_alphanumeric() {
+                        wrong.push(format!("U+{u:04X}"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} differ: {:?}", wrong.len(), &wrong);
+    }
 }

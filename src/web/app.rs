@@ -308,7 +308,7 @@ fn widget(props: &AppProps) -> Html {
                 </div>
             }
             <section class="card">
-                <Picker profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} locked={config.lock_profile} {on_profile} />
+                <Picker profile={super::Shared(profile.clone())} saved={state.saved.clone()} dispatch={state.dispatcher()} locked={config.lock_profile} {on_profile} />
             </section>
             <section class="card" ondrop={on_drop} ondragover={on_dragover}>
                 <h2>{tr(lang, "1. 选择视频", "1. Pick the video")}</h2>
@@ -335,11 +335,11 @@ fn widget(props: &AppProps) -> Html {
                 if drafts.synced {
                     <p class="notice" id="drafts-synced" role="status">{tr(lang, "另一个标签页修改了此草稿，已载入最新内容。", "Another tab changed this draft; its latest version is shown.")}</p>
                 }
-                <FormView profile={profile.clone()} saved={state.saved.clone()} dispatch={state.dispatcher()} />
+                <FormView profile={super::Shared(profile.clone())} saved={state.saved.clone()} dispatch={state.dispatcher()} />
             </section>
             <section class="card">
                 <h2>{tr(lang, "3. 签字盖章的扫描件", "3. Signed scans")}</h2>
-                <Attachments profile={profile.clone()} lang={lang} category={state.saved.category.clone()} channel={state.saved.channel.clone()}
+                <Attachments profile={super::Shared(profile.clone())} lang={lang} category={state.saved.category.clone()} channel={state.saved.channel.clone()}
                     attachments={state.attachments.clone()} errors={state.att_errors.clone()} dispatch={state.dispatcher()} />
             </section>
             <section class="card">
@@ -355,7 +355,7 @@ fn widget(props: &AppProps) -> Html {
                 { super::report::notes_view(&profile, state.saved.category.as_deref(), state.saved.channel.as_deref(), lang) }
                 <p class="hint" id="drafts-note" data-persistent={drafts.store.persistent().to_string()}>{drafts_note}</p>
             </section>
-            <PrintView profile={profile.clone()} saved={state.saved.clone()} />
+            <PrintView profile={super::Shared(profile.clone())} saved={state.saved.clone()} />
             <footer class="foot">{tr(lang, "本页不联网：不加载字体、统计或第三方脚本。", "This page makes no network requests: no fonts, analytics or third-party scripts.")}</footer>
         </main>
     }

@@ -2,8 +2,6 @@
 //! do), size and count limits, a thumbnail for images, pages for PDFs; and
 //! photographed pages combined into one PDF for a slot that takes PDFs.
 
-use std::rc::Rc;
-
 use js_sys::Uint8Array;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, HtmlInputElement};
@@ -17,7 +15,7 @@ use crate::profile::{AttachmentSlot, FileKind, Profile};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub profile: Rc<Profile>,
+    pub profile: super::Shared<Profile>,
     pub lang: Lang,
     pub category: Option<String>,
     pub channel: Option<String>,

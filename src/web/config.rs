@@ -83,7 +83,7 @@ fn worker_url(base: &str) -> String {
 #[derive(Clone, PartialEq, Default)]
 pub struct Config {
     /// A host profile (already validated).
-    pub profile: Option<Rc<Profile>>,
+    pub profile: Option<super::Shared<Profile>>,
     /// The built-in contest the host chose (a known id; fetched by the app).
     pub builtin: Option<String>,
     /// The host fixed the contest: no picker.
@@ -140,7 +140,7 @@ impl Config {
         match (&h.profile_json, &h.profile) {
             (Some(json), _) => match Profile::from_json(json) {
                 Ok(p) => {
-                    c.profile = Some(Rc::new(p));
+                    c.profile = Some(super::Shared(Rc::new(p)));
                     c.lock_profile = true;
                 }
                 Err(e) => c.error = Some(e.into()),

@@ -354,7 +354,7 @@ pub fn use_drafts(config: &Rc<Config>) -> (UseReducerHandle<State>, Drafts) {
             if config.channel.is_some() {
                 saved.channel = config.channel.clone();
             }
-            State::new(saved, config.profile.clone())
+            State::new(saved, config.profile.as_ref().map(|p| p.0.clone()))
         })
     };
     let synced = use_state(|| false);

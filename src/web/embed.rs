@@ -2,22 +2,27 @@
 //! iframe messages), and the sink through which the widget tells the host what
 //! happened (events on the element, or `postMessage` to one named origin).
 
+#[cfg(feature = "api")]
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "api")]
 use web_sys::Element;
 
 use super::UiError;
+#[cfg(feature = "api")]
 use super::app::{App, AppProps};
 pub use super::config::{Config, HostConfig, HostSink, Work};
 
+#[cfg(feature = "api")]
 /// A mounted widget. `unmount()` destroys it, which stops its workers: the
 /// element calls it before it renders again (an attribute changed) and when
 /// it leaves the page.
 #[wasm_bindgen]
 pub struct Mounted(Option<yew::AppHandle<App>>, Work);
 
+#[cfg(feature = "api")]
 #[wasm_bindgen]
 impl Mounted {
     pub fn unmount(&mut self) {
@@ -32,6 +37,7 @@ impl Mounted {
     }
 }
 
+#[cfg(feature = "api")]
 /// The scope of the element's drafts: the embedding page's origin.
 fn page_scope() -> String {
     format!(
@@ -43,6 +49,7 @@ fn page_scope() -> String {
     )
 }
 
+#[cfg(feature = "api")]
 /// Mount the widget into `el` (inside the custom element's shadow root).
 /// `config` is the host's configuration as JSON; `emit(type, detail)` is
 /// called with "report", "bundle" and "error".

@@ -1,8 +1,6 @@
 //! The contest's form: labels as the notice words them, live counters that
 //! count as the notices do, and each field's problems beside it.
 
-use std::rc::Rc;
-
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -14,7 +12,7 @@ use crate::profile::{Field, FieldType, Profile};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub profile: Rc<Profile>,
+    pub profile: super::Shared<Profile>,
     pub saved: Saved,
     pub dispatch: UseReducerDispatcher<State>,
 }

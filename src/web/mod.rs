@@ -1,6 +1,7 @@
 //! The browser edge: the Yew app (page side) and the worker. Only this module
 //! sees `web_sys`; everything it shows comes from the core.
 
+#[cfg(feature = "api")]
 pub mod api;
 pub mod app;
 mod attachments;
@@ -281,4 +282,29 @@ fn ask_on_page(apply: impl FnOnce() + 'static) {
     })
     .forget();
     gloo::events::EventListener::once(&cancel, "click", |_| remove_config_question()).forget();
+}
+
+/// An `Rc` compared by identity. A profile is never changed in place, so two
+/// props holding the same one are equal; Yew compares props on every render,
+/// and comparing a profile field by field is slow (and its code large).
+#[derive(Debug)]
+pub struct Shared<T>(pub std::rc::Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }

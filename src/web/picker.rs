@@ -1,7 +1,5 @@
 //! Choose the contest, then its category and channel.
 
-use std::rc::Rc;
-
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -11,7 +9,7 @@ use crate::profile::{self, Choice, Profile};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub profile: Rc<Profile>,
+    pub profile: super::Shared<Profile>,
     pub saved: Saved,
     pub dispatch: UseReducerDispatcher<State>,
     /// The host fixed the contest: show it, offer no other.

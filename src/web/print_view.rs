@@ -1,8 +1,6 @@
 //! The print view: the same filled-form HTML the bundle carries (made by the
 //! core's `render::form_body`), shown only when printing.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::state::Saved;
@@ -11,7 +9,7 @@ use crate::render;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub profile: Rc<Profile>,
+    pub profile: super::Shared<Profile>,
     pub saved: Saved,
 }
 

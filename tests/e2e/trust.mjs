@@ -495,7 +495,7 @@ document.getElementById('preflight').src = q.get('src');
     const b2 = path.join(HERE, 'build2');
     fs.cpSync(DIST, b1, { recursive: true });
     fs.cpSync(DIST, b2, { recursive: true });
-    const id1 = /var BUILD = '([0-9a-f]+)'/.exec(fs.readFileSync(path.join(b1, 'sw.js'), 'utf8'))?.[1];
+    const id1 = /BUILD ?= ?'([0-9a-f]+)'/.exec(fs.readFileSync(path.join(b1, 'sw.js'), 'utf8'))?.[1];
     const id2 = 'b2b2b2b2b2b2b2b2';
     for (const [dir, mark] of [[b1, '1'], [b2, '2']]) {
       for (const f of ['index.html', 'sw.js', 'app.js', 'embed/app.js']) {
