@@ -259,6 +259,10 @@ class Locator {
     if (!(await this.one('(el) => el.checked'))) await this.click();
   }
 
+  async uncheck() {
+    if (await this.one('(el) => el.checked')) await this.click();
+  }
+
   /** As Playwright's fill: the value is set whole, then input and change fire. */
   async fill(value) {
     await this.one(`(el, v) => {
@@ -543,6 +547,7 @@ class Page {
   isVisible(sel) { return this.locator(sel).first().isVisible(); }
   click(sel) { return this.locator(sel).first().click(); }
   check(sel) { return this.locator(sel).first().check(); }
+  uncheck(sel) { return this.locator(sel).first().uncheck(); }
   fill(sel, v) { return this.locator(sel).first().fill(v); }
   selectOption(sel, v) { return this.locator(sel).first().selectOption(v); }
   setInputFiles(sel, files) { return this.locator(sel).first().setInputFiles(files); }
