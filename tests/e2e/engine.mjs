@@ -72,6 +72,9 @@ export const ENGINE_LIMITS = {
   tabs: {
     webkit: 'each WebKit context is a MiniBrowser of its own: two tabs sharing storage need one session with two windows',
   },
+  httpCache: {
+    webkit: 'MiniBrowser\'s automation session is ephemeral and WebKit keeps no HTTP cache for an ephemeral session, so the service worker\'s force-cache precache fetches what the page fetched again',
+  },
 };
 
 /**
