@@ -72,6 +72,9 @@ export const ENGINE_LIMITS = {
   tabs: {
     webkit: 'each WebKit context is a MiniBrowser of its own: two tabs sharing storage need one session with two windows',
   },
+  httpCache: {
+    webkit: 'MiniBrowser\'s automation session is ephemeral and WebKit keeps no HTTP cache for an ephemeral session, so the service worker\'s force-cache precache fetches what the page fetched again',
+  },
 };
 
 /**
@@ -257,6 +260,10 @@ class Locator {
 
   async check() {
     if (!(await this.one('(el) => el.checked'))) await this.click();
+  }
+
+  async uncheck() {
+    if (await this.one('(el) => el.checked')) await this.click();
   }
 
   /** As Playwright's fill: the value is set whole, then input and change fire. */
@@ -543,6 +550,7 @@ class Page {
   isVisible(sel) { return this.locator(sel).first().isVisible(); }
   click(sel) { return this.locator(sel).first().click(); }
   check(sel) { return this.locator(sel).first().check(); }
+  uncheck(sel) { return this.locator(sel).first().uncheck(); }
   fill(sel, v) { return this.locator(sel).first().fill(v); }
   selectOption(sel, v) { return this.locator(sel).first().selectOption(v); }
   setInputFiles(sel, files) { return this.locator(sel).first().setInputFiles(files); }

@@ -1,5 +1,5 @@
 // An entry whose video comes later (科普之光's 视频线索, "视频待自行制作（8月15日前
-// 补充报送）"), in headless Chromium: the app's bundle button makes the form's
+// 补充报送）"), in each engine (Chromium, Firefox ESR, WebKitGTK): the app's bundle button makes the form's
 // bundle with no video picked, and `Preflight.bundle()` without `video` does
 // the same; the manifest says the video follows and by when; `preflight
 // verify` accepts both. Where the form says the video is finished, neither
@@ -12,9 +12,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, buildCli, launch, serve } from './lib.mjs';
+import { DIST, FIXTURES, buildCli, enginesToRun, launch, serve } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'later'); // target/e2e/later
@@ -77,7 +77,7 @@ async function assertLeadsOnly(zip, what) {
   return m;
 }
 
-describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () => {
+for (const engine of enginesToRun()) describe(`a leads-only entry (the video comes later) (${engine})`, { timeout: 300_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
     fs.rmSync(HERE, { recursive: true, force: true });
@@ -86,11 +86,17 @@ describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () 
     cli.catch(() => {});
     fs.cpSync(DIST, SNAP, { recursive: true });
     fs.writeFileSync(path.join(SNAP, 'api-later.html'), '<!doctype html><meta charset="utf-8"><title>API</title>\n<script src="embed/preflight-embed.js"></script>\n');
-    [app, chrome] = await Promise.all([serve(SNAP), launch()]);
+    [app, chrome] = await Promise.all([serve(SNAP, { engine }), launch(engine)]);
+  });
+
+  // A WebKit context is a MiniBrowser of its own: each test's go when it ends.
+  afterEach(async () => {
+    if (engine === 'chromium') return;
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
   });
 
   after(async () => {
-    for (const c of cleanup.reverse()) await c().catch(() => {});
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => {});
     await chrome?.close();
     await app?.close();
   });
@@ -117,7 +123,7 @@ describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () 
     await button.waitFor();
     assert.equal(await button.getAttribute('id'), 'bundle-download', `nothing fails: ${await page.textContent('#bundle')}`);
     const [dl] = await Promise.all([page.waitForEvent('download'), button.click()]);
-    const zip = path.join(HERE, 'app-leads.zip');
+    const zip = path.join(HERE, `app-leads-${engine}.zip`);
     await dl.saveAs(zip);
     assert.equal(await dl.failure(), null);
     const m = await assertLeadsOnly(zip, 'app');
@@ -129,7 +135,7 @@ describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () 
 
   it('the JS API: bundle() without video for a leads-only entry; refused where the video is finished', async () => {
     const page = await newPage(`${app.origin}/api-later.html`, 'later: API');
-    await page.waitForFunction(() => window.Preflight?.bundle);
+    await page.waitForFunction(() => typeof window.Preflight?.bundle === 'function');
     const got = await page.evaluate(async ([profile, category, form]) => {
       const b = await window.Preflight.bundle({ profile, category, form });
       const bytes = new Uint8Array(await b.blob.arrayBuffer());
@@ -143,7 +149,7 @@ describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () 
     assert.match(got.name, /\.zip$/);
     assert.equal(got.verdict, 'pass');
     assert.equal(got.manifest.video_later?.text.includes('8 月 15 日'), true);
-    const zip = path.join(HERE, 'api-leads.zip');
+    const zip = path.join(HERE, `api-leads-${engine}.zip`);
     fs.writeFileSync(zip, Buffer.from(got.zip, 'base64'));
     const m = await assertLeadsOnly(zip, 'API');
     assert.match(m.tool, /^preflight-js /);
@@ -158,7 +164,7 @@ describe('a leads-only entry (the video comes later)', { timeout: 300_000 }, () 
     await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=5',
       '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video]);
     const page = await newPage(`${app.origin}/api-later.html`, 'later: API unknown key');
-    await page.waitForFunction(() => window.Preflight?.bundle);
+    await page.waitForFunction(() => typeof window.Preflight?.bundle === 'function');
     await page.evaluate(() => {
       const i = document.createElement('input');
       i.type = 'file';
