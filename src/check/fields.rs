@@ -353,10 +353,10 @@ mod title_tests {
         let mut wrong = Vec::new();
         for r in ranges {
             for u in r {
-                if let Some(c) = char::from_u32(u) {
-                    if title_char(c) != c.is_alphanumeric() {
-                        wrong.push(format!("U+{u:04X}"));
-                    }
+                if let Some(c) = char::from_u32(u)
+                    && title_char(c) != c.is_alphanumeric()
+                {
+                    wrong.push(format!("U+{u:04X}"));
                 }
             }
         }
