@@ -5,11 +5,7 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "tools")))]
 fn main() {
-    if preflight::web::in_worker() {
-        preflight::web::worker::run();
-    } else {
-        preflight::web::start();
-    }
+    preflight::web::main();
 }
 
 // The tools worker's build (`--features tools`) has no app to start.

@@ -76,6 +76,16 @@ pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
+/// The browser build's entry (`src/bin/app.rs` and `src/bin/embed.rs`): the
+/// same module runs in the page and in its workers, and looks at where it runs.
+pub fn main() {
+    if in_worker() {
+        worker::run();
+    } else {
+        start();
+    }
+}
+
 /// True inside a Web Worker (no `document`).
 pub fn in_worker() -> bool {
     !js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
