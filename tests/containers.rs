@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{ffprobe, fixture, fixture_with};
+use common::{CBR_9M_1080P_2S, ffprobe, fixture, fixture_with};
 use preflight::check::{self, Input, Status, Verdict};
 use preflight::probe::{MediaInfo, probe_file};
 use preflight::profile;
@@ -148,38 +148,7 @@ fn ts_h264_aac() -> PathBuf {
 /// everything 科普之光 asks of the picture, the rate and the sound.
 fn mkv_1080p_9m(ext: &'static str) -> PathBuf {
     let name: &'static str = Box::leak(format!("ct-1080p-9m.{ext}").into_boxed_str());
-    fixture(
-        name,
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=1920x1080:r=25:d=2",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=2",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-b:v",
-            "9M",
-            "-minrate",
-            "9M",
-            "-maxrate",
-            "9M",
-            "-bufsize",
-            "2M",
-            "-x264-params",
-            "nal-hrd=cbr",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-        ],
-    )
+    fixture(name, CBR_9M_1080P_2S)
 }
 
 fn stream<'a>(ff: &'a Value, kind: &str) -> Option<&'a Value> {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::bundle::{TestDir, preflight, read_manifest, s, video};
-use common::{fixture, fixture_with};
+use common::{CBR_9M_1080P_2S, fixture, fixture_with};
 use preflight::form::{self, FormValues, Value};
 use preflight::profile::{self, FieldType, Profile};
 
@@ -115,37 +115,7 @@ fn long_video(created: &'static str) -> PathBuf {
 fn short_9m() -> PathBuf {
     fixture(
         "contest-2s-1080p-9m.mp4",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=1920x1080:r=25:d=2",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=2",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-b:v",
-            "9M",
-            "-minrate",
-            "9M",
-            "-maxrate",
-            "9M",
-            "-bufsize",
-            "2M",
-            "-x264-params",
-            "nal-hrd=cbr",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-            "-movflags",
-            "+faststart",
-        ],
+        &[CBR_9M_1080P_2S, &["-movflags", "+faststart"]].concat(),
     )
 }
 

@@ -48,6 +48,39 @@ pub fn fixture_with(name: &str, make: impl FnOnce(&Path)) -> PathBuf {
 }
 
 /// The fixture `name`, made by `ffmpeg -nostdin -y -loglevel error ARGS name`.
+/// ffmpeg's inputs and encoder for 2 s of 1920×1080, 25 fps H.264 at a
+/// constant 9 Mbps (filler NAL units) with AAC: a picture and rate every
+/// built-in contest accepts. The container follows from the output's name.
+pub const CBR_9M_1080P_2S: &[&str] = &[
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=s=1920x1080:r=25:d=2",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:duration=2",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-b:v",
+    "9M",
+    "-minrate",
+    "9M",
+    "-maxrate",
+    "9M",
+    "-bufsize",
+    "2M",
+    "-x264-params",
+    "nal-hrd=cbr",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-shortest",
+];
+
 pub fn fixture(name: &str, args: &[&str]) -> PathBuf {
     fixture_with(name, |out| ffmpeg(name, args, out))
 }
