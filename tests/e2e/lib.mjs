@@ -323,6 +323,19 @@ export function servedButNotRecorded() {
   return missed;
 }
 
+/** Wait for the report on `file` (the meta line names it). */
+export async function reportOn(page, file, timeout = 30_000) {
+  const name = path.basename(file);
+  await page.waitForFunction(
+    (name) => document.querySelector('#probe-meta')?.textContent.includes(name) || document.querySelector('#probe-error'),
+    name,
+    { timeout },
+  );
+  const err = await page.$('#probe-error');
+  assert.equal(err && (await err.textContent()), null, `probe of ${name} failed`);
+  await page.waitForSelector('#verdict');
+}
+
 /** Wait until the app has rendered and its worker is up; returns the worker. */
 export async function appReady(page) {
   await page.waitForSelector('#profile', { timeout: 30_000 });

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, ENGINE_LIMITS, FIXTURES, buildCli, enginesToRun, launch, pageStatuses, serve, sleep, unsupported } from './lib.mjs';
+import { DIST, ENGINE_LIMITS, FIXTURES, buildCli, enginesToRun, launch, pageStatuses, reportOn, serve, sleep, unsupported } from './lib.mjs';
 
 const run = promisify(execFile);
 const HERE = path.join(FIXTURES, 'pick'); // target/e2e/pick
@@ -97,19 +97,6 @@ async function pickTwoAtOnce(page, a, b) {
       input.dispatchEvent(new Event('change', { bubbles: true }));
     }
   });
-}
-
-/** Wait for the report on `file` (the meta line names it). */
-async function reportOn(page, file, timeout = 30_000) {
-  const name = path.basename(file);
-  await page.waitForFunction(
-    (name) => document.querySelector('#probe-meta')?.textContent.includes(name) || document.querySelector('#probe-error'),
-    name,
-    { timeout },
-  );
-  const err = await page.$('#probe-error');
-  assert.equal(err && (await err.textContent()), null, `probe of ${name} failed`);
-  await page.waitForSelector('#verdict');
 }
 
 /** The CRC pass (started by hand when the video fails), then the download. */

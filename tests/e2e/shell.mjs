@@ -26,7 +26,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, describe, it } from 'node:test';
 
-import { DIST, FIXTURES, PROFILES, enginesToRun, launch, sleep, unsupported } from './lib.mjs';
+import { DIST, FIXTURES, PROFILES, enginesToRun, launch, reportOn, sleep, unsupported } from './lib.mjs';
 import { staticHost } from '../bench/static-host.mjs';
 
 const run = promisify(execFile);
@@ -57,19 +57,6 @@ function picker(page) {
     const input = [...document.querySelectorAll('input[type=file]')].find((i) => shown(i) && /video/.test(i.accept));
     return { select: select ? select.id : null, input: input ? input.id : null };
   });
-}
-
-/** Wait for the report on `file` (the meta line names it). */
-async function reportOn(page, file, timeout = 30_000) {
-  const name = path.basename(file);
-  await page.waitForFunction(
-    (name) => document.querySelector('#probe-meta')?.textContent.includes(name) || document.querySelector('#probe-error'),
-    name,
-    { timeout },
-  );
-  const err = await page.$('#probe-error');
-  assert.equal(err && (await err.textContent()), null, `probe of ${name} failed`);
-  await page.waitForSelector('#verdict');
 }
 
 /** Until the service worker is active and the server has been quiet a while. */
